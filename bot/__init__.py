@@ -1,0 +1,1 @@
+"""Sourcebound's platform-free core: parse, ground, render, history. Imports no chat library."""

@@ -1,0 +1,74 @@
+"""The platform-free chat contract between adapters and the core `Service`.
+
+An adapter turns a Slack event, a Discord message/interaction or a console line into an
+`Incoming`, hands it to `Service.ask`, and gets back a `Reply` to render and post. After each
+posted part it calls `Service.delivered`, so that a crash between parts never re-posts what
+already went out and never loses what did not.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.models import Answer
+
+Platform = Literal["slack", "discord", "console"]
+ReplyKind = Literal["answer", "problem"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Attachment(_Model):
+    """A file the person attached, already downloaded by the adapter (size-capped)."""
+
+    name: str
+    data: bytes
+    mimetype: str = ""
+
+
+class Place(_Model):
+    """Where a reply goes: enough to post it again after a restart."""
+
+    platform: Platform
+    workspace: str = ""  # Slack team id / Discord guild id ("" in DMs and the console)
+    channel: str  # channel / DM id the asking message was in
+    thread: str  # thread key: Slack thread_ts (or the message ts), Discord thread/message id
+    is_dm: bool = False
+
+
+class Incoming(_Model):
+    """One question as it arrived. Adapters strip the bot mention from `text` first."""
+
+    place: Place
+    user: str
+    event_id: str  # Slack event_id, Discord message/interaction id, console counter
+    message_key: str  # "{channel}:{message ts or id}": a second dedupe key (Slack re-delivers)
+    text: str = ""
+    attachments: list[Attachment] = Field(default_factory=list)
+    in_thread: bool = False  # asked inside an existing thread: may reuse its source block
+
+
+class Reply(_Model):
+    """What the core decided. `answer` for kind "answer"; `problem` (an error code of
+    `bot.errors`) and `detail` for kind "problem". `parts_done` counts posted parts."""
+
+    delivery_id: int
+    place: Place
+    kind: ReplyKind
+    answer: Answer | None = None
+    problem: str | None = None
+    detail: str = ""
+    parts_done: int = 0
+    reused_source: bool = False  # a follow-up answered from the thread's stored block
+
+
+class HistoryItem(_Model):
+    question: str
+    asked_at: datetime
+    place: Place
+    source_title: str = ""

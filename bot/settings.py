@@ -1,0 +1,113 @@
+"""Configuration: one `Settings`, built once in `main()` and passed down.
+
+Environment variables use the names of DESIGN.md (other tools drive the bot through them); a
+TOML file given with `--config` (or `SOURCEBOUND_CONFIG`) may set the same keys, lower-case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import TomlConfigSettingsSource
+
+from bot.errors import ConfigError
+
+MIB = 1024 * 1024
+
+
+def _env(name: str) -> Any:
+    # Accept the upper-case environment name and the lower-case TOML key alike.
+    return Field(default=None, validation_alias=AliasChoices(name, name.lower()))
+
+
+class Limits(BaseSettings):
+    """Explicit size limits. Everything above them gets a clear refusal, not a crash."""
+
+    model_config = SettingsConfigDict(env_prefix="SOURCEBOUND_", extra="ignore")
+
+    max_source_bytes: int = 1 * MIB  # a pasted block or an attachment, as UTF-8
+    max_attachments: int = 5
+    max_question_chars: int = 2_000
+    history_items: int = 10
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    slack_bot_token: SecretStr | None = _env("SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = _env("SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = _env("SLACK_SIGNING_SECRET")
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url"),
+    )
+    slack_command: str = Field(
+        default="/sourcebound",
+        validation_alias=AliasChoices("SOURCEBOUND_SLACK_COMMAND", "slack_command"),
+    )
+    port: int = Field(default=3000, validation_alias=AliasChoices("PORT", "port"))
+
+    discord_token: SecretStr | None = _env("DISCORD_TOKEN")
+    discord_api_url: str = Field(
+        default="https://discord.com/api/v10",
+        validation_alias=AliasChoices("DISCORD_API_URL", "discord_api_url"),
+    )
+    discord_gateway_url: str | None = _env("DISCORD_GATEWAY_URL")
+
+    db_path: Path = Field(
+        default=Path("sourcebound.db"),
+        validation_alias=AliasChoices("SOURCEBOUND_DB", "db", "db_path"),
+    )
+    templates_dir: Path | None = _env("SOURCEBOUND_TEMPLATES")
+
+    llm_base_url: str | None = _env("SOURCEBOUND_LLM_BASE_URL")
+    llm_model: str | None = _env("SOURCEBOUND_LLM_MODEL")
+    llm_api_key: SecretStr | None = _env("SOURCEBOUND_LLM_API_KEY")
+    llm_timeout: float = Field(
+        default=60.0, validation_alias=AliasChoices("SOURCEBOUND_LLM_TIMEOUT", "llm_timeout")
+    )
+    llm_concurrency: int = Field(
+        default=4,
+        validation_alias=AliasChoices("SOURCEBOUND_LLM_CONCURRENCY", "llm_concurrency"),
+    )
+
+    limits: Limits = Field(default_factory=Limits)
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None and (
+            self.slack_app_token is not None or self.slack_signing_secret is not None
+        )
+
+    @property
+    def discord_enabled(self) -> bool:
+        return self.discord_token is not None
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment wins over the file; the file reads nothing when `toml_file` is unset.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @classmethod
+    def load(cls, config: Path | None = None) -> Settings:
+        """Environment first, then the TOML file (if any) for keys the environment lacks."""
+        if config is None:
+            return cls()
+        if not config.is_file():
+            raise ConfigError(f"config file not found: {config}")
+        bound = type(cls.__name__, (cls,), {"model_config": {**cls.model_config, "toml_file": config}})
+        return bound()  # type: ignore[no-any-return]
