@@ -1,4 +1,5 @@
-"""Shared fixtures: the seeds and eval sources, read from ../shared when it is there."""
+"""Shared fixtures. tests/data holds copies of shared/seeds and shared/eval/cases so the suite
+runs from a clean clone alone."""
 
 from __future__ import annotations
 
@@ -9,16 +10,24 @@ import pytest
 from bot.settings import Limits
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+DATA = REPO / "tests" / "data"
 EXAMPLE = REPO / "bot" / "examples" / "seed000.txt"
 
 
 def seed_text(prefix: str) -> str:
-    """The text of shared/seeds/<prefix>_*.txt; skips the test when shared/ is absent."""
-    matches = sorted((SHARED / "seeds").glob(f"{prefix}_*.txt"))
-    if not matches:
-        pytest.skip(f"shared/seeds/{prefix}_* not available")
-    return matches[0].read_text(encoding="utf-8")
+    """The text of tests/data/seeds/<prefix>_*.txt (e.g. "000", "002")."""
+    (match,) = sorted((DATA / "seeds").glob(f"{prefix}_*.txt"))
+    return match.read_text(encoding="utf-8")
+
+
+def eval_case(name_prefix: str) -> tuple[str, dict[str, object]]:
+    """(source text, case.json) of tests/data/eval/<name_prefix>*."""
+    import json
+
+    (case,) = sorted((DATA / "eval").glob(f"{name_prefix}*"))
+    return (case / "source.txt").read_text(encoding="utf-8"), json.loads(
+        (case / "case.json").read_text(encoding="utf-8")
+    )
 
 
 @pytest.fixture
