@@ -1,0 +1,65 @@
+"""`sourcebound serve`: start every chat adapter whose tokens are set, or the console bot.
+
+One event loop, one history store, one service shared by all adapters; SIGTERM and Ctrl-C
+cancel the adapters' tasks so each leaves through its own `__aexit__` (closing sockets and
+the database cleanly) instead of dying mid-write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from adapters.base import ChatAdapter
+from bot.history.store import HistoryStore
+from bot.render.env import make_environment
+from bot.service import Service
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _chat_adapters(settings: Settings, service: Service) -> list[ChatAdapter]:
+    env = make_environment(settings.templates_dir)
+    adapters: list[ChatAdapter] = []
+    # Imported only when configured: each chat library costs start-up time.
+    if settings.slack_enabled:
+        from adapters.slack import SlackAdapter
+
+        adapters.append(SlackAdapter(settings=settings, service=service, env=env))
+    if settings.discord_enabled:
+        from adapters.discord import DiscordAdapter
+
+        adapters.append(DiscordAdapter(settings=settings, service=service, env=env))
+    return adapters
+
+
+async def serve(settings: Settings) -> int:
+    if not (settings.slack_enabled or settings.discord_enabled):
+        from adapters.console import main as console_main
+
+        log.info("no chat tokens set: starting the console bot")
+        return await console_main(settings=settings, example=True)
+
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    if task is not None:
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(signal.SIGTERM, task.cancel)
+
+    async with HistoryStore.open(settings.db_path) as store:
+        service = Service(store=store, limits=settings.limits)
+        adapters = _chat_adapters(settings, service)
+        async with contextlib.AsyncExitStack() as stack:
+            for adapter in adapters:
+                await stack.enter_async_context(adapter)
+                log.info("%s adapter started", adapter.platform)
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for adapter in adapters:
+                        group.create_task(adapter.run())
+            except asyncio.CancelledError:
+                log.info("shutting down")
+    return 0
