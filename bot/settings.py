@@ -56,6 +56,18 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DISCORD_API_URL", "discord_api_url"),
     )
     discord_gateway_url: str | None = _env("DISCORD_GATEWAY_URL")
+    # Privileged intent: without it, follow-ups in the bot's threads need a mention.
+    discord_message_content: bool = Field(
+        default=True,
+        validation_alias=AliasChoices(
+            "SOURCEBOUND_DISCORD_MESSAGE_CONTENT", "discord_message_content"
+        ),
+    )
+    # Syncing the command tree on every start wastes a rate-limited call: opt in.
+    discord_sync_commands: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("SOURCEBOUND_DISCORD_SYNC_COMMANDS", "discord_sync_commands"),
+    )
 
     db_path: Path = Field(
         default=Path("sourcebound.db"),

@@ -1,0 +1,375 @@
+"""The console bot: the embedded default chat, in the terminal, on the same core and history.
+
+Interactive when stdin is a terminal: a message is sent by an empty line. Pasted source
+blocks have empty lines of their own, so an empty line only sends when no more input is
+already waiting (a paste arrives all at once; a person pressing Enter does not), and a line
+with just `\"\"\"` opens and closes a block explicitly for terminals where that fails.
+Otherwise (a pipe, a file, `--once`) everything on stdin is one message, answered once.
+All wording comes from `templates/console/`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import getpass
+import logging
+import os
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import jinja2
+
+from adapters.base import ChatAdapter
+from bot.chat import Incoming, Place, Reply
+from bot.history.store import HistoryStore
+from bot.render.env import make_environment
+from bot.render.markdown import render_markdown
+from bot.render.png import diagram_png
+from bot.service import Service
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "bot" / "examples" / "seed000.txt"
+COMMANDS = frozenset({"help", "history", "forget", "new", "example", "quit"})
+FENCE = '"""'
+PASTE_GRACE = 0.05  # seconds: more input within this after an empty line is the same paste
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+
+
+# -- reading lines ----------------------------------------------------------------------------
+
+
+class _StreamLines:
+    """Lines from any text stream (StringIO in tests, a terminal where no fd is usable).
+    Nothing is ever 'waiting': an empty line always sends, a fence keeps a paste whole."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    async def readline(self) -> str | None:
+        line = self._stream.readline()
+        return line if line else None
+
+    async def waiting(self) -> bool:
+        return False
+
+
+class _TerminalLines:
+    """Lines from a terminal's file descriptor via the event loop's reader (no thread stays
+    blocked in `readline` when the task is cancelled), with paste detection."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._buffer = ""
+        self._eof = False
+        self._ready = asyncio.Event()
+
+    def _on_readable(self) -> None:
+        self._ready.set()
+
+    async def _fill(self, timeout: float | None) -> None:
+        loop = asyncio.get_running_loop()
+        self._ready.clear()
+        loop.add_reader(self._fd, self._on_readable)
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ready.wait(), timeout)
+        finally:
+            loop.remove_reader(self._fd)
+        if self._ready.is_set():
+            chunk = os.read(self._fd, 65536)
+            if chunk:
+                self._buffer += self._decoder.decode(chunk)
+            else:
+                self._eof = True
+                self._buffer += self._decoder.decode(b"", final=True)
+
+    async def readline(self) -> str | None:
+        while "\n" not in self._buffer and not self._eof:
+            await self._fill(None)
+        if not self._buffer:
+            return None
+        line, sep, rest = self._buffer.partition("\n")
+        self._buffer = rest
+        return line + sep
+
+    async def waiting(self) -> bool:
+        if self._buffer or self._eof:
+            return bool(self._buffer)
+        await self._fill(PASTE_GRACE)
+        return bool(self._buffer)
+
+
+def _line_source(stream: TextIO) -> _StreamLines | _TerminalLines:
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return _StreamLines(stream)
+    if os.name != "posix" or not os.isatty(fd):
+        return _StreamLines(stream)
+    return _TerminalLines(fd)
+
+
+# -- assembling messages ----------------------------------------------------------------------
+
+
+@dataclass
+class Composer:
+    """Turns lines into messages and commands. Pure: `feed` is told whether more input is
+    already waiting, so paste handling is tested without a terminal."""
+
+    lines: list[str] = field(default_factory=list)
+    fenced: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.lines and not self.fenced
+
+    def feed(self, line: str, *, more_waiting: bool) -> tuple[str, str] | None:
+        """("command", name) or ("message", text) when one is complete, else None."""
+        stripped = line.strip()
+        if stripped == FENCE:
+            self.fenced = not self.fenced
+            return None
+        if self.fenced:
+            self.lines.append(line.rstrip("\n"))
+            return None
+        if self.empty and stripped.lower() in COMMANDS:
+            return ("command", stripped.lower())
+        if stripped:
+            self.lines.append(line.rstrip("\n"))
+            return None
+        if not self.lines:
+            return None
+        if more_waiting:
+            self.lines.append("")
+            return None
+        return ("message", self.flush())
+
+    def flush(self) -> str:
+        text = "\n".join(self.lines).strip("\n")
+        self.lines.clear()
+        self.fenced = False
+        return text
+
+
+# -- the adapter ------------------------------------------------------------------------------
+
+
+class ConsoleAdapter(ChatAdapter):
+    platform = "console"
+
+    def __init__(
+        self,
+        *,
+        service: Service,
+        env: jinja2.Environment,
+        stdin: TextIO,
+        stdout: TextIO,
+        png_dir: Path,
+        user: str,
+        example: bool = False,
+        once: bool = False,
+        png: Callable[..., bytes | None] = diagram_png,
+    ) -> None:
+        self._service = service
+        self._env = env
+        self._stdin = stdin
+        self._stdout = stdout
+        self._png_dir = png_dir
+        self._user = user
+        self._example = example
+        self._once = once
+        self._png = png
+        # Event ids and thread keys must not repeat across sessions on the same database:
+        # dedupe would swallow "message 1" of the next run, and "t1" would inherit a source.
+        self._session = uuid.uuid4().hex[:12]
+        self._count = 0
+        self._thread = 1
+        self._refused = False  # the last reply shown was a problem
+        self.exit_code = EXIT_OK
+
+    @property
+    def interactive(self) -> bool:
+        return not self._once and self._stdin.isatty()
+
+    async def run(self) -> None:
+        if self.interactive:
+            await self._converse()
+        else:
+            await self._answer_once()
+
+    async def _answer_once(self) -> None:
+        text = self._stdin.read()
+        if self._example or not text.strip():
+            await self._send(_example_text())
+        if text.strip():
+            await self._send(text)
+        # For scripts: a refusal of the one message asked is a failure.
+        self.exit_code = EXIT_PROBLEM if self._refused else EXIT_OK
+
+    async def _converse(self) -> None:
+        self._say("welcome")
+        for reply in await self._service.pending(self.platform):
+            self._say("redelivered")
+            await self._show(reply)
+        if self._example:
+            await self._send(_example_text())
+        lines = _line_source(self._stdin)
+        composer = Composer()
+        while True:
+            if composer.empty:
+                self._write(self._render("prompt", thread=self._thread_name))
+            line = await lines.readline()
+            if line is None:
+                if composer.lines:
+                    await self._send(composer.flush())
+                return
+            more = False
+            if not line.strip() and composer.lines and not composer.fenced:
+                more = await lines.waiting()
+            done = composer.feed(line, more_waiting=more)
+            if done is None:
+                continue
+            kind, value = done
+            if kind == "message":
+                await self._send(value)
+            elif not await self._command(value):
+                return
+
+    async def _command(self, name: str) -> bool:
+        """Run a command; False to quit."""
+        if name == "quit":
+            return False
+        if name == "help":
+            self._say("help")
+        elif name == "history":
+            items = await self._service.history(self.platform, self._user)
+            self._say("history", items=items)
+        elif name == "forget":
+            count = await self._service.forget(self.platform, self._user)
+            self._say("forget", count=count)
+        elif name == "new":
+            self._thread += 1
+            self._say("new", thread=self._thread_name)
+        elif name == "example":
+            await self._send(_example_text())
+        return True
+
+    # -- one message --------------------------------------------------------------------------
+
+    @property
+    def _thread_name(self) -> str:
+        return f"t{self._thread}"
+
+    async def _send(self, text: str) -> None:
+        self._count += 1
+        key = f"{self._session}-{self._count}"
+        incoming = Incoming(
+            place=Place(
+                platform=self.platform,
+                channel="console",
+                thread=f"{self._session}-{self._thread_name}",
+                is_dm=True,
+            ),
+            user=self._user,
+            event_id=key,
+            message_key=f"console:{key}",
+            text=text,
+            in_thread=self._count > 1,
+        )
+        reply = await self._service.ask(incoming)
+        if reply is not None:
+            await self._show(reply)
+
+    async def _show(self, reply: Reply) -> None:
+        if reply.answer is None:
+            self._say("problem", problem=reply.problem or "internal", detail=reply.detail)
+            self._refused = True
+        else:
+            png = await self._save_png(reply)
+            body = render_markdown(reply.answer, env=self._env).rstrip()
+            self._say(
+                "answer", body=body, png=png, reused=reply.reused_source, thread=self._thread_name
+            )
+            self._refused = False
+        await self._service.delivered(reply.delivery_id, 1, parts_total=1)
+
+    async def _save_png(self, reply: Reply) -> str | None:
+        assert reply.answer is not None
+        answer = reply.answer
+        data = await asyncio.to_thread(self._png, answer.workflow, title=answer.question)
+        if data is None:
+            return None
+        target = self._png_dir / f"sourcebound-{reply.delivery_id}.png"
+        try:
+            await asyncio.to_thread(target.write_bytes, data)
+        except OSError as exc:
+            log.warning("could not save the diagram to %s: %s", target, exc)
+            return None
+        return str(target)
+
+    # -- output -------------------------------------------------------------------------------
+
+    def _render(self, name: str, **values: object) -> str:
+        return self._env.get_template(f"console/{name}.j2").render(**values)
+
+    def _say(self, name: str, **values: object) -> None:
+        self._write(self._render(name, **values).rstrip("\n") + "\n\n")
+
+    def _write(self, text: str) -> None:
+        self._stdout.write(text)
+        self._stdout.flush()
+
+
+def _example_text() -> str:
+    return EXAMPLE.read_text(encoding="utf-8")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        return "console"
+
+
+async def main(
+    *,
+    settings: Settings,
+    once: bool = False,
+    example: bool = False,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Run the console bot on `settings.db_path`; returns the process exit code."""
+    stdin = sys.stdin if stdin is None else stdin
+    stdout = sys.stdout if stdout is None else stdout
+    env = make_environment(settings.templates_dir)
+    db_path = Path(settings.db_path)
+    async with HistoryStore.open(db_path) as store:
+        service = Service(store=store, limits=settings.limits)
+        adapter = ConsoleAdapter(
+            service=service,
+            env=env,
+            stdin=stdin,
+            stdout=stdout,
+            png_dir=db_path.resolve().parent,
+            user=_user(),
+            example=example,
+            once=once,
+        )
+        async with adapter:
+            await adapter.run()
+    return adapter.exit_code
+
+
+__all__ = ["COMMANDS", "Composer", "ConsoleAdapter", "main"]

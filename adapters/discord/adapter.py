@@ -1,0 +1,78 @@
+"""`DiscordAdapter`: logs in on enter, serves the gateway in `run()`, closes on exit."""
+
+from __future__ import annotations
+
+import logging
+from types import TracebackType
+from typing import ClassVar, Self
+
+import discord
+import jinja2
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from adapters.base import ChatAdapter
+from adapters.discord.client import SourceboundClient
+from bot.chat import Platform
+from bot.errors import ConfigError
+from bot.service import Service
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class DiscordAdapter(ChatAdapter):
+    platform: ClassVar[Platform] = "discord"
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        service: Service,
+        env: jinja2.Environment,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        if settings.discord_token is None:
+            raise ConfigError("DISCORD_TOKEN is not set")
+        self._settings = settings
+        self._token = settings.discord_token
+        self.client = SourceboundClient(
+            settings=settings, service=service, env=env, guild_ready_timeout=guild_ready_timeout
+        )
+        self._endpoints: tuple[str, yarl.URL] | None = None
+
+    def _point_at_endpoints(self) -> None:
+        """discord.py keeps the REST base (`Route.BASE`) and the gateway a plain Client
+        connects to (`DiscordWebSocket.DEFAULT_GATEWAY`; it does not ask the API) in class
+        attributes, so they are set here, when this adapter starts, and put back on exit.
+        One process therefore talks to one Discord API at a time."""
+        self._endpoints = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+        Route.BASE = self._settings.discord_api_url.rstrip("/")
+        if self._settings.discord_gateway_url:
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self._settings.discord_gateway_url)
+
+    async def __aenter__(self) -> Self:
+        self._point_at_endpoints()
+        try:
+            await self.client.login(self._token.get_secret_value())
+        except BaseException as exc:
+            await self.__aexit__(type(exc), exc, exc.__traceback__)
+            if isinstance(exc, discord.LoginFailure):
+                raise ConfigError("Discord rejected DISCORD_TOKEN") from exc
+            raise
+        return self
+
+    async def run(self) -> None:
+        await self.client.connect(reconnect=True)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.client.close()
+        if self._endpoints is not None:
+            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._endpoints
+            self._endpoints = None

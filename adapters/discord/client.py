@@ -1,0 +1,80 @@
+"""The `discord.Client` subclass: intents, safe defaults, the command tree, event hooks.
+
+No `commands.Bot`: there are no prefix commands, and a plain Client does one fewer API call at
+login. Events only hand over to the `Handler`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+import jinja2
+from discord import app_commands
+
+from adapters.discord.commands import register
+from adapters.discord.handler import Handler
+from adapters.discord.post import NO_MENTIONS
+from bot.service import Service
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# A 429 asking us to wait longer than this raises `RateLimited` instead of sleeping (30 s is
+# discord.py's minimum): the reply stays pending rather than a handler hanging for minutes.
+MAX_RATELIMIT_WAIT = 30.0
+
+
+def intents_for(settings: Settings) -> discord.Intents:
+    intents = discord.Intents.default()
+    # Privileged: must also be enabled in the Developer Portal, or login fails with 4014.
+    intents.message_content = settings.discord_message_content
+    return intents
+
+
+class SourceboundClient(discord.Client):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        service: Service,
+        env: jinja2.Environment,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        super().__init__(
+            intents=intents_for(settings),
+            allowed_mentions=NO_MENTIONS,
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+            guild_ready_timeout=guild_ready_timeout,
+            chunk_guilds_at_startup=False,
+        )
+        self.handler = Handler(
+            client=self,
+            service=service,
+            env=env,
+            limits=settings.limits,
+            message_content=settings.discord_message_content,
+        )
+        self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self)
+        register(self.tree, handler=self.handler, env=env)
+        self._sync_commands = settings.discord_sync_commands
+        self._redelivery: asyncio.Task[None] | None = None
+        self.redelivered = asyncio.Event()
+
+    async def setup_hook(self) -> None:
+        if self._sync_commands:
+            synced = await self.tree.sync()
+            log.info("synced %d application commands", len(synced))
+
+    async def on_ready(self) -> None:
+        # READY comes again after every new session; re-deliver only once per process.
+        if self._redelivery is None:
+            self._redelivery = asyncio.current_task()
+            try:
+                await self.handler.redeliver()
+            finally:
+                self.redelivered.set()
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.handler.on_message(message)

@@ -1,0 +1,132 @@
+"""Discord messages -> `bot.chat.Incoming`: which messages are questions, and where they live.
+
+Entry points: a mention of the bot in a guild channel (answered in a thread created from the
+message, so the thread id equals the message id and is the thread key from the start); any DM
+(the DM channel is one conversation: its id is the thread key, so a follow-up reuses the last
+source); a message in a thread, with a mention, or without one when the thread is the bot's
+and the MESSAGE_CONTENT intent is on (without it Discord sends such messages with empty text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import discord
+
+from bot.chat import Attachment, Incoming, Place
+from bot.errors import TooLarge, UnsupportedAttachment
+from bot.settings import Limits
+
+PLATFORM: Final = "discord"
+# Message types a person writes; joins, pins, "thread created" and the like are not questions.
+QUESTION_TYPES = frozenset({discord.MessageType.default, discord.MessageType.reply})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A message that is a question for the bot. `new_thread`: answer in a thread to create
+    from the message (a guild text channel); otherwise answer where the message is."""
+
+    place: Place
+    text: str
+    in_thread: bool
+    new_thread: bool
+
+
+def strip_mention(content: str, me_id: int) -> str:
+    return re.sub(rf"<@!?{me_id}>", " ", content).strip()
+
+
+def entry_for(message: discord.Message, *, me_id: int, message_content: bool) -> Entry | None:
+    """The `Entry` for `message`, or None when the bot should stay quiet."""
+    if message.author.bot or message.type not in QUESTION_TYPES:
+        return None
+    mentioned = any(user.id == me_id for user in message.mentions)
+    text = strip_mention(message.content, me_id)
+    channel = message.channel
+    if message.guild is None:
+        key = str(channel.id)
+        place = Place(platform=PLATFORM, channel=key, thread=key, is_dm=True)
+        return Entry(place=place, text=text, in_thread=True, new_thread=False)
+    workspace = str(message.guild.id)
+    if isinstance(channel, discord.Thread):
+        ours = channel.owner_id == me_id
+        if not (mentioned or (ours and message_content)):
+            return None
+        # Keyed like the asking message was: parent channel + thread id (= starter id).
+        place = Place(platform=PLATFORM, workspace=workspace,
+                      channel=str(channel.parent_id or channel.id), thread=str(channel.id))
+        return Entry(place=place, text=text, in_thread=True, new_thread=False)
+    if not mentioned:
+        return None
+    if isinstance(channel, discord.TextChannel):
+        place = Place(
+            platform=PLATFORM, workspace=workspace, channel=str(channel.id), thread=str(message.id)
+        )
+        return Entry(place=place, text=text, in_thread=False, new_thread=True)
+    # A channel we cannot start threads in (voice text chat, an uncached thread): answer
+    # in place, keyed on the channel so a later question there can reuse the source.
+    key = str(channel.id)
+    place = Place(platform=PLATFORM, workspace=workspace, channel=key, thread=key)
+    return Entry(place=place, text=text, in_thread=True, new_thread=False)
+
+
+def incoming_for(entry: Entry, *, user_id: int, event_id: int, channel_id: int,
+                 attachments: Sequence[Attachment] = ()) -> Incoming:
+    return Incoming(
+        place=entry.place,
+        user=str(user_id),
+        event_id=str(event_id),
+        message_key=f"{channel_id}:{event_id}",
+        text=entry.text,
+        attachments=list(attachments),
+        in_thread=entry.in_thread,
+    )
+
+
+def check_sizes(attachments: Sequence[discord.Attachment], *, limits: Limits) -> None:
+    """Refuse from the sizes Discord reports, before downloading anything."""
+    if len(attachments) > limits.max_attachments:
+        raise TooLarge(
+            f"{len(attachments)} attachments; the limit is {limits.max_attachments}",
+            size=len(attachments),
+            limit=limits.max_attachments,
+        )
+    for attachment in attachments:
+        if attachment.size > limits.max_source_bytes:
+            raise TooLarge(
+                f"{attachment.filename} is {attachment.size} bytes; "
+                f"the limit is {limits.max_source_bytes}",
+                size=attachment.size,
+                limit=limits.max_source_bytes,
+            )
+
+
+async def read_attachments(
+    attachments: Sequence[discord.Attachment], *, limits: Limits
+) -> list[Attachment]:
+    """Download (after the size check) and hand over bytes: the core decides text or not."""
+    check_sizes(attachments, limits=limits)
+    read: list[Attachment] = []
+    for attachment in attachments:
+        try:
+            data = await attachment.read()
+        except discord.HTTPException as exc:  # expired or deleted: say we could not read it
+            raise UnsupportedAttachment(
+                f"{attachment.filename} could not be downloaded ({exc.status})",
+                name=attachment.filename,
+            ) from exc
+        if len(data) > limits.max_source_bytes:  # the reported size was wrong
+            raise TooLarge(
+                f"{attachment.filename} is {len(data)} bytes; "
+                f"the limit is {limits.max_source_bytes}",
+                size=len(data),
+                limit=limits.max_source_bytes,
+            )
+        read.append(
+            Attachment(name=attachment.filename, data=data, mimetype=attachment.content_type or "")
+        )
+    return read

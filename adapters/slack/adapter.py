@@ -1,0 +1,141 @@
+"""`SlackAdapter`: the Slack connector's lifecycle around the bolt app.
+
+    async with SlackAdapter(settings=…, service=…, env=…) as slack:   # HTTP session, re-delivery
+        await slack.run()                                               # Socket Mode or HTTP
+
+On entry it re-posts the missing parts of replies accepted before a crash or outage
+(`service.pending("slack")`); on exit it lets running answers finish briefly, then cancels.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import TracebackType
+from typing import ClassVar, Self
+from urllib.parse import urlsplit
+
+import aiohttp
+import jinja2
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.base import ChatAdapter
+from adapters.slack.app import build_app, make_client, with_retries
+from adapters.slack.files import FileFetcher
+from adapters.slack.handlers import Asker, Handlers, Tasks
+from adapters.slack.post import Poster
+from adapters.slack.runner import serve_http, serve_socket_mode, web_application
+from bot.chat import Platform
+from bot.errors import ConfigError, DeliveryError
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE = 10.0  # seconds running answers get to finish on shutdown
+
+
+class SlackAdapter(ChatAdapter):
+    platform: ClassVar[Platform] = "slack"
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        service: Asker,
+        env: jinja2.Environment,
+        client: AsyncWebClient | None = None,
+    ) -> None:
+        if settings.slack_bot_token is None and client is None:
+            raise ConfigError("SLACK_BOT_TOKEN is not set")
+        if settings.slack_app_token is None and settings.slack_signing_secret is None:
+            raise ConfigError("set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP)")
+        self._settings = settings
+        self._service = service
+        self._owns_client = client is None
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+        self.client = with_retries(client) if client is not None else make_client(
+            token=token, base_url=settings.slack_api_url
+        )
+        self._tasks = Tasks()
+        self._poster = Poster(
+            client=self.client,
+            service=service,
+            env=env,
+            limits=settings.limits,
+            command=settings.slack_command,
+        )
+        self._handlers = Handlers(
+            service=service,
+            poster=self._poster,
+            env=env,
+            limits=settings.limits,
+            command=settings.slack_command,
+            tasks=self._tasks,
+        )
+        secret = settings.slack_signing_secret
+        self.app: AsyncApp = build_app(
+            client=self.client,
+            signing_secret=secret.get_secret_value() if secret else "",
+            command=settings.slack_command,
+            listeners=self._handlers,
+        )
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def busy(self) -> int:
+        """Answers being worked on right now (tests and the benchmark wait for 0)."""
+        return len(self._tasks)
+
+    def web_app(self) -> web.Application:
+        """The aiohttp application serving `POST /slack/events` (tests serve it on port 0)."""
+        return web_application(self.app)
+
+    async def __aenter__(self) -> Self:
+        self._session = aiohttp.ClientSession()
+        if self._owns_client and self.client.session is None:
+            self.client.session = self._session  # reuse connections to the Web API
+        self._handlers.fetcher = FileFetcher(
+            session=self._session,
+            token=self.client.token or "",
+            limits=self._settings.limits,
+            trusted_hosts=frozenset({(urlsplit(self._settings.slack_api_url).hostname or "").lower()}),
+        )
+        self._tasks.spawn(self.redeliver(), name="slack-redeliver")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._tasks.close(grace=SHUTDOWN_GRACE)
+        if self._owns_client and self.client.session is self._session:
+            self.client.session = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def redeliver(self) -> int:
+        """Post the missing parts of every pending Slack reply; returns how many completed."""
+        done = 0
+        pending = await self._service.pending("slack")
+        for reply in pending:
+            try:
+                await self._poster.deliver(reply)
+                done += 1
+            except DeliveryError as exc:
+                log.warning("re-delivery of reply %s failed again: %s", reply.delivery_id, exc)
+            except Exception:
+                log.exception("re-delivery of reply %s failed", reply.delivery_id)
+        if pending:
+            log.info("re-delivered %d of %d pending Slack replies", done, len(pending))
+        return done
+
+    async def run(self) -> None:
+        """Serve until cancelled: Socket Mode with an app token, else HTTP on `settings.port`."""
+        if self._settings.slack_app_token is not None:
+            await serve_socket_mode(self.app, app_token=self._settings.slack_app_token.get_secret_value())
+        else:
+            await serve_http(self.app, port=self._settings.port)

@@ -1,0 +1,81 @@
+"""Building the Slack side: the Web API client and the bolt `AsyncApp` with its listeners.
+
+Listeners only hand work to the adapter and return: bolt has already acked events by then
+(`process_before_response=False`), and slash commands ack first thing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+# bolt logs every request that fails signature verification, whole body included, at INFO.
+_VERIFICATION_LOGGER = "slack_bolt.RequestVerification"
+
+
+class _WithholdRejectedBodies(logging.Filter):
+    """Drops bolt's verification-failure record; the HTTP handler logs its own, bodiless."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Invalid request signature")
+
+
+def quiet_verification_log() -> None:
+    logger = logging.getLogger(_VERIFICATION_LOGGER)
+    if not any(isinstance(f, _WithholdRejectedBodies) for f in logger.filters):
+        logger.addFilter(_WithholdRejectedBodies())
+
+
+def with_retries(client: AsyncWebClient) -> AsyncWebClient:
+    """Add the async 429 (Retry-After) and 5xx retry handlers, once. slack-sdk's default only
+    retries connection errors, and its synchronous handlers would block the event loop."""
+    handlers: list[AsyncRetryHandler] = list(client.retry_handlers)
+    if not any(isinstance(h, AsyncConnectionErrorRetryHandler) for h in handlers):
+        handlers.append(AsyncConnectionErrorRetryHandler())
+    if not any(isinstance(h, AsyncRateLimitErrorRetryHandler) for h in handlers):
+        handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    if not any(isinstance(h, AsyncServerErrorRetryHandler) for h in handlers):
+        handlers.append(AsyncServerErrorRetryHandler(max_retry_count=1))
+    client.retry_handlers = handlers
+    return client
+
+
+def make_client(*, token: str, base_url: str) -> AsyncWebClient:
+    # slack-sdk joins method names with urljoin: the base URL must end with "/".
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    return with_retries(AsyncWebClient(token=token, base_url=base))
+
+
+class Listeners(Protocol):
+    async def on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None: ...
+
+    async def on_message(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None: ...
+
+    async def on_command(self, ack: Any, command: dict[str, Any], respond: Any) -> None: ...
+
+
+def build_app(
+    *, client: AsyncWebClient, signing_secret: str, command: str, listeners: Listeners
+) -> AsyncApp:
+    quiet_verification_log()
+    app = AsyncApp(
+        name="sourcebound",
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=False,
+    )
+    app.event("app_mention")(listeners.on_mention)
+    # Every message event, so that other subtypes are dropped by us rather than logged by
+    # bolt as unhandled (with their text); `on_message` keeps only DMs from people.
+    app.event("message")(listeners.on_message)
+    app.command(command)(listeners.on_command)
+    return app

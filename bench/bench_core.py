@@ -1,0 +1,126 @@
+"""Core benchmark: parse + ground + render latency, peak RSS, cold start, throughput.
+
+    python bench/bench_core.py        (or `make bench`, which runs every bench/bench_*.py)
+
+Targets (a 2-core machine): seed 000 p50 <= 5 ms; the largest listing (seed 002) p50 <= 50 ms;
+cold start (process start -> first answer) <= 1.5 s; peak RSS <= 150 MB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "tests" / "data" / "seeds"
+RUNS = 200
+CONCURRENCY = 8
+LISTING_QUESTION = "Which of these could forecast river floods from weather forecasts?"
+
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+
+def _seed(prefix: str) -> Path:
+    (path,) = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    return path
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def _time(fn: Callable[[], object], runs: int) -> list[float]:
+    for _ in range(5):  # warm caches (vocabulary, templates, regexes)
+        fn()
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return samples
+
+
+def _cold_start(seed: Path, runs: int = 5) -> float | None:
+    script = shutil.which("sourcebound", path=str(Path(sys.executable).parent)) or shutil.which(
+        "sourcebound"
+    )
+    if script is None:
+        return None
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [script, "ask", "--source", str(seed), "--format", "json"],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+async def _throughput(text: str, total: int) -> float:
+    from bot.pipeline import answer_text
+    from bot.settings import Limits
+
+    limits = Limits()
+    t0 = time.perf_counter()
+    for _ in range(total // CONCURRENCY):
+        await asyncio.gather(
+            *(asyncio.to_thread(answer_text, text, None, limits=limits) for _ in range(CONCURRENCY))
+        )
+    return (total // CONCURRENCY * CONCURRENCY) / (time.perf_counter() - t0)
+
+
+def _row(name: str, value: str, target: str, ok: bool | str | None) -> str:
+    mark = ok if isinstance(ok, str) else "" if ok is None else ("ok" if ok else "MISS")
+    return f"| {name:<38} | {value:>15} | {target:>7} | {mark:<4} |"
+
+
+def main() -> None:
+    from bot.pipeline import answer_text
+    from bot.render.env import make_environment
+    from bot.render.markdown import render_markdown
+    from bot.settings import Limits
+
+    limits = Limits()
+    env = make_environment()
+    seed000 = _seed("000")
+    text000 = seed000.read_text(encoding="utf-8")
+    listing = _seed("002").read_text(encoding="utf-8")
+
+    def one(text: str, question: str | None) -> Callable[[], object]:
+        return lambda: render_markdown(answer_text(text, question, limits=limits), env=env)
+
+    p50_000, p95_000 = _percentiles(_time(one(text000, None), RUNS))
+    p50_002, p95_002 = _percentiles(_time(one(listing, LISTING_QUESTION), RUNS))
+    rate = asyncio.run(_throughput(text000, RUNS))
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    cold = _cold_start(seed000)
+
+    print(f"bench_core — parse + ground + render, {RUNS} runs each, Python {sys.version.split()[0]}")
+    print(_row("metric", "measured", "target", "ok"))
+    print("|" + "-" * 40 + "|" + "-" * 17 + "|" + "-" * 9 + "|" + "-" * 6 + "|")
+    print(_row("seed 000 p50 / p95 (ms)", f"{p50_000:.2f} / {p95_000:.2f}", "<= 5", p50_000 <= 5))
+    print(_row(f"listing 002 ({len(listing) // 1024} KB) p50 / p95 (ms)",
+               f"{p50_002:.2f} / {p95_002:.2f}", "<= 50", p50_002 <= 50))
+    print(_row("peak RSS (MB)", f"{rss_mb:.1f}", "<= 150", rss_mb <= 150))
+    if cold is None:
+        print(_row("cold start `ask --format json` (s)", "no script", "<= 1.5", None))
+    else:
+        print(_row("cold start `ask --format json` (s)", f"{cold:.2f}", "<= 1.5", cold <= 1.5))
+    print(_row(f"throughput, {CONCURRENCY} concurrent (answers/s)", f"{rate:.0f}", "", None))
+
+
+if __name__ == "__main__":
+    main()

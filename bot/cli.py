@@ -1,0 +1,212 @@
+"""The `sourcebound` command: `ask` (one answer, printed), `chat` (console bot), `serve`.
+
+This is the process edge: logging is configured here once, `SourceboundError` and `OSError`
+become one `sourcebound: error: …` line and exit code 2, never a traceback. Heavy modules
+(the parser's ranking library, jinja, graphviz, the adapters) are imported only by the
+subcommand that needs them, so `ask --format json` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, NoReturn
+
+from bot.errors import BinaryAttachment, InputError, SourceboundError, TooLarge
+
+if TYPE_CHECKING:
+    from bot.models import Answer
+    from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PROG = "sourcebound"
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class _UsageError(Exception):
+    """argparse's complaint, reported as one line by `main` rather than usage + exit."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Answer questions from a pasted source block only.")
+    parser.add_argument("--config", type=Path, help="TOML file with settings (env wins)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="-v info, -vv debug")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ask = sub.add_parser("ask", help="answer one question from a source block and print it")
+    ask.add_argument("--source", required=True, help="file with the source block, or - for stdin")
+    ask.add_argument("--question", help="the question (default: the one in the source block)")
+    ask.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    ask.add_argument("--diagram", type=Path, help="also write the workflow as a PNG here")
+    _common(ask)
+
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument("--once", action="store_true", help="answer one message and exit")
+    chat.add_argument("--example", action="store_true", help="start with the bundled example")
+    _common(chat)
+
+    serve = sub.add_parser("serve", help="run every chat adapter whose tokens are set")
+    _common(serve)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    # Accepted after the subcommand too (`sourcebound ask … -v`); SUPPRESS keeps the
+    # top-level value when the subcommand does not repeat the flag.
+    parser.add_argument("--config", type=Path, default=argparse.SUPPRESS)
+    parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time of the record (tests swap it)."""
+
+    @property
+    def stream(self) -> IO[str]:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+def configure_logging(verbosity: int) -> None:
+    """Root logging to stderr: WARNING, -v INFO, -vv DEBUG. Calling it again replaces (does
+    not stack) our handler and leaves handlers others installed alone."""
+    level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(old)
+    handler = _StderrHandler()
+    # Libraries that set their own loggers to DEBUG (bm25s does) still stop at our level.
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+def read_source(source: str, *, max_bytes: int, stdin: IO[bytes] | None = None) -> str:
+    """The source block as text; refuses what is too large, binary or not UTF-8."""
+    if source == "-":
+        raw = (stdin or sys.stdin.buffer).read(max_bytes + 1)
+        name = "stdin"
+    else:
+        path = Path(source)
+        if path.is_dir():
+            raise InputError(f"{source} is a directory, not a file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise TooLarge(
+                f"{source} is {size} bytes; the limit is {max_bytes}", size=size, limit=max_bytes
+            )
+        with path.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)
+        name = source
+    if len(raw) > max_bytes:
+        raise TooLarge(f"{name} is over the limit of {max_bytes} bytes", limit=max_bytes)
+    if b"\x00" in raw:
+        raise BinaryAttachment(f"{name} looks binary (it contains NUL bytes), not text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BinaryAttachment(
+            f"{name} is not UTF-8 text (bad byte at offset {exc.start})"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    text = read_source(args.source, max_bytes=settings.limits.max_source_bytes)
+    from bot.pipeline import answer_text
+
+    answer = answer_text(text, args.question, limits=settings.limits)
+    if args.format == "json":
+        out = answer.model_dump_json(indent=2)
+    else:
+        from bot.render.env import make_environment
+        from bot.render.markdown import render_markdown
+
+        out = render_markdown(answer, env=make_environment(settings.templates_dir))
+    if args.diagram is not None:
+        _write_diagram(answer, args.diagram)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def _write_diagram(answer: Answer, target: Path) -> None:
+    from bot.render.png import diagram_png
+
+    png = diagram_png(answer.workflow, title=answer.question)
+    if png is None:
+        print(
+            f"{PROG}: warning: no PNG written to {target} (graphviz 'dot' missing or failed)",
+            file=sys.stderr,
+        )
+        return
+    target.write_bytes(png)
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from adapters import console
+
+    result = asyncio.run(console.main(settings=settings, once=args.once, example=args.example))
+    return int(result or 0)
+
+
+def _serve(settings: Settings) -> int:
+    import asyncio
+
+    from adapters import serve
+
+    result = asyncio.run(serve.serve(settings))
+    return int(result or 0)
+
+
+def _fail(message: str) -> int:
+    # One line, whatever the message carried.
+    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _os_message(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except _UsageError as exc:
+        return _fail(str(exc))
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    configure_logging(args.verbose)
+    try:
+        from bot.settings import Settings
+
+        settings = Settings.load(args.config)
+        if args.command == "ask":
+            return _ask(args, settings)
+        if args.command == "chat":
+            return _chat(args, settings)
+        return _serve(settings)
+    except SourceboundError as exc:
+        log.debug("refused", exc_info=True)
+        return _fail(str(exc))
+    except OSError as exc:
+        log.debug("I/O failed", exc_info=True)
+        return _fail(_os_message(exc))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,158 @@
+"""Evidence: the source sentences that answer the question, quoted exactly.
+
+Candidates come from `split_sentences` (exact substrings); a sentence that reads as prompt
+injection is never a candidate, and one that carries a ping is cut to its longest ping-free
+stretch (still a contiguous substring) or dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.ground.injection import is_injection
+from bot.ground.relevance import Doc, Query, bm25_scores, concept_tokens, task_overlap
+from bot.ground.tasks import cue_matcher, vocabulary
+from bot.ground.text import analyse
+from bot.parse.sentences import split_sentences
+from bot.safety import has_ping
+
+MIN_CHARS = 25
+MAX_CHARS = 600
+MAX_EVIDENCE = 8
+
+_PING_SPAN = re.compile(r"@(?:everyone|here|channel|all)\b|<[!@#][^>]*>", re.IGNORECASE)
+STRONG_FINDING = re.compile(
+    r"\b(we (find|found|show|observe|demonstrate|prove|confirm)|results? (show|indicate|demonstrate|suggest)"
+    r"|(experiments|analys[ie]s|evaluations?) (show|demonstrate|reveal)|(it|this|which) demonstrates"
+    r"|findings (indicate|show|suggest))\b",
+    re.IGNORECASE,
+)
+FINDING = re.compile(
+    r"\b(demonstrates?|outperform\w*|enabl\w+|achiev\w+|surpass\w*|robust\w*|generali[sz]\w*"
+    r"|improv\w+|matches|state-of-the-art|faster|fewer|reduc\w+)\b",
+    re.IGNORECASE,
+)
+BACKGROUND = re.compile(
+    r"^(a major goal|recent (work|years|advances)|in recent years|traditionally|existing|prior work"
+    r"|previous (work|methods)|however|despite|although|while|modern|advancements|the [\w-]+ "
+    r"(problem|task) (is|has)|[\w-]+ (is|are|has been|have been) (widely|increasingly|often|a))\b",
+    re.IGNORECASE,
+)
+RELEASE = re.compile(
+    r"\b(code|weights|models?|implementation|dataset|data|library|checkpoints?)\b[^.]{0,80}"
+    r"\b(available|released?|open[- ]sourced?|publicly)\b|\bavailable at\b|\bopen[- ]source\b",
+    re.IGNORECASE,
+)
+METHOD = re.compile(
+    r"\bwe (propose|introduce|present|develop|reformulate)\b|\bconsists of\b|\bleverag\w+\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Candidate:
+    text: str
+    source_id: str
+    rank: int
+    position: int
+    score: float = 0.0
+
+
+def ping_free(sentence: str) -> str:
+    """The sentence itself, or its longest contiguous stretch with no ping ("" if too short)."""
+    if not has_ping(sentence):
+        return sentence
+    parts = _PING_SPAN.split(sentence)
+    best = max((p.strip(" \t\n,;:-") for p in parts), key=len, default="")
+    return best if len(best) >= MIN_CHARS and not has_ping(best) else ""
+
+
+def candidates(doc: Doc, rank: int) -> tuple[list[Candidate], int]:
+    """Quotable sentences of one source, and how many of its sentences were injections."""
+    out: list[Candidate] = []
+    injected = 0
+    for pos, raw in enumerate(split_sentences(doc.source.summary)):
+        if is_injection(raw):
+            injected += 1
+            continue
+        text = ping_free(raw)
+        if MIN_CHARS <= len(text) <= MAX_CHARS:
+            out.append(Candidate(text, doc.source.id, rank, pos))
+    if not out:
+        name = ping_free(doc.source.name.strip())
+        if len(name) >= MIN_CHARS and len(name.split()) >= 4 and not is_injection(name):
+            out.append(Candidate(name, doc.source.id, rank, 0))
+    return out, injected
+
+
+def score(cands: list[Candidate], query: Query) -> None:
+    vocab, cues = vocabulary(), cue_matcher()
+    targets = set(query.tasks)
+    corpus: list[list[str]] = []
+    overlaps: list[float] = []
+    for c in cands:
+        st, tm = analyse(c.text)
+        found = vocab.match(st)
+        overlaps.append(task_overlap(targets, found))
+        corpus.append(tm + concept_tokens(found, cues.match(st)))
+    bm = bm25_scores(corpus, query.terms)
+    top = float(bm.max()) if len(bm) else 0.0
+    wants_release = query.intent == "reproduce" or any("code" in c for c in query.cues)
+    for i, c in enumerate(cands):
+        s = (float(bm[i]) / top if top > 0 else 0.0) + 0.3 * overlaps[i]
+        if query.intent != "reproduce":
+            if STRONG_FINDING.search(c.text):
+                s += 0.4
+            elif FINDING.search(c.text):
+                s += 0.2
+        if BACKGROUND.search(c.text):
+            s -= 0.3
+        if wants_release and RELEASE.search(c.text):
+            s += 0.3
+        if query.intent == "how_it_works" and METHOD.search(c.text):
+            s += 0.15
+        c.score = s
+
+
+def pick(
+    docs: Sequence[Doc], selected: Sequence[int], query: Query
+) -> tuple[dict[str, list[Candidate]], int]:
+    """Ranked candidates per selected source id (best first), and the injection count."""
+    cands: list[Candidate] = []
+    injected = 0
+    for rank, i in enumerate(selected):
+        found, bad = candidates(docs[i], rank)
+        cands.extend(found)
+        injected += bad
+    score(cands, query)
+    per: dict[str, list[Candidate]] = {}
+    for c in sorted(cands, key=lambda c: (-c.score, c.position)):
+        per.setdefault(c.source_id, []).append(c)
+    return per, injected
+
+
+def choose(per_source: dict[str, list[Candidate]], order: Sequence[str]) -> list[Candidate]:
+    """At most two sentences per source (one past the third source), best sources first."""
+    chosen: list[Candidate] = []
+    for rank, sid in enumerate(order):
+        ranked = per_source.get(sid, [])
+        if not ranked:
+            continue
+        best = ranked[0]
+        chosen.append(best)
+        if rank < 3 and len(ranked) > 1:
+            second = ranked[1]
+            if second.score >= 0.25 and second.score >= 0.5 * best.score:
+                chosen.append(second)
+        if len(chosen) >= MAX_EVIDENCE:
+            break
+    seen: Counter[str] = Counter()
+    unique = []
+    for c in chosen[:MAX_EVIDENCE]:
+        if not seen[c.text]:
+            unique.append(c)
+        seen[c.text] += 1
+    return unique

@@ -1,0 +1,41 @@
+"""What the question asks (intent) and under which conditions (setting cues)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.ground.tasks import cue_matcher
+from bot.ground.text import load_data, stems
+
+INTENTS = ("how_it_works", "which_to_pick", "compare", "apply", "limitations", "reproduce")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    raw = load_data("intents.yaml")["intents"]
+    return tuple((name, tuple(re.compile(p) for p in raw[name])) for name in INTENTS)
+
+
+def intents(question: str) -> list[str]:
+    """Every intent the question shows, strongest first (hits, then first position)."""
+    q = question.lower()
+    scored: list[tuple[int, int, str]] = []
+    for name, pats in _patterns():
+        hits = [m.start() for p in pats for m in p.finditer(q)]
+        if hits:
+            scored.append((-len(hits), min(hits), name))
+    return [name for _, _, name in sorted(scored, key=lambda t: (t[0], t[1]))] or ["general"]
+
+
+def primary_intent(question: str) -> str:
+    found = intents(question)
+    # "Which of these …, and is the code released?" is first of all a choice.
+    if "which_to_pick" in found and found[0] in ("reproduce", "apply", "limitations"):
+        return "which_to_pick"
+    return found[0]
+
+
+def setting_cues(question: str) -> list[str]:
+    found = cue_matcher().match(stems(question))
+    return sorted(found, key=lambda c: list(found).index(c))

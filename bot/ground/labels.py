@@ -1,0 +1,90 @@
+"""Task labels, input and output: from the question and the recommended models first, then
+(when those name no application domain) from the most relevant sources."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.ground.relevance import Doc, Query, own_paper
+from bot.ground.tasks import vocabulary
+
+MAX_DOMAIN = 3
+MAX_SETTING = 2
+
+
+@dataclass
+class Labels:
+    domain: list[str]
+    setting: list[str]
+    input: str
+    output: str
+    source_ids: list[str]
+
+    @property
+    def all(self) -> list[str]:
+        return self.domain + [s for s in self.setting if s not in self.domain]
+
+
+def _top(scores: Mapping[str, float], want_domain: bool, limit: int) -> list[str]:
+    vocab = vocabulary()
+    items = [(lab, sc) for lab, sc in scores.items() if vocab.info[lab].domain == want_domain]
+    if not items:
+        return []
+    items.sort(key=lambda t: (-t[1], t[0]))
+    best, head = items[0][1], vocab.info[items[0][0]].group
+    keep = [(lab, sc) for lab, sc in items if sc >= 0.5 * best]
+    # Labels of the leading task's own group first: "code infilling / code generation".
+    keep.sort(key=lambda t: (vocab.info[t[0]].group != head, -t[1], t[0]))
+    return [lab for lab, _ in keep][:limit]
+
+
+def infer(
+    *, fmt: str, docs: Sequence[Doc], rel: Sequence[float], selected: Sequence[int], query: Query
+) -> Labels:
+    vocab = vocabulary()
+    primary: dict[str, float] = defaultdict(float)
+    for lab, n in query.tasks.items():
+        primary[lab] += 3.0 * n
+    support: list[str] = []
+    models = [d for d in docs if d.source.kind == "model"] if fmt == "request" else []
+    for m in models:
+        for lab, n in m.name_tasks.items():
+            primary[lab] += 3.0 * n
+        for lab, n in (m.tasks - m.name_tasks).items():
+            primary[lab] += 1.0 * n
+        support.append(m.source.id)
+        for d in docs:
+            if d.source.kind != "model" and own_paper(m.source, d.source):
+                for lab, n in d.tasks.items():
+                    primary[lab] += 1.0 * n + 1.0 * d.name_tasks.get(lab, 0)
+                support.append(d.source.id)
+    secondary: dict[str, float] = defaultdict(float)
+    for rank, i in enumerate(selected):
+        d = docs[i]
+        weight = rel[i] * (1.5 if rank == 0 else 1.0)
+        for lab, n in d.tasks.items():
+            secondary[lab] += weight * (min(n, 3) + 2 * d.name_tasks.get(lab, 0))
+    domain = _top(primary, True, MAX_DOMAIN)
+    if not domain:
+        domain = _top(secondary, True, MAX_DOMAIN)
+        support += [docs[i].source.id for i in selected[:2]]
+    elif len(domain) < MAX_DOMAIN:
+        # A relevant source may name the same task more precisely (same vocabulary group).
+        groups = {vocab.info[d].group for d in domain}
+        extra = [
+            lab for lab in _top(secondary, True, MAX_DOMAIN)
+            if vocab.info[lab].group in groups and lab not in domain and primary.get(lab, 0) > 0
+        ]
+        domain += extra[: MAX_DOMAIN - len(domain)]
+    setting = _top({k: float(v) for k, v in query.tasks.items()}, False, MAX_SETTING)
+    if not setting and not domain:
+        setting = _top(secondary, False, MAX_SETTING)
+    head = domain[0] if domain else (setting[0] if setting else "")
+    info = vocab.info.get(head)
+    return Labels(
+        domain=domain, setting=setting,
+        input=info.input if info else "", output=info.output if info else "",
+        source_ids=list(dict.fromkeys(support)),
+    )

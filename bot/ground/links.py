@@ -1,0 +1,59 @@
+"""Links of the relevant sources, exactly as the block wrote them, never from injected text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.ground.injection import is_injection
+from bot.ground.invariants import link_grounded, norm_url
+from bot.models import Link, Source, SourceBlock
+from bot.safety import defang, has_ping
+from bot.urls import find_urls, link_kind
+
+_BOUNDARY = re.compile(r"[.!?]\s|\n")
+WINDOW = 600
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of `text` that holds text[start:end] (a URL's dots do not end it)."""
+    lo = max(0, start - WINDOW)
+    before = [m.end() for m in _BOUNDARY.finditer(text, lo, start)]
+    after = _BOUNDARY.search(text, end, min(len(text), end + WINDOW))
+    return text[before[-1] if before else lo : after.start() + 1 if after else end + WINDOW]
+
+
+def injected_only(text: str, url: str) -> bool:
+    """Every occurrence of the URL sits inside a prompt-injection sentence."""
+    probe = url if url in text else url[: max(12, len(url) // 2)]
+    at = text.find(probe)
+    if at < 0:
+        return False
+    while at >= 0:
+        if not is_injection(_sentence_around(text, at, at + len(probe))):
+            return False
+        at = text.find(probe, at + 1)
+    return True
+
+
+def source_urls(source: Source) -> list[str]:
+    urls = list(source.urls)
+    for u in find_urls(source.summary):
+        if u not in urls:
+            urls.append(u)
+    return urls
+
+
+def pick(block: SourceBlock, chosen: Sequence[Source]) -> list[Link]:
+    links: list[Link] = []
+    seen: set[str] = set()
+    for s in chosen:
+        for url in source_urls(s):
+            key = norm_url(url)
+            if key in seen or has_ping(url) or not link_grounded(block, url):
+                continue
+            if injected_only(block.text, url):
+                continue
+            seen.add(key)
+            links.append(Link(url=url, label=defang(s.name), source_id=s.id, kind=link_kind(url)))
+    return links

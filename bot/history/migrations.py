@@ -1,0 +1,122 @@
+"""The history schema, as an ordered list of migrations keyed by `PRAGMA user_version`.
+
+Migration N (1-based) takes a database at version N-1 to version N. Each is a tuple of single
+SQL statements rather than one script: `sqlite3.executescript` commits any open transaction
+first, and a migration must run inside the caller's `BEGIN IMMEDIATE` so that two processes
+opening a fresh file cannot both apply it. Never edit a released migration; append one.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+Migration = tuple[str, ...]
+
+_V1: Migration = (
+    """
+    CREATE TABLE source_blocks (
+        id INTEGER PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,          -- sha256 of the text: one row per distinct block
+        text TEXT NOT NULL,
+        format TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        parsed TEXT NOT NULL DEFAULT '{}',  -- the parsed block as JSON, minus the text
+        created_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE threads (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        workspace TEXT NOT NULL DEFAULT '',
+        channel TEXT NOT NULL,
+        thread_key TEXT NOT NULL,
+        source_id INTEGER REFERENCES source_blocks(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (platform, workspace, channel, thread_key)
+    )
+    """,
+    """
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        user TEXT NOT NULL,
+        thread_id INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+        source_id INTEGER REFERENCES source_blocks(id) ON DELETE SET NULL,
+        event_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        asked_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE answers (
+        id INTEGER PRIMARY KEY,
+        question_id INTEGER NOT NULL UNIQUE REFERENCES questions(id) ON DELETE CASCADE,
+        answer TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        question_id INTEGER NOT NULL UNIQUE REFERENCES questions(id) ON DELETE CASCADE,
+        platform TEXT NOT NULL,
+        reply TEXT NOT NULL,                -- kind, problem, detail, reused_source as JSON
+        place TEXT NOT NULL,                -- the Place as JSON: enough to post again
+        parts_done INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE seen_events (
+        key TEXT PRIMARY KEY,
+        seen_at TEXT NOT NULL
+    ) WITHOUT ROWID
+    """,
+)
+
+# v2: adapters learn how many parts a reply renders to only when they post it, so the total
+# is recorded with progress; plus the indexes that `pending`, `history` and pruning scan by.
+_V2: Migration = (
+    "ALTER TABLE deliveries ADD COLUMN parts_total INTEGER",
+    "CREATE INDEX deliveries_pending ON deliveries (platform, status, id)",
+    "CREATE INDEX questions_user ON questions (platform, user, asked_at)",
+    "CREATE INDEX questions_thread ON questions (thread_id)",
+    "CREATE INDEX seen_events_age ON seen_events (seen_at)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+LATEST = len(MIGRATIONS)
+
+
+async def user_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(db: aiosqlite.Connection, *, target: int = LATEST) -> int:
+    """Bring `db` (opened with `isolation_level=None`) up to `target`; returns the version.
+
+    Each step runs in its own immediate transaction and re-reads the version inside it, so a
+    second process that waited on the lock sees the first one's work and skips it.
+    """
+    if not 0 <= target <= LATEST:
+        raise ValueError(f"no schema version {target}; latest is {LATEST}")
+    version = await user_version(db)
+    while version < target:
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            version = await user_version(db)
+            if version < target:
+                for statement in MIGRATIONS[version]:
+                    await db.execute(statement)
+                version += 1
+                # user_version lives in the file header and commits with the transaction.
+                await db.execute(f"PRAGMA user_version = {version}")
+            await db.execute("COMMIT")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+    return version

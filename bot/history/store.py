@@ -1,0 +1,384 @@
+"""`HistoryStore`: the aiosqlite database behind history, follow-ups, dedupe and redelivery.
+
+One connection per store, WAL mode. SQLite allows one writer at a time; inside this process an
+`asyncio.Lock` serialises transactions (one aiosqlite connection runs statements in order, but
+transactions from different coroutines would interleave on it), and every write transaction
+is `BEGIN IMMEDIATE`, so a second process or store takes the write lock up front and waits
+out `busy_timeout` instead of failing with SQLITE_BUSY half-way through a read-then-write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.chat import HistoryItem, Place, Reply
+from bot.errors import StoreError
+from bot.history.migrations import migrate
+from bot.models import Answer
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5_000
+KEEP_SEEN = timedelta(days=7)  # Slack retries for ~5 minutes; re-deliveries come later still
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSource:
+    """A source block as stored: the raw text plus what was parsed from it."""
+
+    text: str
+    format: str = ""
+    title: str = ""
+    parsed: str = "{}"  # JSON
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class NewQuestion:
+    """Everything `record` stores for one accepted question, answered or refused."""
+
+    place: Place
+    user: str
+    event_id: str
+    dedupe_keys: tuple[str, ...]
+    question: str
+    answer: Answer | None = None
+    source: StoredSource | None = None  # the block the answer came from (new or reused)
+    problem: str | None = None
+    detail: str = ""
+    reused_source: bool = False
+
+
+class _Duplicate(Exception):
+    """Raised inside a write transaction to roll it back: a dedupe key was already claimed."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+async def _enable_wal(db: aiosqlite.Connection) -> None:
+    # Switching a fresh file to WAL needs an exclusive lock and SQLite reports SQLITE_BUSY at
+    # once, without the busy handler, while another connection opens the same file.
+    deadline = asyncio.get_running_loop().time() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            await db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or asyncio.get_running_loop().time() > deadline:
+                raise
+        await asyncio.sleep(0.02)
+
+
+class HistoryStore:
+    def __init__(self, *, db: aiosqlite.Connection) -> None:
+        self._db = db
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def open(
+        cls, path: Path | str, *, keep_seen: timedelta = KEEP_SEEN
+    ) -> AsyncIterator[HistoryStore]:
+        """Open (creating and migrating as needed) the database at `path`."""
+        try:
+            db = await aiosqlite.connect(str(path), isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the history database {path}: {exc}") from exc
+        try:
+            await cls._configure(db)
+            store = cls(db=db)
+            await store._prune(keep_seen)
+        except sqlite3.Error as exc:
+            await db.close()
+            raise StoreError(f"cannot prepare the history database {path}: {exc}") from exc
+        except BaseException:
+            await db.close()
+            raise
+        try:
+            yield store
+        finally:
+            await db.close()
+
+    @staticmethod
+    async def _configure(db: aiosqlite.Connection) -> None:
+        await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await _enable_wal(db)
+        # NORMAL survives process crashes (the failure we redeliver after), not power loss.
+        await db.execute("PRAGMA synchronous = NORMAL")
+        await db.execute("PRAGMA foreign_keys = ON")
+        await migrate(db)
+
+    # -- transactions -------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            try:
+                await self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(f"history database busy or failing: {exc}") from exc
+            try:
+                yield self._db
+                await self._db.execute("COMMIT")
+            except BaseException as exc:
+                # Suppressed: if COMMIT already ran (cancelled while awaiting it) there is
+                # nothing left to roll back.
+                with contextlib.suppress(sqlite3.Error):
+                    await self._db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"history write failed: {exc}") from exc
+                raise
+
+    @contextlib.asynccontextmanager
+    async def _read(self) -> AsyncIterator[aiosqlite.Connection]:
+        # Under the lock too: on a shared connection a read between another coroutine's
+        # statements would see its uncommitted rows.
+        async with self._lock:
+            try:
+                yield self._db
+            except sqlite3.Error as exc:
+                raise StoreError(f"history read failed: {exc}") from exc
+
+    async def _prune(self, keep_seen: timedelta) -> None:
+        cutoff = (datetime.now(UTC) - keep_seen).isoformat(timespec="microseconds")
+        async with self._write() as db:
+            cursor = await db.execute("DELETE FROM seen_events WHERE seen_at < ?", (cutoff,))
+            if cursor.rowcount:
+                log.debug("pruned %d dedupe keys older than %s", cursor.rowcount, keep_seen)
+
+    # -- questions ----------------------------------------------------------------------------
+
+    async def is_seen(self, keys: Sequence[str]) -> bool:
+        if not keys:
+            return False
+        marks = ",".join("?" * len(keys))
+        async with self._read() as db:
+            rows = await db.execute_fetchall(
+                f"SELECT 1 FROM seen_events WHERE key IN ({marks}) LIMIT 1", tuple(keys)
+            )
+        return bool(list(rows))
+
+    async def thread_source(self, place: Place) -> StoredSource | None:
+        """The source block last answered from in `place`'s thread, if any."""
+        async with self._read() as db:
+            rows = list(
+                await db.execute_fetchall(
+                    """SELECT s.text, s.format, s.title, s.parsed
+                       FROM threads t JOIN source_blocks s ON s.id = t.source_id
+                       WHERE t.platform = ? AND t.workspace = ? AND t.channel = ?
+                         AND t.thread_key = ?""",
+                    (place.platform, place.workspace, place.channel, place.thread),
+                )
+            )
+        if not rows:
+            return None
+        text, fmt, title, parsed = rows[0]
+        return StoredSource(text=text, format=fmt, title=title, parsed=parsed)
+
+    async def record(self, new: NewQuestion) -> Reply | None:
+        """Claim the dedupe keys and store the question, its answer and a pending delivery,
+        all in one transaction. None when a key was already claimed (nothing is written)."""
+        now = _now()
+        try:
+            async with self._write() as db:
+                for key in new.dedupe_keys:
+                    cursor = await db.execute(
+                        "INSERT INTO seen_events (key, seen_at) VALUES (?, ?)"
+                        " ON CONFLICT (key) DO NOTHING",
+                        (key, now),
+                    )
+                    if cursor.rowcount == 0:
+                        raise _Duplicate(key)
+                source_id = await self._source_id(db, new.source, now)
+                thread_id = await self._thread_id(
+                    db, new.place, source_id if new.answer is not None else None, now
+                )
+                cursor = await db.execute(
+                    """INSERT INTO questions
+                       (platform, user, thread_id, source_id, event_id, text, asked_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                    (new.place.platform, new.user, thread_id, source_id, new.event_id,
+                     new.question, now),
+                )
+                question_id = cursor.lastrowid
+                if new.answer is not None:
+                    await db.execute(
+                        "INSERT INTO answers (question_id, answer) VALUES (?, ?)",
+                        (question_id, new.answer.model_dump_json()),
+                    )
+                reply = {
+                    "kind": "answer" if new.answer is not None else "problem",
+                    "problem": new.problem,
+                    "detail": new.detail,
+                    "reused_source": new.reused_source,
+                }
+                cursor = await db.execute(
+                    """INSERT INTO deliveries
+                       (question_id, platform, reply, place, created_at, updated_at)
+                       VALUES (?, ?, ?, ?, ?, ?)""",
+                    (question_id, new.place.platform, json.dumps(reply),
+                     new.place.model_dump_json(), now, now),
+                )
+                delivery_id = cursor.lastrowid
+        except _Duplicate as dup:
+            log.info("duplicate event %s (key %s): already handled", new.event_id, dup)
+            return None
+        assert delivery_id is not None
+        return Reply.model_validate(
+            {"delivery_id": delivery_id, "place": new.place, "answer": new.answer, **reply}
+        )
+
+    @staticmethod
+    async def _source_id(
+        db: aiosqlite.Connection, source: StoredSource | None, now: str
+    ) -> int | None:
+        if source is None:
+            return None
+        digest = source.digest
+        await db.execute(
+            """INSERT INTO source_blocks (hash, text, format, title, parsed, created_at)
+               VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING""",
+            (digest, source.text, source.format, source.title, source.parsed, now),
+        )
+        rows = list(await db.execute_fetchall(
+            "SELECT id FROM source_blocks WHERE hash = ?", (digest,)
+        ))
+        return int(rows[0][0])
+
+    @staticmethod
+    async def _thread_id(
+        db: aiosqlite.Connection, place: Place, source_id: int | None, now: str
+    ) -> int:
+        # A successful answer makes its block the thread's source; a refusal leaves it.
+        await db.execute(
+            """INSERT INTO threads (platform, workspace, channel, thread_key, source_id, created_at)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (platform, workspace, channel, thread_key)
+               DO UPDATE SET source_id = COALESCE(excluded.source_id, threads.source_id)""",
+            (place.platform, place.workspace, place.channel, place.thread, source_id, now),
+        )
+        rows = list(await db.execute_fetchall(
+            """SELECT id FROM threads WHERE platform = ? AND workspace = ? AND channel = ?
+               AND thread_key = ?""",
+            (place.platform, place.workspace, place.channel, place.thread),
+        ))
+        return int(rows[0][0])
+
+    # -- deliveries ---------------------------------------------------------------------------
+
+    async def mark_delivered(
+        self, delivery_id: int, parts_done: int, parts_total: int | None = None
+    ) -> None:
+        """Record progress (never backwards); `done` once parts_done reaches the total."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                """UPDATE deliveries SET
+                       parts_done = MAX(parts_done, :done),
+                       parts_total = COALESCE(:total, parts_total),
+                       status = CASE
+                           WHEN COALESCE(:total, parts_total) IS NOT NULL
+                                AND MAX(parts_done, :done) >= COALESCE(:total, parts_total)
+                           THEN 'done' ELSE status END,
+                       updated_at = :now
+                   WHERE id = :id""",
+                {"done": parts_done, "total": parts_total, "now": _now(), "id": delivery_id},
+            )
+        if cursor.rowcount == 0:
+            # Forgotten (or never stored) while it was being posted: nothing to track.
+            log.debug("delivery %d not found; progress not recorded", delivery_id)
+
+    async def pending(self, platform: str, *, max_age: timedelta = KEEP_SEEN) -> list[Reply]:
+        """Accepted replies not yet fully posted on `platform`, oldest first. Older ones are
+        left alone: a week-old answer appearing in a thread helps nobody."""
+        cutoff = (datetime.now(UTC) - max_age).isoformat(timespec="microseconds")
+        async with self._read() as db:
+            rows = list(await db.execute_fetchall(
+                """SELECT d.id, d.reply, d.place, d.parts_done, a.answer
+                   FROM deliveries d LEFT JOIN answers a ON a.question_id = d.question_id
+                   WHERE d.platform = ? AND d.status = 'pending' AND d.created_at >= ?
+                   ORDER BY d.id""",
+                (platform, cutoff),
+            ))
+        return [_reply_from_row(row) for row in rows]
+
+    # -- per-user data ------------------------------------------------------------------------
+
+    async def history(self, platform: str, user: str, limit: int) -> list[HistoryItem]:
+        async with self._read() as db:
+            rows = list(await db.execute_fetchall(
+                """SELECT q.text, q.asked_at, d.place, COALESCE(s.title, '')
+                   FROM questions q
+                   JOIN deliveries d ON d.question_id = q.id
+                   LEFT JOIN source_blocks s ON s.id = q.source_id
+                   WHERE q.platform = ? AND q.user = ? AND q.text != ''
+                   ORDER BY q.asked_at DESC, q.id DESC LIMIT ?""",
+                (platform, user, limit),
+            ))
+        return [
+            HistoryItem(
+                question=text,
+                asked_at=datetime.fromisoformat(asked_at),
+                place=Place.model_validate_json(place),
+                source_title=title,
+            )
+            for text, asked_at, place, title in rows
+        ]
+
+    async def forget(self, platform: str, user: str) -> int:
+        """Delete `user`'s questions (answers and deliveries cascade), then the threads and
+        source blocks nobody references any more. Returns how many questions went."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "DELETE FROM questions WHERE platform = ? AND user = ?", (platform, user)
+            )
+            removed = cursor.rowcount
+            await db.execute(
+                """DELETE FROM threads WHERE NOT EXISTS
+                   (SELECT 1 FROM questions q WHERE q.thread_id = threads.id)"""
+            )
+            await db.execute(
+                """DELETE FROM source_blocks WHERE
+                   NOT EXISTS (SELECT 1 FROM threads t WHERE t.source_id = source_blocks.id)
+                   AND NOT EXISTS (SELECT 1 FROM questions q WHERE q.source_id = source_blocks.id)"""
+            )
+        return removed
+
+    async def counts(self) -> dict[str, int]:
+        """Row counts per table (for tests, benchmarks and diagnostics)."""
+        tables = ("threads", "source_blocks", "questions", "answers", "deliveries", "seen_events")
+        out: dict[str, int] = {}
+        async with self._read() as db:
+            for table in tables:
+                rows = list(await db.execute_fetchall(f"SELECT COUNT(*) FROM {table}"))
+                out[table] = int(rows[0][0])
+        return out
+
+
+def _reply_from_row(row: Any) -> Reply:
+    delivery_id, reply, place, parts_done, answer = row
+    return Reply.model_validate(
+        {
+            **json.loads(reply),
+            "delivery_id": delivery_id,
+            "place": Place.model_validate_json(place),
+            "answer": Answer.model_validate_json(answer) if answer else None,
+            "parts_done": parts_done,
+        }
+    )

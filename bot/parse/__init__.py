@@ -1,0 +1,197 @@
+"""Pasted text -> `SourceBlock`: format detection, one private module per format.
+
+`parse_block` never raises on any `str` except `TooLarge` above the size limit: unrecognised
+text becomes a best-effort block with a note. Every URL a source carries is checked against
+the URLs found in the raw text (`bot.urls.find_urls`), so no parser can invent one.
+
+Detection order (first that fits): empty, request (seed 000), JSON, BibTeX, Markdown table,
+bare URL list, YAML records, bulleted/numbered list, Daily Papers listing, single paper page,
+freeform.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.errors import TooLarge
+from bot.models import BlockFormat, Source, SourceBlock
+from bot.parse import _json, _yaml
+from bot.parse._bibtex import looks_like_bibtex, parse_bibtex
+from bot.parse._bullets import looks_like_bullets, parse_bullets
+from bot.parse._common import Doc, Entry, Parsed, collapse
+from bot.parse._freeform import parse_freeform
+from bot.parse._listing import count_entries, has_chrome, parse_listing, tagged
+from bot.parse._paper_page import looks_like_paper_page, parse_paper_page
+from bot.parse._request import looks_like_request, parse_request
+from bot.parse._split import split_message
+from bot.parse._table import looks_like_table, parse_table
+from bot.parse._urllist import looks_like_url_list, parse_url_list
+from bot.parse.sentences import split_sentences
+from bot.urls import arxiv_id, find_urls, name_from_url, normalize_url
+
+__all__ = ["DEFAULT_MAX_BYTES", "parse_block", "split_message", "split_sentences"]
+
+DEFAULT_MAX_BYTES = 1_048_576
+_NAME_MAX = 300
+
+_log = logging.getLogger(__name__)
+
+Attempt = Callable[[Doc], Parsed | None]
+
+
+def _request(doc: Doc) -> Parsed | None:
+    return parse_request(doc) if looks_like_request(doc) else None
+
+
+def _json_block(doc: Doc) -> Parsed | None:
+    data = _json.decode(doc)
+    if data is None:
+        return None
+    parsed = _json.parse_json(doc, data)
+    return parsed if parsed.entries else None
+
+
+def _bibtex(doc: Doc) -> Parsed | None:
+    return parse_bibtex(doc) if looks_like_bibtex(doc) else None
+
+
+def _table(doc: Doc) -> Parsed | None:
+    return parse_table(doc) if looks_like_table(doc) else None
+
+
+def _url_list(doc: Doc) -> Parsed | None:
+    return parse_url_list(doc) if looks_like_url_list(doc) else None
+
+
+def _yaml_block(doc: Doc) -> Parsed | None:
+    data = _yaml.decode(doc)
+    return _yaml.parse_yaml(data) if data is not None else None
+
+
+def _bullets(doc: Doc) -> Parsed | None:
+    return parse_bullets(doc) if looks_like_bullets(doc) else None
+
+
+def _listing(doc: Doc) -> Parsed | None:
+    pairs = count_entries(doc)
+    if pairs >= 2 or (pairs and has_chrome(doc.text)):
+        return parse_listing(doc, tagged(doc))
+    return None
+
+
+def _paper_page(doc: Doc) -> Parsed | None:
+    return parse_paper_page(doc) if looks_like_paper_page(doc) else None
+
+
+_ATTEMPTS: tuple[tuple[BlockFormat, Attempt], ...] = (
+    ("request", _request),
+    ("json", _json_block),
+    ("bibtex", _bibtex),
+    ("markdown_table", _table),
+    ("urls", _url_list),
+    ("yaml", _yaml_block),
+    ("bullets", _bullets),
+    ("listing", _listing),
+    ("paper_page", _paper_page),
+)
+
+
+def parse_block(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceBlock:
+    """Parse pasted `text`. Raises `TooLarge` above `max_bytes` (UTF-8); nothing else."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise TooLarge(
+            f"source block is {size} bytes; the limit is {max_bytes} bytes",
+            size=size,
+            limit=max_bytes,
+        )
+    links = find_urls(text)
+    if not text.strip():
+        return SourceBlock(text=text, format="empty")
+    fmt, parsed = _detect(text)
+    block = _assemble(text, fmt, parsed, links)
+    _log.debug("parsed %d bytes as %s: %d sources", size, fmt, len(block.sources))
+    return block
+
+
+def _detect(text: str) -> tuple[BlockFormat, Parsed]:
+    doc = Doc(text)
+    for fmt, attempt in _ATTEMPTS:
+        try:
+            parsed = attempt(doc)
+        # A parser bug must cost one format, never the answer: parse_block promises to raise
+        # nothing but TooLarge on any text.
+        except Exception as exc:  # noqa: BLE001
+            _log.warning("%s parser failed (%s); trying the next format", fmt, type(exc).__name__)
+            continue
+        if parsed is not None and (parsed.entries or fmt == "request"):
+            return fmt, parsed
+    return "freeform", parse_freeform(doc)
+
+
+def _assemble(text: str, fmt: BlockFormat, parsed: Parsed, links: list[str]) -> SourceBlock:
+    allowed = {normalize_url(u) for u in links}
+    notes = list(parsed.notes)
+    dropped = 0
+    sources: list[Source] = []
+    counters = {"model": 0, "paper": 0}
+    for entry in parsed.entries:
+        urls, lost = _checked_urls(entry, allowed)
+        dropped += lost
+        name = _name(entry, urls)
+        if not (name or urls or entry.summary):
+            continue
+        kind = entry.kind or "paper"
+        counters[kind] += 1
+        meta = dict(entry.meta)
+        ident = next((i for u in urls if (i := arxiv_id(u))), "")
+        if ident and "arxiv_id" not in meta:
+            meta["arxiv_id"] = ident
+        sources.append(
+            Source(
+                id=f"{kind[0]}{counters[kind]}",
+                kind=kind,
+                name=name,
+                urls=urls,
+                summary=entry.summary,
+                meta=meta,
+            )
+        )
+    if dropped:
+        notes.append(f"{dropped} URL(s) not found verbatim in the block were dropped")
+    if not links:
+        notes.append("the block contains no URL")
+    return SourceBlock(
+        text=text,
+        format=fmt,
+        question=parsed.question,
+        instructions=parsed.instructions,
+        sources=sources,
+        links=links,
+        notes=notes,
+    )
+
+
+def _checked_urls(entry: Entry, allowed: set[str]) -> tuple[list[str], int]:
+    kept: list[str] = []
+    seen: set[str] = set()
+    lost = 0
+    for url in entry.urls:
+        key = normalize_url(url)
+        if key not in allowed:
+            lost += 1
+        elif key not in seen:
+            seen.add(key)
+            kept.append(url)
+    return kept, lost
+
+
+def _name(entry: Entry, urls: list[str]) -> str:
+    name = collapse(entry.name)[:_NAME_MAX].strip()
+    if name:
+        return name
+    if urls:
+        return name_from_url(urls[0])
+    first = split_sentences(entry.summary)[:1]
+    return collapse(first[0])[:_NAME_MAX].strip() if first else ""

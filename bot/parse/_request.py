@@ -1,0 +1,179 @@
+"""The request format of seed 000: a quoted question, instructions, then "Recommended AI
+Models" entries (Model / Paper / GitHub) and "Related Papers" entries (Model / Paper / Summary).
+
+Tolerated: missing headings, extra blank lines, `**Model:**` bold labels, bulleted labels,
+fields in any order (a repeated label starts the next entry), multi-line summaries and a
+trailing "Answer:" line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.models import SourceKind
+from bot.parse._common import (
+    MAX_ENTRIES,
+    Doc,
+    Entry,
+    Line,
+    Parsed,
+    abstract_urls,
+    kind_for,
+    span_text,
+)
+from bot.urls import find_urls, link_kind
+
+_B = r"(?:\*\*|__)?"
+_LABEL = re.compile(
+    rf"^[^\S\n]*(?:[-*+\u2022][^\S\n]+)?{_B}(?P<label>model|name|title|paper|papers|github|code"
+    r"|repo|repository|url|link|links|summary|abstract|hugging ?face|hf|project(?: page)?|arxiv"
+    rf"|authors?|date|venue|year){_B}[^\S\n]*:[^\S\n]*{_B}[^\S\n]*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+_HEADING = re.compile(
+    rf"^[^\S\n]*(?:#{{1,6}}[^\S\n]*)?{_B}(?P<title>recommended(?: ai)? models?|related papers?"
+    r"|recommended papers?|models|papers|tools|recommended tools)"
+    rf"{_B}[^\S\n]*:?[^\S\n]*{_B}[^\S\n]*$",
+    re.IGNORECASE,
+)
+_END = re.compile(rf"^[^\S\n]*(?:#{{1,6}}[^\S\n]*)?{_B}(?:answer|response|output){_B}:?{_B}\s*$", re.IGNORECASE)
+_HEADING_MAX = 60
+_ASKED = re.compile(r"asked the following question\s*:?", re.IGNORECASE)
+_QUESTION_LABEL = re.compile(r"^[^\S\n]*(?:\*\*)?question(?:\*\*)?[^\S\n]*:[^\S\n]*(.+)$", re.IGNORECASE | re.MULTILINE)
+_QUOTED = re.compile(r"\s*(?:\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|([^\n]+))")
+_FIELD = {
+    "model": "name", "name": "name", "title": "name",
+    "paper": "paper", "papers": "paper", "arxiv": "paper",
+    "github": "code", "code": "code", "repo": "code", "repository": "code",
+    "url": "url", "link": "url", "links": "url",
+    "huggingface": "hf", "hugging face": "hf", "hf": "hf",
+    "project": "project", "project page": "project",
+    "summary": "summary", "abstract": "summary",
+    "author": "authors", "authors": "authors", "date": "date", "venue": "venue", "year": "year",
+}
+_URL_FIELDS = ("paper", "code", "url", "hf", "project")
+_NONE = {"none", "n/a", "na", "-", "null", "none.", "not available"}
+
+
+def looks_like_request(doc: Doc) -> bool:
+    if _ASKED.search(doc.text):
+        return True
+    # Labels sit at the start of a line; most lines of a big listing have no colon there.
+    # Request labels are capitalised ("Model:", "GitHub:"); lower-case keys are YAML's.
+    lines = [line.text for line in doc.content if ":" in line.text[:60]]
+    found = [m.group("label") for line in lines if (m := _LABEL.match(line))]
+    labels = {_FIELD[" ".join(label.lower().split())] for label in found if label[0].isupper()}
+    headings = (
+        h for line in doc.content
+        if len(line.stripped) < _HEADING_MAX and (h := _HEADING.match(line.text))
+    )
+    if any(h.group("title")[0].isupper() for h in headings):
+        return bool(labels)
+    return "name" in labels and bool(labels & {"paper", "code", "summary"})
+
+
+def _question(text: str) -> tuple[str | None, int]:
+    """The question and the offset where the text after it begins."""
+    asked = _ASKED.search(text)
+    if asked:
+        quoted = _QUOTED.match(text, asked.end())
+        if quoted:
+            body = next(g for g in quoted.groups() if g is not None)
+            return body.strip() or None, quoted.end()
+    labelled = _QUESTION_LABEL.search(text)
+    if labelled:
+        return labelled.group(1).strip().strip("\"\u201c\u201d") or None, labelled.end()
+    return None, 0
+
+
+class _Builder:
+    """Collects entries line by line; a repeated field closes the current entry."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.entries: list[Entry] = []
+        self.section: SourceKind | None = None
+        self.fields: dict[str, str] = {}
+        self.summary: list[Line] = []
+        self.in_summary = False
+        self.kind: SourceKind | None = None
+
+    def close(self) -> None:
+        if self.fields or self.summary:
+            self.entries.append(self._entry())
+        self.fields, self.summary, self.in_summary = {}, [], False
+
+    def field(self, key: str, value: str, line: Line, value_start: int) -> None:
+        if key in self.fields or (key == "summary" and self.summary):
+            self.close()
+        if not self.fields and not self.summary:
+            self.kind = self.section
+        self.in_summary = key == "summary"
+        if self.in_summary:
+            self.summary = [Line(value_start, line.end, value, value.strip())]
+            self.fields[key] = ""
+        else:
+            self.fields[key] = value.strip().strip("*_").strip()
+
+    def continuation(self, line: Line) -> None:
+        if self.in_summary and line.stripped:
+            self.summary.append(line)
+
+    def _entry(self) -> Entry:
+        f = self.fields
+        summary = span_text(self.text, self.summary[0], self.summary[-1]) if self.summary else ""
+        meta = {k: f[k] for k in ("authors", "date", "venue", "year") if f.get(k)}
+        urls: list[str] = []
+        for key in _URL_FIELDS:
+            value = f.get(key, "")
+            found = find_urls(value)
+            urls += found
+            if key == "paper" and value and not found:
+                meta["paper"] = value if value.lower() not in _NONE else "None"
+        urls += [u for u in abstract_urls(summary) if u not in urls]
+        kind = self.kind
+        if kind is None:
+            has_code = any(link_kind(u) in ("github", "huggingface") for u in urls)
+            kind = "model" if has_code and not summary else kind_for(urls, summary)
+        return Entry(name=f.get("name", ""), urls=urls, summary=summary, meta=meta, kind=kind)
+
+
+def parse_request(doc: Doc) -> Parsed:
+    text = doc.text
+    question, after = _question(text)
+    parsed_full = False
+    builder = _Builder(text)
+    instructions: list[Line] = []
+    started = False
+    for line in doc.lines:
+        if line.end <= after:
+            continue
+        heading = _HEADING.match(line.text)
+        label = _LABEL.match(line.text)
+        if _END.match(line.text):
+            break
+        if heading:
+            builder.close()
+            started = True
+            title = heading.group("title").lower()
+            builder.section = "paper" if "paper" in title else "model"
+        elif label:
+            if len(builder.entries) >= MAX_ENTRIES:
+                parsed_full = True
+                break
+            started = True
+            key = _FIELD[re.sub(r"\s+", " ", label.group("label").lower())]
+            builder.field(key, label.group("value"), line, line.start + label.start("value"))
+        elif started:
+            builder.continuation(line)
+        elif line.stripped:
+            instructions.append(line)
+    builder.close()
+    parsed = Parsed(entries=builder.entries[:MAX_ENTRIES], question=question)
+    if parsed_full:
+        parsed.full()
+    if instructions:
+        parsed.instructions = span_text(text, instructions[0], instructions[-1])
+    if not builder.entries:
+        parsed.notes.append("request format without any model or paper entry")
+    return parsed

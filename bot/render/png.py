@@ -1,0 +1,116 @@
+"""Workflow -> PNG through Graphviz: the `graphviz` package writes the DOT source (it quotes
+labels correctly), the system `dot` executable draws it, in memory.
+
+`dot` is a system package that may be missing (the Makefile's `system-deps` installs it); then,
+or when it fails or hangs, `diagram_png` logs a warning and returns None and callers fall back
+to the text diagram.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from typing import cast
+
+import graphviz
+
+from bot.models import Step, Workflow
+from bot.render.diagram import clean, wrap
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 10.0
+LABEL_CELLS = 28  # wrap node labels so wide listings stay a readable picture
+
+_STYLE: dict[str, dict[str, str]] = {
+    "input": {"shape": "box", "style": "rounded,filled", "fillcolor": "#dbeafe"},
+    "model": {"shape": "box", "style": "filled,bold", "fillcolor": "#fde68a", "penwidth": "2"},
+    "technique": {"shape": "note", "style": "filled", "fillcolor": "#f3f4f6", "fontsize": "11"},
+    "output": {"shape": "box", "style": "rounded,filled", "fillcolor": "#dcfce7"},
+}
+
+
+def _label(step: Step) -> str:
+    lines = wrap(step.label, LABEL_CELLS)
+    if step.note:
+        lines += wrap(("→ " if step.kind == "technique" else "") + step.note, LABEL_CELLS)
+    if step.source_ids:
+        lines.append("[" + ", ".join(step.source_ids) + "]")
+    return _dot_lines(lines)
+
+
+def _dot_lines(lines: list[str]) -> str:
+    # DOT's own escapes (\N, \G, \l …) must not be read out of pasted text, and `nohtml`
+    # stops a label like "<b>" from being taken for an HTML-like label.
+    return cast(str, graphviz.nohtml("\\n".join(line.replace("\\", "\\\\") for line in lines)))
+
+
+def dot_source(workflow: Workflow, *, title: str | None = None) -> str:
+    """The DOT text for `workflow` (deterministic; exposed for tests and debugging)."""
+    flow = [s for s in workflow.steps if s.kind != "technique"]
+    graph = graphviz.Digraph(
+        "workflow",
+        graph_attr={
+            "rankdir": "LR" if len(flow) <= 4 else "TB",
+            "fontname": "Helvetica",
+            "bgcolor": "white",
+            "pad": "0.3",
+            "nodesep": "0.35",
+            **({"label": _dot_lines(wrap(title, 80)), "labelloc": "t"} if title else {}),
+        },
+        node_attr={"fontname": "Helvetica", "fontsize": "12", "margin": "0.15,0.08"},
+        edge_attr={"color": "#374151", "arrowsize": "0.8"},
+    )
+    known = {s.id for s in workflow.steps}
+    kinds = {s.id: s.kind for s in workflow.steps}
+    for step in workflow.steps:
+        graph.node(step.id, _label(step), **_STYLE[step.kind])
+    for src, dst in workflow.edges:
+        if src not in known or dst not in known:
+            continue
+        technique_edge = "technique" in (kinds[src], kinds[dst])
+        graph.edge(src, dst, **({"style": "dashed", "constraint": "false"} if technique_edge else {}))
+    # Techniques no edge attaches still belong to the models they explain.
+    linked = {n for edge in workflow.edges for n in edge}
+    models = [s.id for s in workflow.steps if s.kind == "model"]
+    for step in workflow.steps:
+        if step.kind == "technique" and step.id not in linked and models:
+            graph.edge(step.id, models[0], style="dotted", arrowhead="none")
+    return str(graph.source)
+
+
+def diagram_png(
+    workflow: Workflow,
+    *,
+    title: str | None = None,
+    executable: str = "dot",
+    timeout: float = TIMEOUT,
+) -> bytes | None:
+    """PNG bytes of the workflow, or None (logged) when Graphviz is absent or fails."""
+    if not workflow.steps:
+        return None
+    found = shutil.which(executable)
+    if found is None:
+        log.warning("graphviz '%s' not found on PATH; no PNG diagram", executable)
+        return None
+    source = dot_source(workflow, title=clean(title) if title else None)
+    try:
+        done = subprocess.run(
+            [found, "-Tpng"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.warning("graphviz failed: %s", exc)
+        return None
+    if done.returncode != 0 or not done.stdout.startswith(b"\x89PNG"):
+        log.warning(
+            "graphviz exited %s: %s",
+            done.returncode,
+            done.stderr.decode("utf-8", "replace").strip()[:200],
+        )
+        return None
+    return done.stdout

@@ -1,0 +1,225 @@
+"""`Service`: the one object adapters talk to. Incoming question in, stored `Reply` out.
+
+    ask(incoming)            dedupe → source text (message, attachments, or the thread's
+                             stored block) → answer in a worker thread → store question,
+                             answer and a pending delivery in one transaction → Reply
+    delivered(id, n, ...)    the adapter posted n parts of that reply
+    pending(platform)        replies accepted but not fully posted (re-post after a restart)
+    history / forget         the asker's own questions
+
+Refusals (`bot.errors.InputError`) are replies too: they are stored and delivered like
+answers, so a person always hears back once, and the failure is logged with the event id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.attachments import attachments_text
+from bot.chat import HistoryItem, Incoming, Reply
+from bot.errors import EmptyInput, InputError, NoSource, TooLarge
+from bot.history.store import HistoryStore, NewQuestion, StoredSource
+from bot.models import Answer, SourceBlock
+from bot.settings import Limits
+
+log = logging.getLogger(__name__)
+
+Answerer = Callable[[str, str | None], Answer]
+Splitter = Callable[[str], tuple[str | None, str]]
+# What the default path returns: the parsed block too, so the store can keep its format.
+_Solver = Callable[[str, str | None], tuple[Answer, SourceBlock | None]]
+
+TITLE_CHARS = 80
+INTERNAL = "internal"
+
+
+def dedupe_keys(incoming: Incoming) -> tuple[str, ...]:
+    """Slack re-delivers one message under new event ids: key on both ids, per platform."""
+    platform = incoming.place.platform
+    keys = [f"{platform}:event:{incoming.event_id}"]
+    if incoming.message_key:
+        keys.append(f"{platform}:message:{incoming.message_key}")
+    return tuple(keys)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    answer: Answer
+    source: StoredSource
+    reused: bool
+
+
+class Service:
+    def __init__(
+        self,
+        *,
+        store: HistoryStore,
+        limits: Limits,
+        answerer: Answerer | None = None,
+        splitter: Splitter | None = None,
+    ) -> None:
+        self._store = store
+        self._limits = limits
+        self._solve: _Solver = (
+            _default_solver(limits) if answerer is None else _wrap_answerer(answerer)
+        )
+        self._split: Splitter = splitter or _default_splitter()
+
+    @property
+    def limits(self) -> Limits:
+        return self._limits
+
+    async def ask(self, incoming: Incoming) -> Reply | None:
+        """Answer (or refuse) `incoming` and store it; None if it was already handled."""
+        keys = dedupe_keys(incoming)
+        # Cheap early exit for retries; `record` re-checks atomically with the insert.
+        if await self._store.is_seen(keys):
+            log.info("duplicate event %s: already handled", incoming.event_id)
+            return None
+        question: str | None = None
+        try:
+            question, block_text = self._split_incoming(incoming)
+            outcome = await self._answer(incoming, question, block_text)
+        except InputError as exc:
+            log.warning("event %s refused: %s", incoming.event_id, exc.code)
+            return await self._store.record(
+                self._new(incoming, question or "", problem=exc.code, detail=str(exc))
+            )
+        except Exception as exc:  # a bug in parsing or grounding must still get a reply
+            log.error("event %s failed: %s", incoming.event_id, type(exc).__name__)
+            log.debug("event %s traceback", incoming.event_id, exc_info=True)
+            return await self._store.record(self._new(incoming, question or "", problem=INTERNAL))
+        return await self._store.record(
+            self._new(
+                incoming,
+                outcome.answer.question,
+                answer=outcome.answer,
+                source=outcome.source,
+                reused=outcome.reused,
+            )
+        )
+
+    async def delivered(
+        self, delivery_id: int, parts_done: int, *, parts_total: int | None = None
+    ) -> None:
+        """`parts_done` parts of the reply are posted. Pass `parts_total` (at the latest with
+        the last part) so the delivery counts as done and leaves `pending`."""
+        await self._store.mark_delivered(delivery_id, parts_done, parts_total)
+
+    async def pending(self, platform: str) -> list[Reply]:
+        return await self._store.pending(platform)
+
+    async def history(
+        self, platform: str, user: str, limit: int | None = None
+    ) -> list[HistoryItem]:
+        return await self._store.history(platform, user, limit or self._limits.history_items)
+
+    async def forget(self, platform: str, user: str) -> int:
+        return await self._store.forget(platform, user)
+
+    # -- steps --------------------------------------------------------------------------------
+
+    def _split_incoming(self, incoming: Incoming) -> tuple[str | None, str]:
+        """(question, block text): the message split, plus any attached text files."""
+        text = incoming.text
+        question, block = self._split(text) if text.strip() else (None, "")
+        if incoming.attachments:
+            extra = attachments_text(
+                incoming.attachments, limits=self._limits, already=len(block.encode("utf-8"))
+            )
+            block = "\n\n".join(part for part in (block, *extra) if part.strip())
+        question = question.strip() if question and question.strip() else None
+        return question, block
+
+    async def _answer(
+        self, incoming: Incoming, question: str | None, block_text: str
+    ) -> _Outcome:
+        if block_text.strip():
+            size = len(block_text.encode("utf-8"))
+            if size > self._limits.max_source_bytes:
+                raise TooLarge(
+                    f"the source block is {size} bytes; the limit is "
+                    f"{self._limits.max_source_bytes}",
+                    size=size,
+                    limit=self._limits.max_source_bytes,
+                )
+            # Parsing and grounding are CPU work: keep the loop free to ack other events.
+            answer, block = await asyncio.to_thread(self._solve, block_text, question)
+            return _Outcome(answer, _stored_source(block_text, answer, block), reused=False)
+        if not question:
+            raise EmptyInput("the message is empty")
+        stored = await self._store.thread_source(incoming.place)
+        if stored is None:
+            raise NoSource("a question with no source block, and no earlier one in this thread")
+        answer, _ = await asyncio.to_thread(self._solve, stored.text, question)
+        return _Outcome(answer, stored, reused=True)
+
+    def _new(
+        self,
+        incoming: Incoming,
+        question: str,
+        *,
+        answer: Answer | None = None,
+        source: StoredSource | None = None,
+        reused: bool = False,
+        problem: str | None = None,
+        detail: str = "",
+    ) -> NewQuestion:
+        return NewQuestion(
+            place=incoming.place,
+            user=incoming.user,
+            event_id=incoming.event_id,
+            dedupe_keys=dedupe_keys(incoming),
+            question=question[: self._limits.max_question_chars],
+            answer=answer,
+            source=source,
+            problem=problem,
+            detail=detail,
+            reused_source=reused,
+        )
+
+
+def _stored_source(text: str, answer: Answer, block: SourceBlock | None) -> StoredSource:
+    sources = block.sources if block is not None else answer.sources
+    if sources:
+        title = sources[0].name
+    else:
+        title = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if block is not None:
+        parsed = block.model_dump_json(exclude={"text"})
+        fmt: str = block.format
+    else:
+        parsed = SourceBlock(text="", format="freeform", sources=answer.sources).model_dump_json(
+            exclude={"text"}
+        )
+        fmt = ""
+    return StoredSource(text=text, format=fmt, title=title[:TITLE_CHARS], parsed=parsed)
+
+
+def _wrap_answerer(answerer: Answerer) -> _Solver:
+    def solve(text: str, question: str | None) -> tuple[Answer, SourceBlock | None]:
+        return answerer(text, question), None
+
+    return solve
+
+
+def _default_solver(limits: Limits) -> _Solver:
+    # Imported here: the core pipeline pulls in the parser's ranking library, which a
+    # service built with an injected answerer (tests, benchmarks) never needs.
+    from bot.parse import parse_block
+    from bot.pipeline import answer_block
+
+    def solve(text: str, question: str | None) -> tuple[Answer, SourceBlock | None]:
+        block = parse_block(text, max_bytes=limits.max_source_bytes)
+        return answer_block(block, question, limits=limits), block
+
+    return solve
+
+
+def _default_splitter() -> Splitter:
+    from bot.parse import split_message
+
+    return split_message

@@ -1,0 +1,46 @@
+"""Start-up against the fake: login, identify with the configured intents, command sync."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.errors import ConfigError
+from tests.adapters.discord.conftest import running_bot
+from tests.fakes.discord_gateway import FakeDiscord
+
+
+async def test_identifies_with_message_content_and_skips_sync_by_default(
+    fake: FakeDiscord, bot: object
+) -> None:
+    (identify,) = fake.identifies
+    intents = discord.Intents._from_value(identify["intents"])
+    assert intents.message_content and intents.guild_messages and intents.dm_messages
+    assert fake.calls_to(r"users/@me") and fake.calls_to(r"oauth2/applications/@me")
+    assert not fake.calls_to(r"applications/\d+/commands")
+
+
+async def test_syncs_commands_only_when_configured(fake: FakeDiscord, tmp_path: Path) -> None:
+    async with running_bot(
+        fake, tmp_path / "bot.db", discord_sync_commands=True, discord_message_content=False
+    ):
+        (sync,) = fake.calls_to(rf"applications/{fake.app_id}/commands")
+    assert sync.method == "PUT"
+    commands = {c["name"]: c for c in sync.json}
+    assert set(commands) == {"ask", "history", "forget", "help"}
+    ask_options = {o["name"]: o for o in commands["ask"]["options"]}
+    assert ask_options["question"]["type"] == 3 and ask_options["question"]["required"]
+    assert ask_options["file"]["type"] == 11 and not ask_options["file"].get("required")
+    assert all(len(c["description"]) <= 100 for c in commands.values())
+    intents = discord.Intents._from_value(fake.identifies[-1]["intents"])
+    assert not intents.message_content
+
+
+async def test_a_rejected_token_is_a_config_error(fake: FakeDiscord, tmp_path: Path) -> None:
+    fake.token_valid = False
+    with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
+        async with running_bot(fake, tmp_path / "bot.db"):
+            pass  # pragma: no cover - never reached
+    assert fake.identifies == []  # never connected to the gateway

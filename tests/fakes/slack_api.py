@@ -1,0 +1,221 @@
+"""A local fake of the Slack Web API on aiohttp (loopback, port 0) that records every call.
+
+    async with FakeSlackApi() as slack:
+        client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
+        ...
+        calls = await slack.wait_for("chat.postMessage", count=3)
+
+Serves the Web API methods under `/api/<method>`, the upload URLs files_upload_v2 posts to,
+`response_url`s of slash commands under `/respond/<id>` and private file downloads under
+`/files/<name>` (which, like Slack, require the bot token). Failures are scripted per method:
+`fail(method, error=…)` for `ok: false`, `rate_limit(method, retry_after=…)` for a 429.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from aiohttp import web
+
+BOT_USER = "UBOT"
+BOT_ID = "BBOT"
+TEAM = "T0001"
+TOKEN = "xoxb-test-token"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    at: float
+    body: bytes = b""
+    ok: bool = True  # False when the fake answered with a scripted failure
+
+
+@dataclass
+class _Script:
+    status: int = 200
+    payload: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int = 1
+    after: int = 0  # let this many calls through before failing
+
+
+class FakeSlackApi:
+    def __init__(self, *, token: str = TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.files: dict[str, bytes] = {}
+        self._scripts: dict[str, list[_Script]] = {}
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_post("/respond/{hook}", self._respond)
+        app.router.add_get("/files/{name}", self._download)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base}/api/"
+
+    def response_url(self, hook: str = "hook") -> str:
+        return f"{self.base}/respond/{hook}"
+
+    def file_url(self, name: str) -> str:
+        return f"{self.base}/files/{name}"
+
+    # --- scripting -----------------------------------------------------------------------------
+
+    def fail(self, method: str, *, error: str = "internal_error", times: int = 1,
+             status: int = 200, after: int = 0) -> None:
+        """The next `times` calls of `method` (after `after` successful ones) fail."""
+        self._scripts.setdefault(method, []).append(
+            _Script(status=status, payload={"ok": False, "error": error}, times=times, after=after)
+        )
+
+    def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+        self._scripts.setdefault(method, []).append(
+            _Script(status=429, payload={"ok": False, "error": "ratelimited"},
+                    headers={"Retry-After": str(retry_after)}, times=times)
+        )
+
+    def _scripted(self, method: str) -> _Script | None:
+        queue = self._scripts.get(method)
+        if not queue:
+            return None
+        script = queue[0]
+        if script.after > 0:
+            script.after -= 1
+            return None
+        script.times -= 1
+        if script.times <= 0:
+            queue.pop(0)
+        return script
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def called(self, method: str, *, ok: bool | None = None) -> list[Call]:
+        return [c for c in self.calls if c.method == method and (ok is None or c.ok == ok)]
+
+    async def wait_for(self, method: str, *, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """At least `count` calls of `method`, polled until `timeout` (then AssertionError)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.called(method)
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                seen = [c.method for c in self.calls]
+                raise AssertionError(f"{len(found)}/{count} {method} calls after {timeout}s: {seen}")
+            await asyncio.sleep(0.02)
+
+    async def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Wait until no call has arrived for `quiet` seconds (to assert nothing more came)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            last = self.calls[-1].at if self.calls else 0.0
+            if time.monotonic() - last >= quiet:
+                return
+            await asyncio.sleep(0.05)
+
+    # --- handlers ------------------------------------------------------------------------------
+
+    async def _params(self, request: web.Request) -> tuple[dict[str, Any], bytes]:
+        params: dict[str, Any] = dict(request.query)
+        raw = b""
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            form = await request.post()
+            params.update({k: v for k, v in form.items() if isinstance(v, str)})
+        else:
+            raw = await request.read()
+            if request.content_type == "application/json" and raw:
+                params.update(json.loads(raw))
+        return params, raw
+
+    def _authorized(self, request: web.Request, params: dict[str, Any]) -> bool:
+        return (request.headers.get("Authorization") == f"Bearer {self.token}"
+                or params.get("token") == self.token)
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params, raw = await self._params(request)
+        call = Call(method, params, dict(request.headers), time.monotonic(), raw)
+        self.calls.append(call)
+        script = self._scripted(method)
+        if script is not None:
+            call.ok = False
+            return web.json_response(script.payload, status=script.status, headers=script.headers)
+        if not self._authorized(request, params):
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        return web.json_response(self._ok(method, params))
+
+    def _ok(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "url": "https://fake.slack.com/", "team": "Fake", "user": "sourcebound",
+                    "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
+        if method == "chat.postMessage":
+            ts = f"{1700000000 + next(self._ts)}.000100"
+            return {"ok": True, "channel": params.get("channel"), "ts": ts,
+                    "message": {"text": params.get("text"), "ts": ts, "bot_id": BOT_ID}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ids):06d}"
+            return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = json.loads(params.get("files", "[]"))
+            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+        return {"ok": True}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        call = Call("upload", {"file_id": request.match_info["file_id"]}, dict(request.headers),
+                    time.monotonic(), body)
+        self.calls.append(call)
+        script = self._scripted("upload")
+        if script is not None:
+            call.ok = False
+            return web.Response(status=script.status, text="error")
+        return web.Response(text=f"OK - {len(body)}")
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        params, raw = await self._params(request)
+        self.calls.append(Call("response_url", params, dict(request.headers), time.monotonic(), raw))
+        return web.Response(text="ok")
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        self.calls.append(Call("download", {"name": name}, dict(request.headers), time.monotonic()))
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            # What Slack does without a valid token: its sign-in page, status 200.
+            return web.Response(text="<html>sign in</html>", content_type="text/html")
+        if name not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[name], content_type="application/octet-stream")

@@ -1,0 +1,39 @@
+"""Questions the sources cannot answer get a plain "not covered", not padding."""
+
+from __future__ import annotations
+
+from tests.conftest import seed_text
+from tests.ground.helpers import answer, caveat_text, load_case
+
+
+def test_xmem_fps_on_cpu_is_not_covered() -> None:
+    text, case = load_case("012-paper-page-not-covered-xmem")
+    _, ans = answer(text, str(case["question"]))
+    assert ans.covered is False
+    cav = caveat_text(ans)
+    assert "not covered by the supplied sources" in cav
+    assert "frames per second" in cav and "cpu" in cav
+
+
+def test_unanswerable_question_on_seed_001() -> None:
+    _, ans = answer(seed_text("001"), "What GPU memory and license does MATEY need for commercial use?")
+    assert ans.covered is False
+    assert "not covered by the supplied sources" in caveat_text(ans)
+
+
+def test_partly_supported_question_stays_covered_with_a_caveat() -> None:
+    text, _ = load_case("007-request-molecular-property-chemprop")
+    _, ans = answer(text)
+    assert ans.covered is True
+    assert "scaffolds" in caveat_text(ans)
+
+
+def test_no_url_in_block_is_a_caveat() -> None:
+    _, ans = answer(seed_text("001"), "How does adaptive tokenization work?")
+    assert ans.links == [] and "no url" in caveat_text(ans)
+
+
+def test_release_claim_without_link_is_a_caveat() -> None:
+    text, case = load_case("003-listing-survival-wsi")
+    _, ans = answer(text, str(case["question"]))
+    assert "says the code is released but gives no link" in caveat_text(ans)
