@@ -27,6 +27,7 @@ import jinja2
 
 from adapters.base import ChatAdapter
 from bot.chat import Incoming, Place, Reply
+from bot.engines import open_engine
 from bot.history.store import HistoryStore
 from bot.render.env import make_environment
 from bot.render.markdown import render_markdown
@@ -40,6 +41,8 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "bot" / "examples" / "seed000
 COMMANDS = frozenset({"help", "history", "forget", "new", "example", "quit"})
 FENCE = '"""'
 PASTE_GRACE = 0.05  # seconds: more input within this after an empty line is the same paste
+SPIN_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+SPIN_EVERY = 0.1  # seconds
 EXIT_OK = 0
 EXIT_PROBLEM = 1
 
@@ -117,6 +120,37 @@ def _line_source(stream: TextIO) -> _StreamLines | _TerminalLines:
     if os.name != "posix" or not os.isatty(fd):
         return _StreamLines(stream)
     return _TerminalLines(fd)
+
+
+class _Spinner:
+    """A one-line terminal spinner shown while a slow engine (the LLM) works."""
+
+    def __init__(self, write: Callable[[str], None], label: Callable[[int], str]) -> None:
+        self._write = write
+        self._label = label
+        self._task: asyncio.Task[None] | None = None
+        self._width = 0
+
+    async def start(self, sources: int) -> None:
+        text = self._label(sources)
+        self._width = len(text) + 2
+        self._task = asyncio.get_running_loop().create_task(self._spin(text))
+
+    async def _spin(self, text: str) -> None:
+        frame = 0
+        while True:
+            self._write(f"\r{SPIN_FRAMES[frame % len(SPIN_FRAMES)]} {text}")
+            frame += 1
+            await asyncio.sleep(SPIN_EVERY)
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._write("\r" + " " * self._width + "\r")
+        self._task = None
 
 
 # -- assembling messages ----------------------------------------------------------------------
@@ -287,7 +321,19 @@ class ConsoleAdapter(ChatAdapter):
             text=text,
             in_thread=self._count > 1,
         )
-        reply = await self._service.ask(incoming)
+        # A spinner only where a person watches; scripts get the answer alone.
+        spinner = (
+            _Spinner(self._write, lambda n: self._render("progress", sources=n).strip())
+            if self.interactive
+            else None
+        )
+        try:
+            reply = await self._service.ask(
+                incoming, progress=spinner.start if spinner is not None else None
+            )
+        finally:
+            if spinner is not None:
+                await spinner.stop()
         if reply is not None:
             await self._show(reply)
 
@@ -355,8 +401,10 @@ async def main(
     stdout = sys.stdout if stdout is None else stdout
     env = make_environment(settings.templates_dir)
     db_path = Path(settings.db_path)
-    async with HistoryStore.open(db_path) as store:
-        service = Service(store=store, limits=settings.limits)
+    async with HistoryStore.open(db_path) as store, open_engine(
+        settings=settings, env=env
+    ) as engine:
+        service = Service(store=store, limits=settings.limits, engine=engine)
         adapter = ConsoleAdapter(
             service=service,
             env=env,

@@ -12,7 +12,10 @@ import contextlib
 import logging
 import signal
 
+import jinja2
+
 from adapters.base import ChatAdapter
+from bot.engines import open_engine
 from bot.history.store import HistoryStore
 from bot.render.env import make_environment
 from bot.service import Service
@@ -21,8 +24,9 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def _chat_adapters(settings: Settings, service: Service) -> list[ChatAdapter]:
-    env = make_environment(settings.templates_dir)
+def _chat_adapters(
+    settings: Settings, service: Service, env: jinja2.Environment
+) -> list[ChatAdapter]:
     adapters: list[ChatAdapter] = []
     # Imported only when configured: each chat library costs start-up time.
     if settings.slack_enabled:
@@ -49,9 +53,12 @@ async def serve(settings: Settings) -> int:
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(signal.SIGTERM, task.cancel)
 
-    async with HistoryStore.open(settings.db_path) as store:
-        service = Service(store=store, limits=settings.limits)
-        adapters = _chat_adapters(settings, service)
+    env = make_environment(settings.templates_dir)
+    async with HistoryStore.open(settings.db_path) as store, open_engine(
+        settings=settings, env=env
+    ) as engine:
+        service = Service(store=store, limits=settings.limits, engine=engine)
+        adapters = _chat_adapters(settings, service, env)
         async with contextlib.AsyncExitStack() as stack:
             for adapter in adapters:
                 await stack.enter_async_context(adapter)

@@ -18,6 +18,8 @@ from typing import IO, TYPE_CHECKING, NoReturn
 from bot.errors import BinaryAttachment, InputError, SourceboundError, TooLarge
 
 if TYPE_CHECKING:
+    import jinja2
+
     from bot.models import Answer
     from bot.settings import Settings
 
@@ -126,21 +128,37 @@ def read_source(source: str, *, max_bytes: int, stdin: IO[bytes] | None = None) 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     text = read_source(args.source, max_bytes=settings.limits.max_source_bytes)
-    from bot.pipeline import answer_text
+    from bot.render.env import make_environment
 
-    answer = answer_text(text, args.question, limits=settings.limits)
+    env = make_environment(settings.templates_dir)
+    if settings.llm_enabled:
+        import asyncio
+
+        answer = asyncio.run(_ask_llm(text, args.question, settings=settings, env=env))
+    else:
+        from bot.pipeline import answer_text
+
+        answer = answer_text(text, args.question, limits=settings.limits)
     if args.format == "json":
         out = answer.model_dump_json(indent=2)
     else:
-        from bot.render.env import make_environment
         from bot.render.markdown import render_markdown
 
-        out = render_markdown(answer, env=make_environment(settings.templates_dir))
+        out = render_markdown(answer, env=env)
     if args.diagram is not None:
         _write_diagram(answer, args.diagram)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     sys.stdout.flush()
     return EXIT_OK
+
+
+async def _ask_llm(
+    text: str, question: str | None, *, settings: Settings, env: jinja2.Environment
+) -> Answer:
+    from bot.llm import LLMBackend, answer_text_llm
+
+    async with LLMBackend(settings=settings, env=env) as backend:
+        return await answer_text_llm(text, question, limits=settings.limits, backend=backend)
 
 
 def _write_diagram(answer: Answer, target: Path) -> None:

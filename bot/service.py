@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.attachments import attachments_text
 from bot.chat import HistoryItem, Incoming, Reply
-from bot.errors import EmptyInput, InputError, NoSource, TooLarge
+from bot.engines import Engine, ExtractiveEngine
+from bot.errors import EmptyInput, InputError, NoQuestion, NoSource, TooLarge
 from bot.history.store import HistoryStore, NewQuestion, StoredSource
 from bot.models import Answer, SourceBlock
 from bot.settings import Limits
@@ -29,8 +30,11 @@ log = logging.getLogger(__name__)
 
 Answerer = Callable[[str, str | None], Answer]
 Splitter = Callable[[str], tuple[str | None, str]]
+# Called with the number of sources before a slow engine (the LLM) starts, so an adapter can
+# post "reading 112 papers…"; a failure there must not lose the answer.
+Progress = Callable[[int], Awaitable[None]]
 # What the default path returns: the parsed block too, so the store can keep its format.
-_Solver = Callable[[str, str | None], tuple[Answer, SourceBlock | None]]
+_Solver = Callable[[str, str | None, Progress | None], Awaitable[tuple[Answer, SourceBlock | None]]]
 
 TITLE_CHARS = 80
 INTERNAL = "internal"
@@ -58,13 +62,18 @@ class Service:
         *,
         store: HistoryStore,
         limits: Limits,
+        engine: Engine | None = None,
         answerer: Answerer | None = None,
         splitter: Splitter | None = None,
     ) -> None:
+        """`engine` answers parsed blocks (default: extractive); `answerer` replaces parsing
+        and answering whole with a text-level function (tests, benchmarks)."""
         self._store = store
         self._limits = limits
         self._solve: _Solver = (
-            _default_solver(limits) if answerer is None else _wrap_answerer(answerer)
+            _default_solver(limits, engine or ExtractiveEngine())
+            if answerer is None
+            else _wrap_answerer(answerer)
         )
         self._split: Splitter = splitter or _default_splitter()
 
@@ -72,7 +81,7 @@ class Service:
     def limits(self) -> Limits:
         return self._limits
 
-    async def ask(self, incoming: Incoming) -> Reply | None:
+    async def ask(self, incoming: Incoming, *, progress: Progress | None = None) -> Reply | None:
         """Answer (or refuse) `incoming` and store it; None if it was already handled."""
         keys = dedupe_keys(incoming)
         # Cheap early exit for retries; `record` re-checks atomically with the insert.
@@ -80,13 +89,23 @@ class Service:
             log.info("duplicate event %s: already handled", incoming.event_id)
             return None
         question: str | None = None
+        block_text = ""
         try:
             question, block_text = self._split_incoming(incoming)
-            outcome = await self._answer(incoming, question, block_text)
+            outcome = await self._answer(incoming, question, block_text, progress)
         except InputError as exc:
             log.warning("event %s refused: %s", incoming.event_id, exc.code)
+            # A block without a question still becomes the thread's source, so the question
+            # asked next on its own is answered from it (the reply says so).
+            kept = (
+                await asyncio.to_thread(_stored_source, block_text, None, None)
+                if isinstance(exc, NoQuestion) and block_text.strip()
+                else None
+            )
             return await self._store.record(
-                self._new(incoming, question or "", problem=exc.code, detail=str(exc))
+                self._new(
+                    incoming, question or "", problem=exc.code, detail=str(exc), source=kept
+                )
             )
         except Exception as exc:  # a bug in parsing or grounding must still get a reply
             log.error("event %s failed: %s", incoming.event_id, type(exc).__name__)
@@ -135,7 +154,7 @@ class Service:
         return question, block
 
     async def _answer(
-        self, incoming: Incoming, question: str | None, block_text: str
+        self, incoming: Incoming, question: str | None, block_text: str, progress: Progress | None
     ) -> _Outcome:
         if block_text.strip():
             size = len(block_text.encode("utf-8"))
@@ -146,15 +165,14 @@ class Service:
                     size=size,
                     limit=self._limits.max_source_bytes,
                 )
-            # Parsing and grounding are CPU work: keep the loop free to ack other events.
-            answer, block = await asyncio.to_thread(self._solve, block_text, question)
+            answer, block = await self._solve(block_text, question, progress)
             return _Outcome(answer, _stored_source(block_text, answer, block), reused=False)
         if not question:
             raise EmptyInput("the message is empty")
         stored = await self._store.thread_source(incoming.place)
         if stored is None:
             raise NoSource("a question with no source block, and no earlier one in this thread")
-        answer, _ = await asyncio.to_thread(self._solve, stored.text, question)
+        answer, _ = await self._solve(stored.text, question, progress)
         return _Outcome(answer, stored, reused=True)
 
     def _new(
@@ -182,39 +200,53 @@ class Service:
         )
 
 
-def _stored_source(text: str, answer: Answer, block: SourceBlock | None) -> StoredSource:
-    sources = block.sources if block is not None else answer.sources
+def _stored_source(
+    text: str, answer: Answer | None, block: SourceBlock | None
+) -> StoredSource:
+    if block is None:
+        if answer is None:  # kept without an answer: parse it to title and store it
+            from bot.parse import parse_block
+
+            block = parse_block(text)
+        else:  # an injected answerer gave no block: keep what the answer says of the sources
+            block = SourceBlock(text="", format="freeform", sources=answer.sources)
+    sources = block.sources
     if sources:
         title = sources[0].name
     else:
         title = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if block is not None:
-        parsed = block.model_dump_json(exclude={"text"})
-        fmt: str = block.format
-    else:
-        parsed = SourceBlock(text="", format="freeform", sources=answer.sources).model_dump_json(
-            exclude={"text"}
-        )
-        fmt = ""
+    parsed = block.model_dump_json(exclude={"text"})
+    fmt = block.format if block.text else ""
     return StoredSource(text=text, format=fmt, title=title[:TITLE_CHARS], parsed=parsed)
 
 
 def _wrap_answerer(answerer: Answerer) -> _Solver:
-    def solve(text: str, question: str | None) -> tuple[Answer, SourceBlock | None]:
-        return answerer(text, question), None
+    async def solve(
+        text: str, question: str | None, progress: Progress | None
+    ) -> tuple[Answer, SourceBlock | None]:
+        return await asyncio.to_thread(answerer, text, question), None
 
     return solve
 
 
-def _default_solver(limits: Limits) -> _Solver:
+def _default_solver(limits: Limits, engine: Engine) -> _Solver:
     # Imported here: the core pipeline pulls in the parser's ranking library, which a
     # service built with an injected answerer (tests, benchmarks) never needs.
     from bot.parse import parse_block
-    from bot.pipeline import answer_block
+    from bot.pipeline import resolve_question
 
-    def solve(text: str, question: str | None) -> tuple[Answer, SourceBlock | None]:
-        block = parse_block(text, max_bytes=limits.max_source_bytes)
-        return answer_block(block, question, limits=limits), block
+    async def solve(
+        text: str, question: str | None, progress: Progress | None
+    ) -> tuple[Answer, SourceBlock | None]:
+        # Parsing is CPU work: keep the loop free to ack other events meanwhile.
+        block = await asyncio.to_thread(parse_block, text, max_bytes=limits.max_source_bytes)
+        chosen = resolve_question(block, question, limits=limits)
+        if engine.slow and progress is not None:
+            try:
+                await progress(len(block.sources))
+            except Exception:  # a progress note is a courtesy; the answer must still come
+                log.warning("progress message failed", exc_info=True)
+        return await engine.answer(block, chosen), block
 
     return solve
 

@@ -15,6 +15,7 @@ from bot.history.store import HistoryStore
 from bot.models import Answer
 from bot.service import Service
 from bot.settings import Limits
+from tests.conftest import seed_text
 from tests.history.support import echo_answer, incoming
 
 BLOCK = """Model: WeatherRemoval-CLAIO-DeHaze
@@ -318,3 +319,20 @@ async def test_the_default_answerer_parses_grounds_and_keeps_the_parsed_block(
     follow = await svc.ask(incoming("Which paper covers sensor failure?", event="E2"))
     assert follow is not None and follow.reused_source and follow.answer is not None
     assert any("2402.18546" in link.url for link in follow.answer.links)
+
+
+async def test_block_without_question_is_kept_for_the_next_question(tmp_path: Path) -> None:
+    """The no-question reply promises that the next question is answered from the block."""
+    from bot.parse import parse_block
+
+    block = seed_text("002")
+    assert parse_block(block).question is None
+    async with HistoryStore.open(tmp_path / "h.db") as store:
+        service = Service(store=store, limits=Limits())
+        first = await service.ask(incoming(block, event="e1"))
+        assert first is not None and first.kind == "problem" and first.problem == "no_question"
+        second = await service.ask(
+            incoming("Which of these could forecast river floods?", event="e2")
+        )
+        assert second is not None and second.kind == "answer" and second.reused_source
+        assert second.answer is not None and second.answer.considered == 56

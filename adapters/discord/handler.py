@@ -91,8 +91,8 @@ class Handler:
             attachments = await read_attachments(message.attachments, limits=self._limits)
         except InputError as exc:
             log.warning("discord message %s refused: %s", message.id, exc.code)
-            target = await self._message_target(message, entry, name=entry.text)
-            await send_part(target, self._problem(exc.code))
+            refused = await self._message_target(message, entry, name=entry.text)
+            await send_part(refused, self._problem(exc.code))
             return
         incoming = incoming_for(
             entry,
@@ -101,11 +101,20 @@ class Handler:
             channel_id=message.channel.id,
             attachments=attachments,
         )
-        reply = await self._service.ask(incoming)
+        target: Target | None = None
+
+        async def progress(sources: int) -> None:
+            # A slow engine: open the thread now and say what is happening in it.
+            nonlocal target
+            target = await self._message_target(message, entry, name=entry.text)
+            await send_part(target, [render_notice("progress", env=self._env, sources=sources)])
+
+        reply = await self._service.ask(incoming, progress=progress)
         if reply is None:
             return
-        name = reply.answer.question if reply.answer is not None else entry.text
-        target = await self._message_target(message, entry, name=name)
+        if target is None:
+            name = reply.answer.question if reply.answer is not None else entry.text
+            target = await self._message_target(message, entry, name=name)
         await self._poster.deliver(reply, target)
 
     async def _message_target(self, message: discord.Message, entry: Entry, *,

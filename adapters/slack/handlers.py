@@ -30,6 +30,7 @@ from adapters.slack.post import Poster
 from bot.chat import HistoryItem, Incoming, Place, Reply
 from bot.errors import DeliveryError, InputError
 from bot.render.slack import SlackMessage, render_history, render_notice, render_problem
+from bot.service import Progress
 from bot.settings import Limits
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,9 @@ ANSWERS_AT_ONCE = 2
 class Asker(Protocol):
     """What the Slack adapter uses of `bot.service.Service`."""
 
-    async def ask(self, incoming: Incoming) -> Reply | None: ...
+    async def ask(
+        self, incoming: Incoming, *, progress: Progress | None = None
+    ) -> Reply | None: ...
 
     async def delivered(
         self, delivery_id: int, parts_done: int, *, parts_total: int | None = None
@@ -233,8 +236,11 @@ class Handlers:
         return self._notice("forget", count=count)
 
     async def _ask(self, incoming: Incoming) -> None:
+        async def progress(sources: int) -> None:
+            await self._poster.post(incoming.place, self._notice("progress", sources=sources))
+
         async with self._answering:
-            reply = await self._service.ask(incoming)
+            reply = await self._service.ask(incoming, progress=progress)
             if reply is None:
                 log.info("event %s: already handled (duplicate delivery)", incoming.event_id)
                 return

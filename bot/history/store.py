@@ -207,9 +207,9 @@ class HistoryStore:
                     if cursor.rowcount == 0:
                         raise _Duplicate(key)
                 source_id = await self._source_id(db, new.source, now)
-                thread_id = await self._thread_id(
-                    db, new.place, source_id if new.answer is not None else None, now
-                )
+                # The thread adopts any source block it was given (answered or not: a block
+                # sent without a question is answered by the next question in the thread).
+                thread_id = await self._thread_id(db, new.place, source_id, now)
                 cursor = await db.execute(
                     """INSERT INTO questions
                        (platform, user, thread_id, source_id, event_id, text, asked_at)
@@ -266,7 +266,7 @@ class HistoryStore:
     async def _thread_id(
         db: aiosqlite.Connection, place: Place, source_id: int | None, now: str
     ) -> int:
-        # A successful answer makes its block the thread's source; a refusal leaves it.
+        # A new block replaces the thread's source; a message without one leaves it.
         await db.execute(
             """INSERT INTO threads (platform, workspace, channel, thread_key, source_id, created_at)
                VALUES (?, ?, ?, ?, ?, ?)

@@ -58,6 +58,8 @@ def _cells(ch: str) -> int:
 
 def width(text: str) -> int:
     """Display width of `text` in terminal cells."""
+    if text.isascii():  # the common case, and this runs for every character of every box
+        return len(text)
     return sum(_cells(ch) for ch in text)
 
 

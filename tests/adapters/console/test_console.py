@@ -245,3 +245,18 @@ async def test_a_paste_into_a_real_terminal_is_one_message(tmp_path: Path) -> No
     assert "Traceback" not in text
     assert "I need a question" not in text and "no question" not in text
     assert text.count("Your recent questions:") == 1
+
+
+async def test_spinner_animates_until_stopped_then_clears_its_line() -> None:
+    from adapters.console import _Spinner
+
+    out = io.StringIO()
+    spinner = _Spinner(out.write, lambda n: f"reading {n} sources")
+    await spinner.start(112)
+    await asyncio.sleep(0.25)
+    await spinner.stop()
+    text = out.getvalue()
+    frames = [chunk for chunk in text.split("\r") if "reading 112 sources" in chunk]
+    assert len(frames) >= 2  # it moved
+    assert text.endswith("\r")  # the line is cleared for the answer
+    assert text.rsplit("\r", 2)[-2].strip() == ""
