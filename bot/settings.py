@@ -7,9 +7,9 @@ TOML file given with `--config` (or `SOURCEBOUND_CONFIG`) may set the same keys,
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -67,9 +67,10 @@ class Settings(BaseSettings):
             "SOURCEBOUND_DISCORD_MESSAGE_CONTENT", "discord_message_content"
         ),
     )
-    # Syncing the command tree on every start wastes a rate-limited call: opt in.
-    discord_sync_commands: bool = Field(
-        default=False,
+    # "auto": read the registered commands (a cheap GET) and overwrite them only when they
+    # differ, so /ask appears on first start without a rate-limited PUT on every restart.
+    discord_sync_commands: Literal["auto", "always", "never"] = Field(
+        default="auto",
         validation_alias=AliasChoices("SOURCEBOUND_DISCORD_SYNC_COMMANDS", "discord_sync_commands"),
     )
 
@@ -91,6 +92,17 @@ class Settings(BaseSettings):
     )
 
     limits: Limits = Field(default_factory=Limits)
+
+    @field_validator("discord_sync_commands", mode="before")
+    @classmethod
+    def _sync_flag(cls, value: object) -> object:
+        # Accept the boolean spellings people write in env files.
+        text = str(value).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return "always"
+        if text in {"0", "false", "no", "off"}:
+            return "never"
+        return text
 
     @property
     def slack_enabled(self) -> bool:

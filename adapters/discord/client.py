@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import discord
 import jinja2
@@ -63,9 +65,17 @@ class SourceboundClient(discord.Client):
         self.redelivered = asyncio.Event()
 
     async def setup_hook(self) -> None:
-        if self._sync_commands:
-            synced = await self.tree.sync()
-            log.info("synced %d application commands", len(synced))
+        if self._sync_commands == "never":
+            return
+        if self._sync_commands == "auto":
+            registered = await self.tree.fetch_commands()
+            if _shape(c.to_dict() for c in registered) == _shape(
+                c.to_dict(self.tree) for c in self.tree.get_commands()
+            ):
+                log.info("application commands up to date")
+                return
+        synced = await self.tree.sync()
+        log.info("synced %d application commands", len(synced))
 
     async def on_ready(self) -> None:
         # READY comes again after every new session; re-deliver only once per process.
@@ -78,3 +88,14 @@ class SourceboundClient(discord.Client):
 
     async def on_message(self, message: discord.Message) -> None:
         await self.handler.on_message(message)
+
+
+def _shape(commands: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """What a person sees of each command: its description and its options' names and types."""
+    return {
+        str(c["name"]): (
+            str(c.get("description", "")),
+            tuple(f"{o['name']}:{o['type']}:{bool(o.get('required'))}" for o in c.get("options", [])),
+        )
+        for c in commands
+    }

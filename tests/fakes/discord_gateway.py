@@ -98,6 +98,7 @@ class FakeDiscord:
         self._seq = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.commands: list[dict[str, Any]] = []  # the registered global application commands
         self._routes: list[Route] = [
             ("GET", re.compile(r"users/@me"), self._me),
             ("GET", re.compile(r"oauth2/applications/@me"), self._application),
@@ -108,6 +109,7 @@ class FakeDiscord:
             ("POST", re.compile(r"webhooks/(\d+)/([^/]+)"), self._followup),
             ("PATCH", re.compile(r"webhooks/(\d+)/([^/]+)/messages/@original"), self._followup),
             ("PUT", re.compile(r"applications/(\d+)/commands"), self._sync_commands),
+            ("GET", re.compile(r"applications/(\d+)/commands"), self._registered_commands),
         ]
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -468,12 +470,16 @@ class FakeDiscord:
 
     async def _sync_commands(self, request: web.Request, call: Call,
                              match: re.Match[str]) -> web.Response:
-        commands = [
+        self.commands = [
             {**command, "id": str(self.new_id()), "application_id": str(self.app_id),
              "version": "1", "default_member_permissions": None, "dm_permission": True}
             for command in (call.json or [])
         ]
-        return _json(commands)
+        return _json(self.commands)
+
+    async def _registered_commands(self, request: web.Request, call: Call,
+                                   match: re.Match[str]) -> web.Response:
+        return _json(self.commands)
 
     async def _no_content(self, request: web.Request, call: Call,
                           match: re.Match[str]) -> web.Response:
