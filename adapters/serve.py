@@ -16,6 +16,7 @@ import jinja2
 
 from adapters.base import ChatAdapter
 from bot.engines import open_engine
+from bot.errors import SourceboundError
 from bot.history.store import HistoryStore
 from bot.render.env import make_environment
 from bot.service import Service
@@ -38,6 +39,16 @@ def _chat_adapters(
 
         adapters.append(DiscordAdapter(settings=settings, service=service, env=env))
     return adapters
+
+
+async def _run_all(adapters: list[ChatAdapter]) -> None:
+    try:
+        async with asyncio.TaskGroup() as group:
+            for adapter in adapters:
+                group.create_task(adapter.run())
+    except* SourceboundError as failed:
+        # e.g. a refused token: the entry point prints it as one line, not a group.
+        raise failed.exceptions[0] from None
 
 
 async def serve(settings: Settings) -> int:
@@ -64,9 +75,7 @@ async def serve(settings: Settings) -> int:
                 await stack.enter_async_context(adapter)
                 log.info("%s adapter started", adapter.platform)
             try:
-                async with asyncio.TaskGroup() as group:
-                    for adapter in adapters:
-                        group.create_task(adapter.run())
+                await _run_all(adapters)
             except asyncio.CancelledError:
                 log.info("shutting down")
     return 0

@@ -11,6 +11,9 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +53,32 @@ async def serve_http(app: AsyncApp, *, port: int, host: str = "0.0.0.0") -> None
 
 async def serve_socket_mode(app: AsyncApp, *, app_token: str) -> None:
     """Hold a Socket Mode connection until cancelled."""
+    # The handler's client opens an aiohttp session and a task as it is built, and keeps
+    # retrying a refused connection: cancelling during connect must still close it.
+    # It talks to the Web API (apps.connections.open) through `app.client`, so it follows
+    # SLACK_API_URL.
+    await _check_app_token(app, app_token)
     handler = AsyncSocketModeHandler(app, app_token)
-    await handler.connect_async()  # type: ignore[no-untyped-call]
-    log.info("Slack Socket Mode connected")
     try:
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        log.info("Slack Socket Mode connected")
         await asyncio.Event().wait()
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+# slack_sdk retries a refused connection every 10 s forever: a wrong token would look like a
+# running bot that never answers. Ask once up front and stop with the reason instead.
+_BAD_TOKEN = {"invalid_auth", "not_authed", "not_allowed_token_type", "token_revoked",
+              "account_inactive", "token_expired"}
+
+
+async def _check_app_token(app: AsyncApp, app_token: str) -> None:
+    try:
+        await app.client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else None
+        if error in _BAD_TOKEN:
+            raise ConfigError(f"SLACK_APP_TOKEN was refused by Slack ({error})") from None
+        # Anything else may pass: the socket client retries it on its own.
+        log.warning("apps.connections.open failed (%s); retrying in the background", error)

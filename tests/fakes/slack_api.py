@@ -7,7 +7,8 @@
 
 Serves the Web API methods under `/api/<method>`, the upload URLs files_upload_v2 posts to,
 `response_url`s of slash commands under `/respond/<id>` and private file downloads under
-`/files/<name>` (which, like Slack, require the bot token). Failures are scripted per method:
+`/files/<name>` (which, like Slack, require the bot token). `apps.connections.open` takes the
+app-level token and returns `socket_url` (set it to a `tests.fakes.slack_socket` endpoint). Failures are scripted per method:
 `fail(method, error=…)` for `ok: false`, `rate_limit(method, retry_after=…)` for a 429.
 """
 
@@ -26,6 +27,7 @@ BOT_USER = "UBOT"
 BOT_ID = "BBOT"
 TEAM = "T0001"
 TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
 
 
 @dataclass
@@ -48,8 +50,10 @@ class _Script:
 
 
 class FakeSlackApi:
-    def __init__(self, *, token: str = TOKEN) -> None:
+    def __init__(self, *, token: str = TOKEN, app_token: str = APP_TOKEN) -> None:
         self.token = token
+        self.app_token = app_token
+        self.socket_url: str | None = None  # what apps.connections.open hands out
         self.calls: list[Call] = []
         self.files: dict[str, bytes] = {}
         self._scripts: dict[str, list[_Script]] = {}
@@ -161,9 +165,11 @@ class FakeSlackApi:
                 params.update(json.loads(raw))
         return params, raw
 
-    def _authorized(self, request: web.Request, params: dict[str, Any]) -> bool:
-        return (request.headers.get("Authorization") == f"Bearer {self.token}"
-                or params.get("token") == self.token)
+    def _authorized(self, request: web.Request, params: dict[str, Any], method: str = "") -> bool:
+        # Socket Mode's connection method is the one that takes the app-level token.
+        token = self.app_token if method == "apps.connections.open" else self.token
+        return (request.headers.get("Authorization") == f"Bearer {token}"
+                or params.get("token") == token)
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -174,7 +180,7 @@ class FakeSlackApi:
         if script is not None:
             call.ok = False
             return web.json_response(script.payload, status=script.status, headers=script.headers)
-        if not self._authorized(request, params):
+        if not self._authorized(request, params, method):
             return web.json_response({"ok": False, "error": "invalid_auth"})
         return web.json_response(self._ok(method, params))
 
@@ -186,6 +192,10 @@ class FakeSlackApi:
             ts = f"{1700000000 + next(self._ts)}.000100"
             return {"ok": True, "channel": params.get("channel"), "ts": ts,
                     "message": {"text": params.get("text"), "ts": ts, "bot_id": BOT_ID}}
+        if method == "apps.connections.open":
+            if self.socket_url is None:
+                return {"ok": False, "error": "socket_mode_not_configured"}
+            return {"ok": True, "url": self.socket_url}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ids):06d}"
             return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
