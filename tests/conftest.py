@@ -3,11 +3,13 @@ runs from a clean clone alone."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.settings import Limits
+from tests.fakes.openai_api import FakeOpenAI
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
@@ -38,3 +40,10 @@ def seed000() -> str:
 @pytest.fixture
 def limits() -> Limits:
     return Limits()
+
+
+@pytest.fixture
+async def model() -> AsyncIterator[FakeOpenAI]:
+    """A local fake OpenAI-compatible server (script its replies with `model.script`)."""
+    async with FakeOpenAI() as server:
+        yield server

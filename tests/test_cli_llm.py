@@ -8,23 +8,14 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
-from bot.ground import ground
 from bot.ground.invariants import check
 from bot.models import Answer
 from bot.parse import parse_block
 from tests.conftest import EXAMPLE
-from tests.fakes.openai_api import FakeOpenAI, Reply, draft_of
-
-
-@pytest.fixture
-async def model() -> AsyncIterator[FakeOpenAI]:
-    async with FakeOpenAI() as server:
-        yield server
+from tests.fakes.openai_api import FakeOpenAI, Reply
+from tests.llm.support import MODEL_SUMMARY, script_faithful
 
 
 async def _ask(model: FakeOpenAI, tmp_path: Path) -> tuple[int, str, str]:
@@ -46,18 +37,16 @@ async def _ask(model: FakeOpenAI, tmp_path: Path) -> tuple[int, str, str]:
 
 
 async def test_ask_uses_the_configured_model(model: FakeOpenAI, tmp_path: Path) -> None:
-    block = parse_block(EXAMPLE.read_text(encoding="utf-8"))
-    draft = draft_of(ground(block, block.question or ""))
-    draft["task"]["summary"] = "The model's own summary of image dehazing across cities."
-    model.script(Reply.json(draft))
+    text = EXAMPLE.read_text(encoding="utf-8")
+    script_faithful(model, text)
 
     code, out, err = await _ask(model, tmp_path)
 
     assert code == 0, err
     answer = Answer.model_validate_json(out)
     assert answer.engine == "llm"
-    assert answer.task.summary == "The model's own summary of image dehazing across cities."
-    assert check(block, answer) == []
+    assert answer.task.summary == MODEL_SUMMARY
+    assert check(parse_block(text), answer) == []
     assert len(model.requests) == 1
 
 
