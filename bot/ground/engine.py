@@ -10,7 +10,7 @@ from bot.ground import links as links_mod
 from bot.ground import summary as summary_mod
 from bot.ground import workflow as workflow_mod
 from bot.ground.coverage import assess
-from bot.ground.invariants import evidence_grounded
+from bot.ground.invariants import BlockText
 from bot.ground.labels import infer
 from bot.ground.relevance import (
     SMALL_BLOCK,
@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 
 
 def _clean_source(source: Source, relevance: float) -> Source:
-    return Source(
+    # Built from an already validated Source with str -> str cleaning: no need to validate again
+    # (a 100-paper listing would pay for it a hundred times per answer).
+    return Source.model_construct(
         id=source.id, kind=source.kind, name=defang(source.name),
         urls=[u for u in source.urls if not has_ping(u)], summary=defang(source.summary),
         relevance=relevance, meta={defang(k): defang(v) for k, v in source.meta.items()},
@@ -48,9 +50,10 @@ def ground(block: SourceBlock, question: str) -> Answer:
 
     labels = infer(fmt=block.format, docs=docs, rel=rel, selected=selected, query=query)
     per_source, injected = evidence_mod.pick(docs, selected, query)
+    block_text = BlockText(block.text)
     picked = [
         c for c in evidence_mod.choose(per_source, [s.id for s in chosen])
-        if evidence_grounded(block, c.text)
+        if block_text.evidence(c.text)
     ]
     coverage = assess(question, [docs[i].termset for i in range(len(docs))])
     if not selected:
@@ -60,7 +63,7 @@ def ground(block: SourceBlock, question: str) -> Answer:
         fmt=block.format, docs=docs, selected=selected, task_input=labels.input,
         task_output=labels.output, best=per_source,
     )
-    links = links_mod.pick(block, chosen)
+    links = links_mod.pick(block, chosen, text=block_text)
     model_ids = {i for st in wf.steps if st.kind == "model" for i in st.source_ids}
     listing = len(docs) > SMALL_BLOCK
     models = [step_label(s) for s in chosen if s.kind == "model" and block.format == "request"]

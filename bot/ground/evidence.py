@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.ground.injection import is_injection
-from bot.ground.relevance import Doc, Query, bm25_scores, concept_tokens, task_overlap
+from bot.ground.relevance import Doc, Query, bm25_small, concept_tokens, task_overlap
 from bot.ground.tasks import cue_matcher, vocabulary
 from bot.ground.text import analyse
 from bot.parse.sentences import split_sentences
@@ -59,6 +59,9 @@ class Candidate:
     rank: int
     position: int
     score: float = 0.0
+    terms: list[str] = field(default_factory=list)
+    tasks: Counter[str] = field(default_factory=Counter)
+    cues: Counter[str] = field(default_factory=Counter)
 
 
 def ping_free(sentence: str) -> str:
@@ -71,38 +74,40 @@ def ping_free(sentence: str) -> str:
 
 
 def candidates(doc: Doc, rank: int) -> tuple[list[Candidate], int]:
-    """Quotable sentences of one source, and how many of its sentences were injections."""
+    """Quotable sentences of one source (analysed from the source's own analysis), and how
+    many of its sentences were injections."""
     out: list[Candidate] = []
     injected = 0
-    for pos, raw in enumerate(split_sentences(doc.source.summary)):
+    summary = doc.source.summary
+    cursor = 0
+    for pos, raw in enumerate(split_sentences(summary)):
+        at = summary.find(raw, cursor)
+        cursor = at + len(raw)
         if is_injection(raw):
             injected += 1
             continue
         text = ping_free(raw)
         if MIN_CHARS <= len(text) <= MAX_CHARS:
-            out.append(Candidate(text, doc.source.id, rank, pos))
+            start = at + raw.find(text)
+            tm, tasks, cues = doc.sentence(start, start + len(text))
+            out.append(Candidate(text, doc.source.id, rank, pos, terms=tm, tasks=tasks, cues=cues))
     if not out:
         name = ping_free(doc.source.name.strip())
         if len(name) >= MIN_CHARS and len(name.split()) >= 4 and not is_injection(name):
-            out.append(Candidate(name, doc.source.id, rank, 0))
+            st, tm = analyse(name)
+            out.append(Candidate(name, doc.source.id, rank, 0, terms=tm,
+                                 tasks=vocabulary().match(st), cues=cue_matcher().match(st)))
     return out, injected
 
 
 def score(cands: list[Candidate], query: Query) -> None:
-    vocab, cues = vocabulary(), cue_matcher()
     targets = set(query.tasks)
-    corpus: list[list[str]] = []
-    overlaps: list[float] = []
-    for c in cands:
-        st, tm = analyse(c.text)
-        found = vocab.match(st)
-        overlaps.append(task_overlap(targets, found))
-        corpus.append(tm + concept_tokens(found, cues.match(st)))
-    bm = bm25_scores(corpus, query.terms)
-    top = float(bm.max()) if len(bm) else 0.0
+    corpus = [c.terms + concept_tokens(c.tasks, c.cues) for c in cands]
+    bm = bm25_small(corpus, query.terms)
+    top = max(bm, default=0.0)
     wants_release = query.intent == "reproduce" or any("code" in c for c in query.cues)
-    for i, c in enumerate(cands):
-        s = (float(bm[i]) / top if top > 0 else 0.0) + 0.3 * overlaps[i]
+    for c, b in zip(cands, bm):
+        s = (b / top if top > 0 else 0.0) + 0.3 * task_overlap(targets, c.tasks)
         if query.intent != "reproduce":
             if STRONG_FINDING.search(c.text):
                 s += 0.4

@@ -29,14 +29,20 @@ _PATTERNS = (
     r"\b(assistant|ai)\s*:\s*(ignore|respond|say|reply)\b",
     r"\brespond only with\b",
 )
-_INJECTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
+# Every pattern opens on a word: checking that once up front (instead of per alternative) and
+# only at a letter lets the engine skip most positions.
+_INJECTION = re.compile(
+    r"\b(?=[a-z])(?:" + "|".join(f"(?:{p.removeprefix(chr(92) + 'b')})" for p in _PATTERNS) + ")",
+    re.IGNORECASE,
+)
 
 
-# Every pattern above contains one of these words; most sentences contain none of them.
+# Each pattern needs one of these literally (its opening words, or "://" for the run-a-script
+# one); an ordinary abstract sentence holds none, so the regex rarely runs.
 _HINTS = (
-    "ignore", "disregard", "forget", "system", "developer", "admin", "important", "assistant",
-    "instruct", "you are now", "act as", "tell", "ask", "urge", "run", "execut", "pipe", "curl",
-    "wget", "not", "n't", "never", "reveal", "respond", "note", "message", " ai", "bot", "model",
+    "ignore", "disregard", "forget", "system", "developer", "admin", "important", "note",
+    "message", "instruct", "you are now", "act as", "tell", "ask", "urge", "://", "curl", "wget",
+    "do not", "don't", "never", "reveal", "assistant", "respond", "reply", "say",
 )
 
 

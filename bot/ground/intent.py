@@ -17,19 +17,24 @@ def _patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
     return tuple((name, tuple(re.compile(p) for p in raw[name])) for name in INTENTS)
 
 
-def intents(question: str) -> list[str]:
-    """Every intent the question shows, strongest first (hits, then first position)."""
+def intents(question: str) -> dict[str, int]:
+    """Every intent the question shows, strongest first (hits, then first position), each
+    with the position of its first hit."""
     q = question.lower()
     scored: list[tuple[int, int, str]] = []
     for name, pats in _patterns():
         hits = [m.start() for p in pats for m in p.finditer(q)]
         if hits:
             scored.append((-len(hits), min(hits), name))
-    return [name for _, _, name in sorted(scored, key=lambda t: (t[0], t[1]))] or ["general"]
+    return {name: at for _, at, name in sorted(scored, key=lambda t: (t[0], t[1]))} or {"general": 0}
 
 
 def primary_intent(question: str) -> str:
-    found = intents(question)
+    return primary_of(intents(question))
+
+
+def primary_of(intents: dict[str, int]) -> str:
+    found = list(intents)
     # "Which of these …, and is the code released?" is first of all a choice.
     if "which_to_pick" in found and found[0] in ("reproduce", "apply", "limitations"):
         return "which_to_pick"

@@ -56,7 +56,7 @@ def infer(
             primary[lab] += 1.0 * n
         support.append(m.source.id)
         for d in docs:
-            if d.source.kind != "model" and own_paper(m.source, d.source):
+            if d.source.kind != "model" and own_paper(m, d):
                 for lab, n in d.tasks.items():
                     primary[lab] += 1.0 * n + 1.0 * d.name_tasks.get(lab, 0)
                 support.append(d.source.id)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from bot.ground.injection import is_injection
-from bot.ground.invariants import link_grounded, norm_url
+from bot.ground.invariants import BlockText, norm_url
 from bot.models import Link, Source, SourceBlock
 from bot.safety import defang, has_ping
 from bot.urls import find_urls, link_kind
@@ -44,13 +44,14 @@ def source_urls(source: Source) -> list[str]:
     return urls
 
 
-def pick(block: SourceBlock, chosen: Sequence[Source]) -> list[Link]:
+def pick(block: SourceBlock, chosen: Sequence[Source], *, text: BlockText | None = None) -> list[Link]:
+    grounded = text or BlockText(block.text)
     links: list[Link] = []
     seen: set[str] = set()
     for s in chosen:
         for url in source_urls(s):
             key = norm_url(url)
-            if key in seen or has_ping(url) or not link_grounded(block, url):
+            if key in seen or has_ping(url) or not grounded.link(url):
                 continue
             if injected_only(block.text, url):
                 continue

@@ -16,6 +16,14 @@ def phrase(path: str, **values: object) -> str:
     return str(node).format(**values)
 
 
+def phrase_map(path: str) -> dict[str, str]:
+    """A mapping of data/phrases.yaml (e.g. per-cue wording), empty when absent."""
+    node: Any = load_data("phrases.yaml")
+    for key in path.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    return {str(k): str(v) for k, v in node.items()} if isinstance(node, dict) else {}
+
+
 def join_and(items: Sequence[str]) -> str:
     """"a", "a and b", "a, b and c"."""
     items = [i for i in items if i]

@@ -6,19 +6,22 @@ says "river floods" meets an abstract that says "streamflow" even with no word i
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import bm25s
 import numpy as np
 
 from bot.ground.coverage import split_asks
-from bot.ground.intent import primary_intent, setting_cues
+from bot.ground.intent import intents, primary_of, setting_cues
 from bot.ground.invariants import norm_url
 from bot.ground.tasks import cue_matcher, vocabulary
-from bot.ground.text import analyse, generic_words, stems, terms
+from bot.ground.text import Analysed, analyse, analysed, generic_words, stems, terms
 from bot.models import Source, SourceBlock
 from bot.urls import find_urls
 
@@ -35,6 +38,45 @@ class Doc:
     tasks: Counter[str]
     name_tasks: Counter[str]
     termset: frozenset[str] = field(default_factory=frozenset)
+    # The summary's analysis and vocabulary hits, kept so its sentences are never re-analysed.
+    body: Analysed | None = None
+    task_hits: list[tuple[int, int, str]] = field(default_factory=list)
+    cue_hits: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @cached_property
+    def own_keys(self) -> frozenset[str]:
+        """Normalised URLs the source lists itself."""
+        return frozenset(norm_url(u) for u in self.source.urls)
+
+    @cached_property
+    def all_keys(self) -> frozenset[str]:
+        """Normalised URLs it lists or mentions in its summary."""
+        return self.own_keys | {norm_url(u) for u in find_urls(self.source.summary)}
+
+    def sentence(self, start: int, end: int) -> tuple[list[str], Counter[str], Counter[str]]:
+        """(ranking terms, task hits, cue hits) of summary[start:end]."""
+        if self.body is None:  # a hand-built Doc: analyse the text itself
+            text = self.source.summary[start:end]
+            st, tm = analyse(text)
+            return tm, vocabulary().match(st), cue_matcher().match(st)
+        ranges = self.body.ranges(start, end)
+        return (
+            self.body.part_terms(start, end, ranges),
+            _hits_within(self.task_hits, ranges),
+            _hits_within(self.cue_hits, ranges),
+        )
+
+
+def _hits_within(hits: list[tuple[int, int, str]], ranges: list[tuple[int, int]]) -> Counter[str]:
+    """Labels of the hits (sorted by start) that lie wholly inside one of `ranges`."""
+    found: Counter[str] = Counter()
+    for lo, hi in ranges:
+        i = bisect_left(hits, (lo,))
+        while i < len(hits) and hits[i][0] < hi:
+            if hits[i][1] <= hi:
+                found[hits[i][2]] += 1
+            i += 1
+    return found
 
 
 @dataclass
@@ -45,6 +87,8 @@ class Query:
     tasks: Counter[str]
     cues: list[str]
     intent: str
+    # Every intent shown, strongest first, with where in the question it first shows.
+    intents: dict[str, int] = field(default_factory=dict)
 
 
 def concept_tokens(tasks: Counter[str], cues: Counter[str]) -> list[str]:
@@ -55,16 +99,19 @@ def concept_tokens(tasks: Counter[str], cues: Counter[str]) -> list[str]:
 
 
 def analyse_source(source: Source) -> Doc:
-    vocab = vocabulary()
+    vocab, cue = vocabulary(), cue_matcher()
     name_stems, name_terms = analyse(source.name)
-    body_stems, body_terms = analyse(source.summary)
-    all_stems = name_stems + ["|"] + body_stems
-    tasks = vocab.match(all_stems)
-    cues = cue_matcher().match(all_stems)
-    toks = name_terms * 2 + body_terms + concept_tokens(tasks, cues)
+    body = analysed(source.summary)
+    task_hits, cue_hits = vocab.hits(body.stems), cue.hits(body.stems)
+    name_tasks = vocab.match(name_stems)
+    # The name and the summary are matched apart: no phrase spans the "|" between them.
+    tasks = name_tasks + Counter(lab for _, _, lab in task_hits)
+    cues = cue.match(name_stems) + Counter(lab for _, _, lab in cue_hits)
+    all_stems = name_stems + ["|"] + body.stems
+    toks = name_terms * 2 + body.terms() + concept_tokens(tasks, cues)
     return Doc(
-        source=source, stems=all_stems, terms=toks, tasks=tasks,
-        name_tasks=vocab.match(name_stems), termset=frozenset(all_stems),
+        source=source, stems=all_stems, terms=toks, tasks=tasks, name_tasks=name_tasks,
+        termset=frozenset(all_stems), body=body, task_hits=task_hits, cue_hits=cue_hits,
     )
 
 
@@ -78,24 +125,52 @@ def analyse_question(question: str) -> Query:
     q_terms += [t for part in context for t in terms(part) if t not in generic]
     tasks = vocabulary().match(q_stems)
     cues = setting_cues(question)
+    found = intents(question)
     return Query(
         text=question, stems=q_stems,
         terms=q_terms + concept_tokens(tasks, Counter(cues)),
-        tasks=tasks, cues=cues, intent=primary_intent(question),
+        tasks=tasks, cues=cues, intent=primary_of(found), intents=found,
     )
 
 
 def bm25_scores(corpus: Sequence[list[str]], query: list[str]) -> np.ndarray:
     if not corpus or not query:
         return np.zeros(len(corpus))
+    # Only the query's words are ever scored: every other word becomes one filler token, which
+    # keeps each document's length (and so every score) while the index shrinks to a few words.
     # bm25s needs at least one token per document to index it.
-    docs = [d if d else ["\x00empty"] for d in corpus]
+    wanted = set(query)
+    docs = [[t if t in wanted else "\x00" for t in d] if d else ["\x00empty"] for d in corpus]
     retriever = bm25s.BM25()
     retriever.index(docs, show_progress=False)
     known = [t for t in query if t in retriever.vocab_dict]
     if not known:
         return np.zeros(len(corpus))
     return np.asarray(retriever.get_scores(known), dtype=float)
+
+
+BM25_K1, BM25_B = 1.5, 0.75  # bm25s's defaults, so sentences and sources score alike
+
+
+def bm25_small(corpus: Sequence[list[str]], query: list[str]) -> list[float]:
+    """Lucene BM25 as bm25s scores it, in plain Python for a handful of short documents
+    (one answer's candidate sentences), where building a bm25s index costs more than scoring."""
+    if not corpus or not query:
+        return [0.0] * len(corpus)
+    docs = [d if d else ["\x00empty"] for d in corpus]
+    counts = [Counter(d) for d in docs]
+    df: Counter[str] = Counter()
+    for c in counts:
+        df.update(c.keys())
+    n = len(docs)
+    avg = sum(len(d) for d in docs) / n
+    weights = Counter(t for t in query if t in df)
+    idf = {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in weights}
+    out = []
+    for d, c in zip(docs, counts):
+        norm = BM25_K1 * ((1 - BM25_B) + BM25_B * len(d) / avg)
+        out.append(sum(w * idf[t] * c[t] / (norm + c[t]) for t, w in weights.items() if t in c))
+    return out
 
 
 def short_name(name: str) -> str:
@@ -115,12 +190,12 @@ def mentioned(source: Source, question: str) -> bool:
     return False
 
 
-def own_paper(model: Source, paper: Source) -> bool:
+def own_paper(model: Doc, paper: Doc) -> bool:
     """A related paper that is the recommended model's own paper (same URL or handle)."""
-    if {norm_url(u) for u in model.urls} & {norm_url(u) for u in paper.urls + find_urls(paper.summary)}:
+    if model.own_keys & paper.all_keys:
         return True
-    handle = model.name.split("/")[-1].lower()
-    return len(handle) >= 3 and short_name(paper.name).lower() == handle
+    handle = model.source.name.split("/")[-1].lower()
+    return len(handle) >= 3 and short_name(paper.source.name).lower() == handle
 
 
 def task_overlap(targets: set[str], found: Collection[str]) -> float:
@@ -149,7 +224,7 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
         s = 0.6 * float(bmn[i]) + 0.3 * task_overlap(targets, d.tasks)
         if mentioned(d.source, query.text):
             s += 0.35
-        if any(own_paper(m.source, d.source) for m in models):
+        if any(own_paper(m, d) for m in models):
             s += 0.3
         raw.append(s)
     # The recommended model is what the question is about ("this model"): it ranks first.

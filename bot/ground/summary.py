@@ -7,21 +7,26 @@ from collections.abc import Sequence
 
 from bot.ground.coverage import split_asks
 from bot.ground.labels import Labels
-from bot.ground.phrases import join_and, phrase
+from bot.ground.phrases import join_and, phrase, phrase_map
 from bot.ground.relevance import Doc, Query
+from bot.ground.setting import CueSpan, cue_spans, determiners
 from bot.ground.text import generic_words, stem, stopwords
 
-MAX_FOCUS = 3
+MAX_FOCUS = 2
+MAX_CLAUSES = 2
 MAX_N = 4
+_JOINED = re.compile(r"\b(and|or)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*[A-Za-z0-9]|[A-Za-z]")
 
 
-def _grams(docs: Sequence[Doc]) -> set[tuple[str, ...]]:
+def _grams(docs: Sequence[Doc], starts: set[str]) -> set[tuple[str, ...]]:
+    """The sources' n-grams that begin with a stem in `starts` (the question's): only those can
+    match, and building every n-gram of a long listing costs more than the rest of the answer."""
     grams: set[tuple[str, ...]] = set()
     for d in docs:
         st = d.stems
-        for n in range(1, MAX_N + 1):
-            grams.update(tuple(st[i : i + n]) for i in range(len(st) - n + 1))
+        for i in [i for i, s in enumerate(st) if s in starts]:
+            grams.update(tuple(st[i : i + n]) for n in range(2, min(MAX_N, len(st) - i) + 1))
     return grams
 
 
@@ -35,20 +40,20 @@ def _phrases_in(text: str, grams: set[tuple[str, ...]]) -> list[tuple[str, tuple
     i = 0
     while i < len(toks):
         hit = 0
-        for n in range(MAX_N, 0, -1):
+        for n in range(MAX_N, 1, -1):
             seg = toks[i : i + n]
             if len(seg) < n:
                 continue
             first, last = seg[0][0].lower(), seg[-1][0].lower()
             if first in stop or last in stop or keys[i] in generic or keys[i + n - 1] in generic:
                 continue
-            if n == 1 and len(first) < 4:
-                continue
             if tuple(keys[i : i + n]) in grams:
                 hit = n
                 break
         if hit:
-            out.append((text[toks[i][1] : toks[i + hit - 1][2]], tuple(keys[i : i + hit])))
+            # Keep the article the question put before it ("the physical system").
+            lead = i - 1 if i and toks[i - 1][0].lower() in determiners() else i
+            out.append((text[toks[lead][1] : toks[i + hit - 1][2]], tuple(keys[i : i + hit])))
             i += hit
         else:
             i += 1
@@ -56,23 +61,74 @@ def _phrases_in(text: str, grams: set[tuple[str, ...]]) -> list[tuple[str, tuple
 
 
 def focus_phrases(query: Query, docs: Sequence[Doc], exclude: Sequence[str] = ()) -> list[str]:
-    """What the question asks about, in its own words, where the sources speak of it too."""
-    grams = _grams(docs)
+    """What the question asks about, in its own words, where the sources use the same
+    multi-word phrase (single words say too little to stand in a summary)."""
+    # Only content words can open a phrase (see `_phrases_in`).
+    grams = _grams(docs, set(query.stems) - generic_words() - stopwords())
     asks, context = split_asks(query.text)
-    skip = {e.lower() for e in exclude}
+    skip = " ".join(exclude).lower()
     found: list[tuple[str, tuple[str, ...]]] = []
     for part in asks + context:
         found += _phrases_in(part, grams)
     seen: set[str] = set()
     out: list[str] = []
-    # Multi-word phrases first, then single words, each stem once, in question order.
-    for multi in (True, False):
-        for text, key in found:
-            if (len(key) > 1) != multi or text.lower() in skip or set(key) <= seen:
-                continue
-            seen.update(key)
-            out.append(text)
+    for text, key in found:
+        # A coordination ("reproduce and study") is rarely the thing asked about.
+        if len(key) < 2 or text.lower() in skip or set(key) & seen or _JOINED.search(text):
+            continue
+        seen.update(key)
+        out.append(_reflect(text))
     return out[:MAX_FOCUS]
+
+
+def _reflect(text: str) -> str:
+    """The question's words from the reader's side ("our monorepo" -> "your monorepo")."""
+    swap = phrase_map("summary.reflect")
+    return re.sub(r"[A-Za-z]+", lambda m: swap.get(m.group(0).lower(), m.group(0)), text)
+
+
+def _words(span: CueSpan) -> str:
+    """A cue as an adverbial: the question's own words when they start with a preposition,
+    else the curated wording of its labels."""
+    if span.quoted:
+        return _reflect(span.text)
+    words = phrase_map("summary.cue_words")
+    return join_and([words.get(label, label) for label in span.labels])
+
+
+def _setting(spans: Sequence[CueSpan]) -> str:
+    out = ""
+    for span in spans:
+        if span.kind == "origin":
+            key = "summary.origin" if span.quoted else "summary.origin_bare"
+            out += phrase(key, text=_reflect(span.text))
+        elif span.kind in ("input", "constraint"):
+            out += phrase("summary.condition", text=_words(span))
+    return out
+
+
+def _clauses(query: Query, spans: Sequence[CueSpan], topic: str) -> list[str]:
+    asks, _ = split_asks(query.text)
+    shift = [s for s in spans if s.kind == "shift"]
+    # Conditions named in the asks come before those told in the story around them.
+    shift.sort(key=lambda s: not any(s.text in a for a in asks))
+    cond = " ".join(_words(s) for s in shift)
+    found = [i for i in query.intents if i != "general"]
+    chosen = list(dict.fromkeys([query.intent, *found]))[:MAX_CLAUSES]
+    chosen.sort(key=lambda i: query.intents.get(i, 0))  # in the order the question asks
+    # The conditions belong to the ask about holding up, else to the ask about how it works.
+    home = next((i for i in ("limitations", "how_it_works") if i in chosen), chosen[0])
+    clauses = []
+    for intent in chosen:
+        if intent == "reproduce" and intent != query.intent:
+            clauses.append(phrase("summary.clause.release"))
+        elif cond and intent == home:
+            clauses.append(phrase(f"summary.clause_cond.{intent}", cond=cond, topic=topic))
+        else:
+            clauses.append(phrase(f"summary.clause.{intent}", topic=topic))
+    if "reproduce" not in chosen and any(s.kind == "ask" for s in spans):
+        clauses.append(phrase("summary.clause.release"))
+    return clauses
 
 
 def build(
@@ -80,20 +136,25 @@ def build(
     considered: int, selected_names: Sequence[str], covered: bool, listing: bool,
 ) -> str:
     task = phrase("join.slash").join(labels.domain[:2] or labels.setting[:1]) or "the task"
-    setting = phrase("summary.setting", cues=", ".join(query.cues)) if query.cues else ""
+    spans = cue_spans(query.text)
     inp = labels.input or "the supplied data"
+    setting = _setting(spans)
     if models:
         first = phrase("summary.task_with_model", task=task, models=join_and(models), input=inp,
                        setting=setting)
     else:
         first = phrase("summary.task_plain", task=task, input=inp, setting=setting)
-    focus = focus_phrases(query, docs, exclude=models)
     about_labels = [s for s in labels.setting if s not in labels.domain]
-    about = phrase("summary.about", labels=join_and(about_labels)) if about_labels else ""
-    focus_text = phrase("summary.focus", focus=join_and(focus)) if focus else ""
+    exclude = [*models, *labels.all, *(s.text for s in spans)]
+    focus = focus_phrases(query, docs, exclude=exclude)
+    contrast = "".join(
+        text for label, text in phrase_map("summary.contrast").items() if label in query.cues
+    )
+    about = phrase("summary.about", labels=join_and(about_labels), contrast=contrast) \
+        if about_labels else ""
     second = phrase(
-        f"summary.intent.{query.intent}", focus=focus_text, about=about,
-        focus_or_task=join_and(focus) or task,
+        "summary.asks", clauses=join_and(_clauses(query, spans, join_and(focus) or task)),
+        focus=phrase("summary.focus", focus=join_and(focus)) if focus else "", about=about,
     )
     parts = [first, second]
     if listing:

@@ -34,17 +34,48 @@ class PhraseMatcher:
         for entries in index.values():
             entries.sort(key=lambda e: -len(e[0]))
         self._index = index
+        # Per first stem, one table per phrase length, longest first: a position costs one dict
+        # lookup per length instead of one comparison per phrase.
+        tables: dict[str, list[tuple[int, dict[tuple[str, ...], str]]]] = {}
+        for first, entries in index.items():
+            by_len: dict[int, dict[tuple[str, ...], str]] = {}
+            for key, label in entries:
+                by_len.setdefault(len(key), {}).setdefault(key, label)
+            tables[first] = sorted(by_len.items(), key=lambda t: -t[0])
+        self._tables = tables
 
     def match(self, seq: Sequence[str]) -> Counter[str]:
         """Label -> number of phrase occurrences (longest phrase wins at each position)."""
-        found: Counter[str] = Counter()
-        n = len(seq)
-        for i, s in enumerate(seq):
-            for key, label in self._index.get(s, ()):
-                if tuple(seq[i : i + len(key)]) == key and i + len(key) <= n:
-                    found[label] += 1
+        return Counter(label for _, _, label in self.hits(seq))
+
+    def hits(self, seq: Sequence[str]) -> list[tuple[int, int, str]]:
+        """(start, end, label) of the longest phrase at each position (they may overlap)."""
+        found: list[tuple[int, int, str]] = []
+        tables, n = self._tables, len(seq)
+        # Hot path: visit only positions that start a phrase.
+        for i in [i for i, s in enumerate(seq) if s in tables]:
+            for k, table in tables[seq[i]]:
+                if i + k > n:
+                    continue
+                label = table.get(tuple(seq[i : i + k]))
+                if label is not None:
+                    found.append((i, i + k, label))
                     break
         return found
+
+    def spans(self, seq: Sequence[str]) -> list[tuple[int, int, str]]:
+        """(start, end, label) of the longest phrase at each position, non-overlapping."""
+        out: list[tuple[int, int, str]] = []
+        index, n, i = self._index, len(seq), 0
+        while i < n:
+            for key, label in index.get(seq[i], ()):
+                k = len(key)
+                if k == 1 or (i + k <= n and tuple(seq[i : i + k]) == key):
+                    out.append((i, i + k, label))
+                    i += k - 1
+                    break
+            i += 1
+        return out
 
 
 class Vocabulary:
@@ -64,6 +95,9 @@ class Vocabulary:
 
     def match(self, seq: Sequence[str]) -> Counter[str]:
         return self.matcher.match(seq)
+
+    def hits(self, seq: Sequence[str]) -> list[tuple[int, int, str]]:
+        return self.matcher.hits(seq)
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,9 @@ to map word forms of one word to one key; it need not produce real roots.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,18 +52,40 @@ def stem(word: str) -> str:
     return w
 
 
+def camel_words(text: str) -> list[re.Match[str]]:
+    """`_CAMEL_WORD.finditer(text)`, without running that backtracking pattern over all of
+    `text`: only words with an upper-case letter after a lower-case one can match, and the few
+    that do are checked where they stand."""
+    out: list[re.Match[str]] = []
+    cursor = 0
+    for tok in _WORD.findall(text):
+        if tok.islower() or tok.isupper() or tok[1:].islower() or not tok[0].isalpha():
+            continue
+        at = text.find(tok, cursor)
+        m = _CAMEL_WORD.match(text, at)
+        cursor = at + len(tok)
+        if m:
+            out.append(m)
+    return out
+
+
 def words(text: str) -> list[str]:
     """Lowercased words in order, phrase-ending punctuation kept as its own token (so a
     vocabulary phrase never spans "videos, generated"), then the parts of CamelCase words
     ("DeHaze" -> "de", "haze") after a break."""
     out = _WORD.findall(text.lower())
-    camel = _CAMEL_WORD.findall(text)
+    camel = [m.group(0) for m in camel_words(text)]
     if camel:
         out.append("|")
         for w in camel:
             out.extend(p.lower() for p in _CAMEL.findall(w))
             out.append("|")
     return out
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each token `words` yields before its CamelCase parts, in order."""
+    return [m.span() for m in _WORD.finditer(text)]
 
 
 def compounds(text: str) -> list[str]:
@@ -93,13 +117,96 @@ def stems(text: str) -> list[str]:
 def analyse(text: str) -> tuple[list[str], list[str]]:
     """(stems, terms) of `text` from one pass: all stems in order, and the content stems for
     ranking (stopwords dropped, hyphen compounds added)."""
-    stop = stopwords()
     ws = words(text)
     st = [stem(w) for w in ws]
+    return st, _terms(text, ws, st)
+
+
+@dataclass
+class Analysed:
+    """One pass over a text, kept so that any part of it (a sentence) can be analysed again
+    without tokenizing or stemming it a second time.
+
+    `stems` is exactly `stems(text)`: the words in order, then "|" and each CamelCase word's
+    parts followed by "|". `camel` holds, per CamelCase word, (where it begins, index of its
+    first part, index after its last part).
+    """
+
+    text: str
+    words: list[str]
+    stems: list[str]
+    camel: list[tuple[int, int, int]]
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """Where each word (before the CamelCase parts) begins; only sentences need it."""
+        return [m.start() for m in _WORD.finditer(self.text)]
+
+    def ranges(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Index ranges into `stems` that make up text[start:end]: its words, then the parts
+        of each of its CamelCase words. `start` and `end` must fall between words."""
+        out = [(bisect_left(self.starts, start), bisect_left(self.starts, end))]
+        out += [(a, b) for at, a, b in self.camel if start <= at < end]
+        return out
+
+    def part(self, start: int, end: int) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+        """(words, stems, `ranges`) of text[start:end], as `analyse` would see it alone."""
+        ranges = self.ranges(start, end)
+        (lo, hi), camel = ranges[0], ranges[1:]
+        ws, st = self.words[lo:hi], self.stems[lo:hi]
+        if camel:
+            ws, st = ws + ["|"], st + ["|"]
+            for a, b in camel:
+                ws += self.words[a:b] + ["|"]
+                st += self.stems[a:b] + ["|"]
+        return ws, st, ranges
+
+    @cached_property
+    def _term_index(self) -> tuple[list[int], list[str]]:
+        """Positions in `stems` of the ranking terms (stopwords dropped), and those stems."""
+        stop = stopwords()
+        idx = [i for i, w in enumerate(self.words) if len(w) > 1 and w not in stop]
+        return idx, [self.stems[i] for i in idx]
+
+    def terms(self, start: int = 0, end: int | None = None) -> list[str]:
+        """The ranking terms of text[start:end], as `analyse` gives them."""
+        if start == 0 and end is None:
+            return _terms(self.text, self.words, self.stems)
+        end = len(self.text) if end is None else end
+        return self.part_terms(start, end, self.ranges(start, end))
+
+    def part_terms(self, start: int, end: int, ranges: list[tuple[int, int]]) -> list[str]:
+        """`terms(start, end)` from the index ranges `part(start, end)` gave."""
+        idx, st = self._term_index
+        out: list[str] = []
+        for lo, hi in ranges:
+            out += st[bisect_left(idx, lo) : bisect_left(idx, hi)]
+        text = self.text[start:end]
+        if "-" in text:
+            out.extend(stem(c) for c in compounds(text))
+        return out
+
+
+def _terms(text: str, ws: list[str], st: list[str]) -> list[str]:
+    stop = stopwords()
     tm = [s for w, s in zip(ws, st) if len(w) > 1 and w not in stop]
     if "-" in text:
         tm.extend(stem(c) for c in compounds(text))
-    return st, tm
+    return tm
+
+
+def analysed(text: str) -> Analysed:
+    ws = _WORD.findall(text.lower())
+    camel: list[tuple[int, int, int]] = []
+    found = camel_words(text)
+    if found:
+        ws.append("|")
+        for m in found:
+            first = len(ws)
+            ws.extend(p.lower() for p in _CAMEL.findall(m.group(0)))
+            camel.append((m.start(), first, len(ws)))
+            ws.append("|")
+    return Analysed(text=text, words=ws, stems=[stem(w) for w in ws], camel=camel)
 
 
 def terms(text: str) -> list[str]:

@@ -13,14 +13,18 @@ from bot.models import Source, Step, Workflow
 
 MAX_LABEL = 60
 MAX_MODEL_STEPS = 3
+NOTE_WORDS = 8  # per side of a technique note
+NOTE_CHOICES = 3
+NEAR = 0.8  # a shorter finding may stand in for the top one when it scores this close
 _LEAD = re.compile(
     r"^(moreover|furthermore|finally|in addition|additionally|specifically|overall|in this work"
     r"|in this paper|notably|crucially|importantly|here|thus|therefore|however)\b,?\s*",
     re.IGNORECASE,
 )
+_LATER_THAT = re.compile(r"\bthat\s+", re.IGNORECASE)
 _THAT = re.compile(
     r"\b(we (find|found|observe|show|demonstrate|prove)|results? (show|indicate|demonstrate)"
-    r"|(show|demonstrate|indicate)s?)\s+(that\s+)?",
+    r"|(show|demonstrate|indicate)s?)\s+(?P<that>that\s+)?",
     re.IGNORECASE,
 )
 
@@ -44,31 +48,64 @@ def step_label(source: Source) -> str:
     return clip(source.name, MAX_LABEL)
 
 
+def clip_words(text: str, words: int = NOTE_WORDS) -> str:
+    """At most `words` words, cut at a word boundary and marked with "…" when cut."""
+    text = text.strip()
+    parts = text.split()
+    if len(parts) <= words:
+        return text
+    cut = clip(text, len(" ".join(parts[:words])) + 1)
+    return cut + "…" if cut else parts[0] + "…"
+
+
 def _finding(sentence: str) -> str:
     s = _LEAD.sub("", sentence.strip())
     m = _THAT.search(s)
     if m and m.start() < 80:
         s = s[m.end():]
-    s = s.rstrip(".")
-    out = clip(s, 90)
-    return out + ("…" if len(out) < len(s) else "")
+        if not m.group("that"):
+            # "we demonstrate in two tasks … that models pretrained …": the finding follows "that".
+            later = _LATER_THAT.search(s, 0, 80)
+            if later:
+                s = s[later.end():]
+    return _lower_first(s.rstrip(".").strip())
+
+
+def _lower_first(text: str) -> str:
+    """Sentence case off for a note ("Our framework" -> "our framework"); acronyms stay."""
+    return text[0].lower() + text[1:] if text[:2].isalpha() and text[1:2].islower() else text
 
 
 def _method(source: Source) -> str:
     parts = re.split(r":\s+", source.name, maxsplit=1)
     if len(parts) == 2 and len(parts[1]) > 12:
-        sub = clip(parts[1], 70)
-        return sub[0].lower() + sub[1:] if sub[:2].isalpha() and not sub[:2].isupper() else sub
+        return _lower_first(parts[1].strip())
     for sentence in re.split(r"(?<=\.)\s+", source.summary):
         m = METHOD.search(sentence)
         if m:
-            return clip(sentence[m.end():].strip(" ,"), 70)
+            return sentence[m.end():].strip(" ,").rstrip(".")
     return ""
 
 
-def technique_note(source: Source, best: Candidate | None) -> str:
-    method = _method(source)
-    finding = _finding(best.text) if best else ""
+def _best_finding(ranked: Sequence[Candidate]) -> str:
+    """The top sentence's finding, unless a near-equal one says it in a note's length
+    ("tokenization enables generalization" over a long benchmark comparison)."""
+    if not ranked:
+        return ""
+    top = ranked[0].score
+    for c in ranked[:NOTE_CHOICES]:
+        if c.score < NEAR * top:
+            break
+        found = _finding(c.text)
+        if found and len(found.split()) <= NOTE_WORDS:
+            return found
+    return clip_words(_finding(ranked[0].text))
+
+
+def technique_note(source: Source, ranked: Sequence[Candidate]) -> str:
+    """ "method → finding", each side short enough for one diagram row or two."""
+    method = clip_words(_method(source))
+    finding = _best_finding(ranked)
     if method and finding:
         return phrase("workflow.technique_note", method=method, finding=finding)
     return phrase("workflow.note_only", text=method or finding)
@@ -80,12 +117,14 @@ def build(
 ) -> Workflow:
     steps = [Step(id="in", kind="input", label=task_input or "input")]
     edges: list[tuple[str, str]] = []
-    chosen = [docs[i].source for i in selected]
-    models = [s for s in chosen if s.kind == "model"] if fmt == "request" else []
+    chosen_docs = [docs[i] for i in selected]
+    chosen = [d.source for d in chosen_docs]
+    models = [d for d in chosen_docs if d.source.kind == "model"] if fmt == "request" else []
     used: set[str] = set()
     model_steps: list[Step] = []
-    for m in models:
-        ids = [m.id] + [p.id for p in chosen if p.kind != "model" and own_paper(m, p)]
+    for md in models:
+        m = md.source
+        ids = [m.id] + [p.source.id for p in chosen_docs if p.source.kind != "model" and own_paper(md, p)]
         used.update(ids)
         model_steps.append(Step(id=f"s{len(steps)}", kind="model", label=step_label(m), source_ids=ids))
         steps.append(model_steps[-1])
@@ -103,7 +142,7 @@ def build(
         cands = best.get(s.id) or []
         tech = Step(
             id=f"s{len(steps)}", kind="technique", label=step_label(s), source_ids=[s.id],
-            note=technique_note(s, cands[0] if cands else None),
+            note=technique_note(s, cands),
         )
         steps.append(tech)
         if model_steps:
