@@ -50,6 +50,9 @@ _DOUBLE = _Frame("═", "║", "═", ("╔", "╗", "╚", "╝"))
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 
+_ONE_CELL = re.compile("[\x00-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u257f]*")
+
+
 def _cells(ch: str) -> int:
     if ch in _ZERO_WIDTH or unicodedata.combining(ch):
         return 0
@@ -58,7 +61,9 @@ def _cells(ch: str) -> int:
 
 def width(text: str) -> int:
     """Display width of `text` in terminal cells."""
-    if text.isascii():  # the common case, and this runs for every character of every box
+    # Runs for every line of every box: skip the per-character lookup when every character
+    # is one cell wide (ASCII, Latin, punctuation such as … — “”, arrows, box drawing).
+    if text.isascii() or _ONE_CELL.fullmatch(text):
         return len(text)
     return sum(_cells(ch) for ch in text)
 
