@@ -318,36 +318,63 @@ def flow_diagram(workflow: Workflow, *, max_width: int = WIDTH) -> str:
 
 
 def mechanism_lines(workflow: Workflow, *, max_width: int = WIDTH) -> str:
-    """Technique steps as aligned `label → note [ids]` lines, wrapped within `max_width`."""
+    """Technique steps: aligned `label → note [ids]` rows when each fits on one line, else one
+    stacked entry per step (`[ids] label`, then the note's parts indented, one per line) —
+    long titles squeezed into a column wrap into an unreadable staircase."""
     techniques = [s for s in workflow.steps if s.kind == "technique"]
     if not techniques:
         return ""
-    indent = 2
+    aligned = _aligned(techniques, max_width)
+    return aligned if aligned is not None else _entries(techniques, max_width)
+
+
+_INDENT = 2
+_ARROW = " → "
+
+
+_LABEL_COLUMN = 30  # wider labels would leave the notes too narrow a column: stack instead
+
+
+def _aligned(techniques: list[Step], max_width: int) -> str | None:
     ids_w = max(width(_ids(s)) for s in techniques)
-    label_w = min(max(width(clean(s.label)) for s in techniques), 30)
+    label_w = max(width(clean(s.label)) for s in techniques)
+    if label_w > _LABEL_COLUMN:
+        return None
     has_note = any(s.note.strip() for s in techniques)
-    arrow = " → "
-    room = max_width - indent - label_w - width(arrow) - (1 + ids_w if ids_w else 0)
+    arrow_w = width(_ARROW) if has_note else 0
+    room = max_width - _INDENT - label_w - arrow_w - (1 + ids_w if ids_w else 0)
     note_w = min(room, max((width(clean(s.note)) for s in techniques), default=0))
-    if not has_note:
-        label_w = max_width - indent - (1 + ids_w if ids_w else 0)
     out: list[str] = []
     for step in techniques:
-        labels = wrap(step.label, label_w)
-        notes = wrap(step.note, note_w) if step.note.strip() else []
+        notes = wrap(step.note, note_w) if step.note.strip() else [""]
         ids = _ids(step)
-        for i in range(max(len(labels), len(notes))):
-            label = labels[i] if i < len(labels) else ""
+        for i, note in enumerate(notes):
+            label = clean(step.label) if i == 0 else ""
+            line = _pad(label, label_w)
             if has_note:
-                joint = arrow if i == 0 and notes else " " * width(arrow)
-                note = notes[i] if i < len(notes) else ""
-                line = _pad(label, label_w) + joint + _pad(note, note_w)
-            else:
-                line = _pad(label, label_w)
+                joint = _ARROW if i == 0 and step.note.strip() else " " * arrow_w
+                line += joint + _pad(note, note_w)
             if i == 0 and ids:
                 line += " " + ids
-            out.append((" " * indent + line).rstrip())
+            out.append((" " * _INDENT + line).rstrip())
     return "\n".join(out)
+
+
+def _entries(techniques: list[Step], max_width: int) -> str:
+    out: list[str] = []
+    for step in techniques:
+        ids = _ids(step)
+        head = f"{ids} " if ids else ""
+        hang = " " * (_INDENT + width(head))
+        room = max(10, max_width - width(hang))
+        labels = wrap(step.label, room)
+        out.append(" " * _INDENT + head + labels[0])
+        out.extend(hang + line for line in labels[1:])
+        # Title → method → finding reads as a chain, one link per line.
+        for part in (p.strip() for p in step.note.split(_ARROW) if p.strip()):
+            pieces = wrap("→ " + part, room - 2)
+            out.extend(hang + (line if j == 0 else "  " + line) for j, line in enumerate(pieces))
+    return "\n".join(line.rstrip() for line in out)
 
 
 def text_diagram(workflow: Workflow, *, heading: str = "", max_width: int = WIDTH) -> str:

@@ -29,8 +29,15 @@ def test_reference_workflow_reads_top_down_with_arrows() -> None:
     assert text == text_diagram(reference_workflow(), heading="HEADING")
 
 
-def test_mechanisms_are_aligned_label_note_ids() -> None:
-    lines = mechanism_lines(reference_workflow()).splitlines()
+def _short_labels(wf: Workflow) -> Workflow:
+    """The reference workflow with labels short enough for the aligned column layout."""
+    steps = [s.model_copy(update={"label": s.label.split(",")[0][:30]})
+             if s.kind == "technique" else s for s in wf.steps]
+    return wf.model_copy(update={"steps": steps})
+
+
+def test_short_mechanisms_are_aligned_label_note_ids() -> None:
+    lines = mechanism_lines(_short_labels(reference_workflow())).splitlines()
     arrows = [line.index("→") for line in lines if "→" in line]
     assert len(arrows) == 3 and len(set(arrows)) == 1
     ids = [line.rstrip()[-4:] for line in lines if line.rstrip().endswith("]")]
@@ -104,3 +111,23 @@ def test_any_labels_stay_within_width_and_cannot_close_a_code_block(
     text = text_diagram(Workflow(steps=steps), heading="why")
     assert "`" not in text
     assert all(width(line) <= WIDTH for line in text.splitlines())
+
+
+def test_long_mechanisms_stack_one_entry_per_step_instead_of_squeezing_columns() -> None:
+    long_title = "Generalizability Under Sensor Failure: a very long paper title indeed"
+    wf = Workflow(steps=[
+        Step(id="in", kind="input", label="images"),
+        Step(id="m", kind="model", label="Model", source_ids=["m1"]),
+        Step(id="t", kind="technique", label=long_title, source_ids=["p1"],
+             note="tokenization + Transformers Enable More Robust Latent Spaces"
+                  " → tokenization enables generalization across sessions and sensors"),
+        Step(id="out", kind="output", label="clean images"),
+    ], edges=[("in", "m"), ("m", "out"), ("t", "m")])
+    lines = mechanism_lines(wf).splitlines()
+    assert lines[0] == "  [p1] " + long_title[: len(lines[0]) - 7]
+    assert lines[0].startswith("  [p1] Generalizability")
+    assert any(line.strip().startswith("→ tokenization + Transformers") for line in lines)
+    finding = next(i for i, line in enumerate(lines)
+                   if line.strip().startswith("→ tokenization enables"))
+    assert lines[finding].index("→") == 7  # hangs under the label, not in a squeezed column
+    assert all(width(line) <= WIDTH for line in lines)

@@ -27,7 +27,7 @@ def test_three_parts_in_order_with_question_and_count(env) -> None:  # type: ign
     workflow = md.split("## 2. Workflow")[1].split("## 3. Links")[0]
     assert workflow.count("```") == 2
     assert "WeatherRemoval-CLAIO-DeHaze  [m1]" in workflow
-    assert "→ robust to sensor" in workflow
+    assert "robust to sensor variability/failure" in workflow
     assert "TOTEM outperforms or matches EEGNet" in workflow and "[p1]" in workflow
     assert "no paper was supplied" in workflow
     links = md.split("## 3. Links")[1]
