@@ -102,10 +102,21 @@ def _best_finding(ranked: Sequence[Candidate]) -> str:
     return clip_words(_finding(ranked[0].text))
 
 
+def _restates(name: str, text: str) -> bool:
+    def key(t: str) -> str:
+        return " ".join(re.findall(r"\w+", t.lower().rstrip("…")))
+
+    return bool(key(text)) and key(text) in key(name)
+
+
 def technique_note(source: Source, ranked: Sequence[Candidate]) -> str:
     """ "method → finding", each side short enough for one diagram row or two."""
     method = clip_words(_method(source))
     finding = _best_finding(ranked)
+    # A source with no abstract (a bare title in a list) offers only its own title again:
+    # repeating it beside the label says nothing.
+    if finding and _restates(source.name, finding):
+        finding = ""
     if method and finding:
         return phrase("workflow.technique_note", method=method, finding=finding)
     return phrase("workflow.note_only", text=method or finding)
