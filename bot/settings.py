@@ -20,6 +20,7 @@ from pydantic_settings import (
 from bot.errors import ConfigError
 
 MIB = 1024 * 1024
+DISCORD_API = "https://discord.com/api/v10"
 
 
 def _env(name: str) -> Any:
@@ -56,7 +57,7 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = _env("DISCORD_TOKEN")
     discord_api_url: str = Field(
-        default="https://discord.com/api/v10",
+        default=DISCORD_API,
         validation_alias=AliasChoices("DISCORD_API_URL", "discord_api_url"),
     )
     discord_gateway_url: str | None = _env("DISCORD_GATEWAY_URL")

@@ -17,7 +17,7 @@ from adapters.discord.client import SourceboundClient
 from bot.chat import Platform
 from bot.errors import ConfigError
 from bot.service import Service
-from bot.settings import Settings
+from bot.settings import DISCORD_API, Settings
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,23 @@ class DiscordAdapter(ChatAdapter):
             if isinstance(exc, discord.LoginFailure):
                 raise ConfigError("Discord rejected DISCORD_TOKEN") from exc
             raise
+        await self._ask_for_gateway()
         return self
+
+    async def _ask_for_gateway(self) -> None:
+        """Against a REST API other than Discord's own (a proxy, a test fake) with no
+        DISCORD_GATEWAY_URL, take the gateway that API names (`GET /gateway/bot`), so the bot
+        never mixes a local API with the real gateway."""
+        if self._settings.discord_gateway_url or self._settings.discord_api_url.rstrip(
+            "/"
+        ) == DISCORD_API:
+            return
+        try:
+            _, url, _ = await self.client.http.get_bot_gateway()
+        except discord.DiscordException as exc:
+            log.warning("the API named no gateway (%s); using discord.py's default", exc)
+            return
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
 
     async def run(self) -> None:
         await self.client.connect(reconnect=True)

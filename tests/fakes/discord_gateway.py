@@ -101,6 +101,7 @@ class FakeDiscord:
         self.commands: list[dict[str, Any]] = []  # the registered global application commands
         self._routes: list[Route] = [
             ("GET", re.compile(r"users/@me"), self._me),
+            ("GET", re.compile(r"gateway/bot"), self._gateway_bot),
             ("GET", re.compile(r"oauth2/applications/@me"), self._application),
             ("POST", re.compile(r"channels/(\d+)/messages"), self._post_message),
             ("POST", re.compile(r"channels/(\d+)/messages/(\d+)/threads"), self._start_thread),
@@ -476,6 +477,11 @@ class FakeDiscord:
             for command in (call.json or [])
         ]
         return _json(self.commands)
+
+    async def _gateway_bot(self, request: web.Request, call: Call,
+                           match: re.Match[str]) -> web.Response:
+        return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": {
+            "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
 
     async def _registered_commands(self, request: web.Request, call: Call,
                                    match: re.Match[str]) -> web.Response:

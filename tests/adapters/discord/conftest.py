@@ -28,13 +28,14 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 
 def settings_for(fake: FakeDiscord, db: Path, **overrides: Any) -> Settings:
-    return Settings(
-        discord_token=SecretStr("fake-token"),
-        discord_api_url=fake.api_url,
-        discord_gateway_url=fake.gateway_url,
-        db_path=db,
+    values: dict[str, Any] = {
+        "discord_token": SecretStr("fake-token"),
+        "discord_api_url": fake.api_url,
+        "discord_gateway_url": fake.gateway_url,
+        "db_path": db,
         **overrides,
-    )
+    }
+    return Settings(**values)
 
 
 @contextlib.asynccontextmanager

@@ -70,3 +70,11 @@ async def test_a_rejected_token_is_a_config_error(fake: FakeDiscord, tmp_path: P
         async with running_bot(fake, tmp_path / "bot.db"):
             pass  # pragma: no cover - never reached
     assert fake.identifies == []  # never connected to the gateway
+
+
+async def test_without_a_gateway_url_the_bot_asks_the_configured_api(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running_bot(fake, tmp_path / "bot.db", discord_gateway_url=None):
+        assert fake.calls_to(r"gateway/bot")
+        assert len(fake.identifies) == 1  # connected to the fake's gateway, named by its API
