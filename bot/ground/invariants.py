@@ -10,6 +10,7 @@ import re
 
 from bot.models import Answer, SourceBlock, Step
 from bot.safety import ZWJ, has_ping
+from bot.urls import normalize_url as norm_url
 
 _URL = re.compile(r"https?://[^\s<>\"'`()\[\]]+")
 _BARE = re.compile(
@@ -17,14 +18,6 @@ _BARE = re.compile(
     r"[^\s<>\"'`()\[\]]+"
 )
 MIN_NAME = 3
-
-
-def norm_url(url: str) -> str:
-    u = url.strip().lower()
-    u = re.sub(r"^https?://", "", u)
-    u = re.sub(r"^www\.", "", u)
-    u = re.sub(r"\{here\}?", "", u)
-    return u.rstrip("/.,;:)}]>'\"")
 
 
 def norm_text(text: str) -> str:

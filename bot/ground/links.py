@@ -6,10 +6,11 @@ import re
 from collections.abc import Sequence
 
 from bot.ground.injection import is_injection
-from bot.ground.invariants import BlockText, norm_url
+from bot.ground.invariants import BlockText
 from bot.models import Link, Source, SourceBlock
 from bot.safety import defang, has_ping
 from bot.urls import find_urls, link_kind
+from bot.urls import normalize_url as norm_url
 
 _BOUNDARY = re.compile(r"[.!?]\s|\n")
 WINDOW = 600

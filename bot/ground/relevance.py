@@ -19,11 +19,11 @@ import numpy as np
 
 from bot.ground.coverage import split_asks
 from bot.ground.intent import intents, primary_of, setting_cues
-from bot.ground.invariants import norm_url
 from bot.ground.tasks import cue_matcher, vocabulary
 from bot.ground.text import Analysed, analyse, analysed, generic_words, stems, terms
 from bot.models import Source, SourceBlock
 from bot.urls import find_urls
+from bot.urls import normalize_url as norm_url
 
 # Above this many sources a block is a listing to filter; below, a curated request to keep.
 SMALL_BLOCK = 8

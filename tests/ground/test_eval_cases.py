@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.ground.invariants import norm_url
 from bot.safety import has_ping
+from bot.urls import normalize_url as norm_url
 from tests.ground.helpers import EVAL_CASES, answer, caveat_text, load_case
 
 

@@ -10,11 +10,11 @@ from bot.ground.invariants import (
     evidence_grounded,
     link_grounded,
     norm_text,
-    norm_url,
 )
 from bot.models import SourceBlock
 from bot.parse import parse_block
 from bot.safety import ZWJ
+from bot.urls import normalize_url as norm_url
 from tests.conftest import seed_text
 
 TEXTS = [seed_text(p) for p in ("000", "001", "003")]

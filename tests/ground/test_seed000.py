@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ground.invariants import norm_url
+from bot.urls import normalize_url as norm_url
 from tests.conftest import seed_text
 from tests.ground.helpers import answer, caveat_text
 
