@@ -94,6 +94,8 @@ def configure_logging(verbosity: int) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(level)
+    # bibtexparser logs broken entries with pieces of the pasted text: keep that to -vv.
+    logging.getLogger("bibtexparser").setLevel(logging.ERROR if verbosity < 2 else logging.DEBUG)
 
 
 def read_source(source: str, *, max_bytes: int, stdin: IO[bytes] | None = None) -> str:
