@@ -18,7 +18,7 @@ import logging
 import os
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -40,7 +40,14 @@ log = logging.getLogger(__name__)
 EXAMPLE = Path(__file__).resolve().parent.parent / "bot" / "examples" / "seed000.txt"
 COMMANDS = frozenset({"help", "history", "forget", "new", "example", "quit"})
 FENCE = '"""'
-PASTE_GRACE = 0.05  # seconds: more input within this after an empty line is the same paste
+# Bracketed paste: the terminal wraps a paste in these. A paste's last line, if it has no
+# newline, sits in the terminal's line buffer until Enter, so timing alone would send the
+# message at the paste's last empty line; the markers say the paste is not over yet.
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
+BRACKETED_ON, BRACKETED_OFF = "\x1b[?2004h", "\x1b[?2004l"
+# Seconds: more input this soon after an empty line is the same paste. Terminals (tmux, SSH)
+# deliver a long paste in chunks tens of ms apart; a person pressing Enter never notices 0.3 s.
+PASTE_GRACE = 0.3
 SPIN_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 SPIN_EVERY = 0.1  # seconds
 EXIT_OK = 0
@@ -70,6 +77,7 @@ class _TerminalLines:
     blocked in `readline` when the task is cancelled), with paste detection."""
 
     def __init__(self, fd: int) -> None:
+        self.fd = fd
         self._fd = fd
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._buffer = ""
@@ -110,6 +118,31 @@ class _TerminalLines:
             return bool(self._buffer)
         await self._fill(PASTE_GRACE)
         return bool(self._buffer)
+
+
+@contextlib.contextmanager
+def _bracketed_paste(source: _StreamLines | _TerminalLines, write: Callable[[str], None]) -> Iterator[None]:
+    """Ask the terminal to mark pastes, for as long as the chat runs. ECHOCTL off: the tty
+    echoes the markers back as the terminal's own (ignored) escape codes instead of "^[[200~"."""
+    if not isinstance(source, _TerminalLines):
+        yield
+        return
+    import termios
+
+    try:
+        saved = termios.tcgetattr(source.fd)
+    except termios.error:
+        yield
+        return
+    quiet = list(saved)
+    quiet[3] &= ~termios.ECHOCTL
+    termios.tcsetattr(source.fd, termios.TCSANOW, quiet)
+    write(BRACKETED_ON)
+    try:
+        yield
+    finally:
+        write(BRACKETED_OFF)
+        termios.tcsetattr(source.fd, termios.TCSANOW, saved)
 
 
 def _line_source(stream: TextIO) -> _StreamLines | _TerminalLines:
@@ -163,6 +196,7 @@ class Composer:
 
     lines: list[str] = field(default_factory=list)
     fenced: bool = False
+    pasting: bool = False  # between bracketed-paste markers
 
     @property
     def empty(self) -> bool:
@@ -170,6 +204,13 @@ class Composer:
 
     def feed(self, line: str, *, more_waiting: bool) -> tuple[str, str] | None:
         """("command", name) or ("message", text) when one is complete, else None."""
+        if PASTE_START in line:
+            self.pasting = True
+            line = line.replace(PASTE_START, "")
+        if PASTE_END in line:
+            self.pasting = False
+            line = line.replace(PASTE_END, "")
+        more_waiting = more_waiting or self.pasting
         stripped = line.strip()
         if stripped == FENCE:
             self.fenced = not self.fenced
@@ -193,6 +234,7 @@ class Composer:
         text = "\n".join(self.lines).strip("\n")
         self.lines.clear()
         self.fenced = False
+        self.pasting = False
         return text
 
 
@@ -259,6 +301,10 @@ class ConsoleAdapter(ChatAdapter):
         if self._example:
             await self._send(_example_text())
         lines = _line_source(self._stdin)
+        with _bracketed_paste(lines, self._write):
+            await self._chat(lines)
+
+    async def _chat(self, lines: _StreamLines | _TerminalLines) -> None:
         composer = Composer()
         while True:
             if composer.empty:
@@ -269,7 +315,7 @@ class ConsoleAdapter(ChatAdapter):
                     await self._send(composer.flush())
                 return
             more = False
-            if not line.strip() and composer.lines and not composer.fenced:
+            if not line.strip() and composer.lines and not composer.fenced and not composer.pasting:
                 more = await lines.waiting()
             done = composer.feed(line, more_waiting=more)
             if done is None:

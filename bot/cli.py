@@ -81,10 +81,12 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def configure_logging(verbosity: int) -> None:
+def configure_logging(verbosity: int, *, chat: bool = False) -> None:
     """Root logging to stderr: WARNING, -v INFO, -vv DEBUG. Calling it again replaces (does
-    not stack) our handler and leaves handlers others installed alone."""
-    level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    not stack) our handler and leaves handlers others installed alone. In the console chat
+    stderr is the chat screen and every refusal is already answered there: ERROR only."""
+    quiet = logging.ERROR if chat else logging.WARNING
+    level = quiet if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
         root.removeHandler(old)
@@ -217,6 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.settings import Settings
 
         settings = Settings.load(args.config)
+        console = args.command == "chat" or (
+            args.command == "serve" and not (settings.slack_enabled or settings.discord_enabled)
+        )
+        if console:
+            configure_logging(args.verbose, chat=True)
         if args.command == "ask":
             return _ask(args, settings)
         if args.command == "chat":

@@ -57,6 +57,18 @@ def test_a_paste_with_empty_lines_stays_one_message() -> None:
     assert composer.empty
 
 
+def test_a_bracketed_paste_is_one_message_however_slowly_it_arrives() -> None:
+    """The terminal marks the paste; its unterminated last line only arrives with the Enter
+    that follows, so empty lines inside never send, even with nothing waiting."""
+    composer = Composer()
+    pasted = ["\x1b[200~Which fits?\n", "\n", "Model: A\n", "\n", "\n",
+              "Paper: B, the last line\x1b[201~\n"]
+    assert [composer.feed(line, more_waiting=False) for line in pasted] == [None] * 6
+    assert composer.feed("\n", more_waiting=False) == (
+        "message", "Which fits?\n\nModel: A\n\n\nPaper: B, the last line")
+    assert not composer.pasting
+
+
 def test_commands_count_only_on_a_line_of_their_own_before_any_text() -> None:
     composer = Composer()
     assert composer.feed("  History \n", more_waiting=False) == ("command", "history")
