@@ -78,7 +78,6 @@ class _TerminalLines:
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
-        self._fd = fd
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._buffer = ""
         self._eof = False
@@ -90,14 +89,14 @@ class _TerminalLines:
     async def _fill(self, timeout: float | None) -> None:
         loop = asyncio.get_running_loop()
         self._ready.clear()
-        loop.add_reader(self._fd, self._on_readable)
+        loop.add_reader(self.fd, self._on_readable)
         try:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._ready.wait(), timeout)
         finally:
-            loop.remove_reader(self._fd)
+            loop.remove_reader(self.fd)
         if self._ready.is_set():
-            chunk = os.read(self._fd, 65536)
+            chunk = os.read(self.fd, 65536)
             if chunk:
                 self._buffer += self._decoder.decode(chunk)
             else:

@@ -44,7 +44,8 @@ class DiscordAdapter(ChatAdapter):
 
     def _point_at_endpoints(self) -> None:
         """discord.py keeps the REST base (`Route.BASE`) and the gateway a plain Client
-        connects to (`DiscordWebSocket.DEFAULT_GATEWAY`; it does not ask the API) in class
+        connects to (`DiscordWebSocket.DEFAULT_GATEWAY`; discord.py does not ask the API — see
+        `_ask_for_gateway`) in class
         attributes, so they are set here, when this adapter starts, and put back on exit.
         One process therefore talks to one Discord API at a time."""
         self._endpoints = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
