@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from adapters.discord import DiscordAdapter
@@ -10,9 +12,14 @@ from tests.conftest import seed_text
 from tests.fakes.discord_gateway import FakeDiscord
 
 
-async def _settled(bot: DiscordAdapter) -> None:
-    """Every accepted reply is fully posted (so no further post can follow)."""
+async def _settled(bot: DiscordAdapter, timeout: float = 5.0) -> None:
+    """Every accepted reply is fully posted (so no further post can follow). The fake sees a
+    post before the adapter records it as delivered: poll for the record, with a deadline."""
     service = bot.client.handler._service
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while await service.pending("discord") and loop.time() < deadline:
+        await asyncio.sleep(0.02)
     assert await service.pending("discord") == []
 
 
