@@ -48,23 +48,27 @@ def test_random_megabyte_block_parses_in_under_two_seconds() -> None:
     rng = random.Random(7)
     raw = "".join(rng.choice(_FRAGMENTS) for _ in range(60_000))
     text = raw.encode("utf-8")[: MIB - 16].decode("utf-8", "ignore")
-    started = time.perf_counter()
+    started = time.process_time()
     block = parse_block(text)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert len(block.sources) <= 1000
 
 
 @pytest.mark.parametrize("unit", ["-a", "https://", "a.github.io", "\n@a{", "- name: x\n", "a. "])
 def test_hostile_megabyte_blocks_stay_linear(unit: str) -> None:
     text = _fill(unit)
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded CI box must not fail this. About
+    # 1 s of CPU is normal for the worst unit; catastrophic backtracking takes minutes.
+    started = time.process_time()
     parse_block(text)
     split_sentences(text)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 5.0
 
 
 def test_seed_listing_parses_in_milliseconds() -> None:
     text = seed_text("002")
     parse_block(text)
-    per_parse = min(timeit.repeat(lambda: parse_block(text), number=5, repeat=3)) / 5
+    per_parse = min(
+        timeit.repeat(lambda: parse_block(text), number=5, repeat=3, timer=time.process_time)
+    ) / 5
     assert per_parse < 0.05  # typically ~5 ms; generous for a loaded CI box
