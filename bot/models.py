@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SourceKind = Literal["model", "paper"]
+# What a source is in its block (DESIGN.md): grounding decides by role, never by format name.
+SourceRole = Literal["recommended", "related", "listed", "subject"]
 LinkKind = Literal["github", "arxiv", "huggingface", "project", "other"]
 StepKind = Literal["input", "model", "technique", "output"]
 BlockFormat = Literal[
@@ -39,6 +41,7 @@ class Source(_Model):
 
     id: str
     kind: SourceKind
+    role: SourceRole = "listed"
     name: str
     urls: list[str] = Field(default_factory=list)
     summary: str = ""

@@ -30,7 +30,7 @@ def _clean_source(source: Source, relevance: float) -> Source:
     # Built from an already validated Source with str -> str cleaning: no need to validate again
     # (a 100-paper listing would pay for it a hundred times per answer).
     return Source.model_construct(
-        id=source.id, kind=source.kind, name=defang(source.name),
+        id=source.id, kind=source.kind, role=source.role, name=defang(source.name),
         urls=[u for u in source.urls if not has_ping(u)], summary=defang(source.summary),
         relevance=relevance, meta={defang(k): defang(v) for k, v in source.meta.items()},
     )

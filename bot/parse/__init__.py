@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 
 from bot.errors import TooLarge
-from bot.models import BlockFormat, Source, SourceBlock
+from bot.models import BlockFormat, Source, SourceBlock, SourceKind, SourceRole
 from bot.parse import _json, _yaml
 from bot.parse._bibtex import looks_like_bibtex, parse_bibtex
 from bot.parse._bullets import looks_like_bullets, parse_bullets
@@ -152,6 +152,7 @@ def _assemble(text: str, fmt: BlockFormat, parsed: Parsed, links: list[str]) -> 
             Source(
                 id=f"{kind[0]}{counters[kind]}",
                 kind=kind,
+                role=entry.role or _default_role(fmt, kind),
                 name=name,
                 urls=urls,
                 summary=entry.summary,
@@ -171,6 +172,14 @@ def _assemble(text: str, fmt: BlockFormat, parsed: Parsed, links: list[str]) -> 
         links=links,
         notes=notes,
     )
+
+
+def _default_role(fmt: BlockFormat, kind: SourceKind) -> SourceRole:
+    if fmt == "request":
+        return "recommended" if kind == "model" else "related"
+    if fmt == "paper_page":
+        return "subject"
+    return "listed"
 
 
 def _checked_urls(entry: Entry, allowed: set[str]) -> tuple[list[str], int]:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from bot.models import SourceKind
+from bot.models import SourceKind, SourceRole
 from bot.urls import find_urls, link_kind
 
 _PAPER_HOSTS = re.compile(
@@ -43,6 +43,7 @@ class Entry:
     summary: str = ""
     meta: dict[str, str] = field(default_factory=dict)
     kind: SourceKind | None = None
+    role: SourceRole | None = None
 
 
 @dataclass
