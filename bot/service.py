@@ -1,28 +1,37 @@
-"""`Service`: the one object adapters talk to. Incoming question in, stored `Reply` out.
+"""`Service`: the one object adapters talk to. An accepted event in, a stored `Reply` out.
 
-    ask(incoming)            dedupe → source text (message, attachments, or the thread's
-                             stored block) → answer in a worker thread → store question,
-                             answer and a pending delivery in one transaction → Reply
-    delivered(id, n, ...)    the adapter posted n parts of that reply
-    pending(platform)        replies accepted but not fully posted (re-post after a restart)
+    accept(incoming)         dedupe, then commit the event to the durable inbox (a job):
+                             the adapter acks only after this returns
+    answer_job(job, ...)     source text (message, attachments, or the thread's stored block)
+                             → answer in a worker thread → store question, answer and a
+                             pending delivery, and delete the job, in one transaction → Reply
+    ask(incoming)            accept + answer now (the console and tests, which wait for it)
+    delivered(id, n, ...)    the worker posted n steps of that reply
     history / forget         the asker's own questions
 
 Refusals (`bot.errors.InputError`) are replies too: they are stored and delivered like
 answers, so a person always hears back once, and the failure is logged with the event id.
+A `StoreError` while recording is not a reply: the job stays queued and is retried.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.attachments import attachments_text
-from bot.chat import HistoryItem, Incoming, Reply
+from bot.chat import Attachment, FileRef, HistoryItem, Incoming, Reply
 from bot.engines import Engine, ExtractiveEngine
 from bot.errors import EmptyInput, InputError, NoQuestion, NoSource, TooLarge
-from bot.history.store import HistoryStore, NewQuestion, StoredSource
+from bot.history.queue import Job
+from bot.history.store import Claim, HistoryStore, NewQuestion, StoredSource
 from bot.models import Answer, SourceBlock
 from bot.settings import Limits
 
@@ -33,11 +42,13 @@ Splitter = Callable[[str], tuple[str | None, str]]
 # Called with the number of sources before a slow engine (the LLM) starts, so an adapter can
 # post "reading 112 papers…"; a failure there must not lose the answer.
 Progress = Callable[[int], Awaitable[None]]
+Fetch = Callable[[Sequence[FileRef]], Awaitable[list[Attachment]]]
 # What the default path returns: the parsed block too, so the store can keep its format.
 _Solver = Callable[[str, str | None, Progress | None], Awaitable[tuple[Answer, SourceBlock | None]]]
 
 TITLE_CHARS = 80
 INTERNAL = "internal"
+INLINE_LEASE = 300.0  # `ask` answers while its caller waits; nobody else should take it
 
 
 def dedupe_keys(incoming: Incoming) -> tuple[str, ...]:
@@ -47,6 +58,12 @@ def dedupe_keys(incoming: Incoming) -> tuple[str, ...]:
     if incoming.message_key:
         keys.append(f"{platform}:message:{incoming.message_key}")
     return tuple(keys)
+
+
+def new_owner() -> str:
+    """`host:pid:nonce`: claims name their process, so a restart on the same host can tell a
+    dead owner's leases from live ones (see `Worker`)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +82,7 @@ class Service:
         engine: Engine | None = None,
         answerer: Answerer | None = None,
         splitter: Splitter | None = None,
+        retention: timedelta | None = None,
     ) -> None:
         """`engine` answers parsed blocks (default: extractive); `answerer` replaces parsing
         and answering whole with a text-level function (tests, benchmarks)."""
@@ -76,22 +94,67 @@ class Service:
             else _wrap_answerer(answerer)
         )
         self._split: Splitter = splitter or _default_splitter()
+        self._listeners: list[Callable[[], None]] = []
+        self.retention = retention
+        self.owner = new_owner()
 
     @property
     def limits(self) -> Limits:
         return self._limits
 
-    async def ask(self, incoming: Incoming, *, progress: Progress | None = None) -> Reply | None:
-        """Answer (or refuse) `incoming` and store it; None if it was already handled."""
-        keys = dedupe_keys(incoming)
-        # Cheap early exit for retries; `record` re-checks atomically with the insert.
-        if await self._store.is_seen(keys):
-            log.info("duplicate event %s: already handled", incoming.event_id)
+    @property
+    def store(self) -> HistoryStore:
+        return self._store
+
+    # Leases are compared across processes, so they are wall-clock times (`time.time()`).
+
+    def on_accepted(self, wake: Callable[[], None]) -> None:
+        """Call `wake` after each accepted event (workers wait on it instead of polling)."""
+        self._listeners.append(wake)
+
+    async def accept(self, incoming: Incoming) -> int | None:
+        """Commit `incoming` to the inbox; the job id, or None if it was already accepted.
+        Raises `StoreError` when the database refuses: then do not ack (Slack retries)."""
+        job_id = await self._store.enqueue(incoming, dedupe_keys(incoming))
+        if job_id is None:
+            log.info("duplicate event %s: already accepted", incoming.event_id)
             return None
+        for wake in self._listeners:
+            wake()
+        return job_id
+
+    async def ask(self, incoming: Incoming, *, progress: Progress | None = None) -> Reply | None:
+        """Accept `incoming` and answer it now; None if it was already handled."""
+        job_id = await self.accept(incoming)
+        if job_id is None:
+            return None
+        job = await self._store.claim_job(
+            owner=self.owner, platforms=(), lease=INLINE_LEASE, now=time.time(), job_id=job_id
+        )
+        if job is None:  # a worker took it first; it answers and delivers it
+            return None
+        return await self.answer_job(job, lease=INLINE_LEASE, progress=progress)
+
+    async def answer_job(
+        self,
+        job: Job,
+        *,
+        lease: float,
+        fetch: Fetch | None = None,
+        progress: Progress | None = None,
+    ) -> Reply | None:
+        """Answer (or refuse) a claimed job and record it; None if the job was no longer
+        ours (forgotten meanwhile, or our lease ran out). `StoreError` propagates."""
+        incoming = job.incoming
         question: str | None = None
         block_text = ""
         try:
-            question, block_text = self._split_incoming(incoming)
+            attachments = list(incoming.attachments)
+            if incoming.files:
+                if fetch is None:
+                    raise RuntimeError("attached files but no way to fetch them")
+                attachments += await fetch(incoming.files)
+            question, block_text = self._split_incoming(incoming, attachments)
             outcome = await self._answer(incoming, question, block_text, progress)
         except InputError as exc:
             log.warning("event %s refused: %s", incoming.event_id, exc.code)
@@ -102,23 +165,24 @@ class Service:
                 if isinstance(exc, NoQuestion) and block_text.strip()
                 else None
             )
-            return await self._store.record(
-                self._new(
-                    incoming, question or "", problem=exc.code, detail=str(exc), source=kept
-                )
+            new = self._new(
+                incoming, question or "", problem=exc.code, detail=str(exc), source=kept
             )
         except Exception as exc:  # a bug in parsing or grounding must still get a reply
             log.error("event %s failed: %s", incoming.event_id, type(exc).__name__)
             log.debug("event %s traceback", incoming.event_id, exc_info=True)
-            return await self._store.record(self._new(incoming, question or "", problem=INTERNAL))
-        return await self._store.record(
-            self._new(
+            new = self._new(incoming, question or "", problem=INTERNAL)
+        else:
+            new = self._new(
                 incoming,
                 outcome.answer.question,
                 answer=outcome.answer,
                 source=outcome.source,
                 reused=outcome.reused,
             )
+        until = time.time() + lease
+        return await self._store.record(
+            new, claim=Claim(job_id=job.id, owner=self.owner, lease_until=until)
         )
 
     async def delivered(
@@ -141,13 +205,15 @@ class Service:
 
     # -- steps --------------------------------------------------------------------------------
 
-    def _split_incoming(self, incoming: Incoming) -> tuple[str | None, str]:
+    def _split_incoming(
+        self, incoming: Incoming, attachments: Sequence[Attachment]
+    ) -> tuple[str | None, str]:
         """(question, block text): the message split, plus any attached text files."""
         text = incoming.text
         question, block = self._split(text) if text.strip() else (None, "")
-        if incoming.attachments:
+        if attachments:
             extra = attachments_text(
-                incoming.attachments, limits=self._limits, already=len(block.encode("utf-8"))
+                list(attachments), limits=self._limits, already=len(block.encode("utf-8"))
             )
             block = "\n\n".join(part for part in (block, *extra) if part.strip())
         question = question.strip() if question and question.strip() else None
@@ -190,7 +256,7 @@ class Service:
             place=incoming.place,
             user=incoming.user,
             event_id=incoming.event_id,
-            dedupe_keys=dedupe_keys(incoming),
+            dedupe_keys=(),  # claimed when the event was accepted
             question=question[: self._limits.max_question_chars],
             answer=answer,
             source=source,

@@ -213,6 +213,42 @@ async def test_forget_deletes_only_the_askers_data(store: HistoryStore) -> None:
     assert await svc.forget("slack", "nobody") == 0
 
 
+async def test_forget_deletes_the_askers_block_from_a_thread_others_asked_in(
+    store: HistoryStore,
+) -> None:
+    svc = service(store)
+    await svc.ask(incoming(ASK, event="E1", user="U1"))
+    other = await svc.ask(incoming("Which one is fastest?", event="E2", user="U2"))
+    assert other is not None and other.reused_source
+    await svc.forget("slack", "U1")
+    counts = await store.counts()
+    assert counts["source_blocks"] == 0 and counts["questions"] == 1
+    # U2's follow-up stays, but nothing of U1's paste is left to answer from.
+    again = await svc.ask(incoming("And the slowest?", event="E3", user="U2"))
+    assert again is not None and again.problem == "no_source"
+
+
+async def test_forget_deletes_queued_jobs_too(store: HistoryStore) -> None:
+    svc = service(store)
+    assert await svc.accept(incoming(ASK, event="E1", user="U1")) is not None
+    assert await svc.accept(incoming(ASK, event="E2", message="C1:E2", user="U2")) is not None
+    assert await svc.forget("slack", "U1") == 1
+    assert await store.queued() == 1
+
+
+async def test_retention_prunes_old_questions_answers_and_blocks(store: HistoryStore) -> None:
+    from datetime import timedelta
+
+    svc = service(store)
+    await svc.ask(incoming(ASK, event="E1", user="U1"))
+    assert await store.prune(timedelta(days=90)) == 0
+    assert (await store.counts())["questions"] == 1
+    assert await store.prune(timedelta(seconds=0)) == 1
+    counts = await store.counts()
+    assert (counts["questions"], counts["answers"], counts["deliveries"]) == (0, 0, 0)
+    assert (counts["threads"], counts["source_blocks"]) == (0, 0)
+
+
 # -- delivery across a restart ----------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """Building the Slack side: the Web API client and the bolt `AsyncApp` with its listeners.
 
-Listeners only hand work to the adapter and return: bolt has already acked events by then
-(`process_before_response=False`), and slash commands ack first thing.
+bolt runs with `process_before_response=True`: it acks when a listener returns, so listeners
+commit the event to the durable inbox first and return (a few milliseconds); the answer is
+worked out afterwards by the adapter's worker, from the database.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def build_app(
         name="sourcebound",
         client=client,
         signing_secret=signing_secret,
-        process_before_response=False,
+        process_before_response=True,
     )
     app.event("app_mention")(listeners.on_mention)
     # Every message event, so that other subtypes are dropped by us rather than logged by

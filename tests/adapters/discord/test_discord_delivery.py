@@ -3,9 +3,12 @@ in a short reply, never a traceback; the MESSAGE_CONTENT switch decides unmentio
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
-from bot.chat import Incoming, Reply
+from adapters.discord import DiscordAdapter
+from bot.chat import Incoming
 from bot.service import Service
 from tests.adapters.discord.conftest import running_bot
 from tests.adapters.discord.support import assert_safe
@@ -30,8 +33,9 @@ async def test_restart_after_a_failed_delivery_posts_the_missing_parts_once(
     assert len(fake.posts(thread_id)) == 1
 
     fake.fail_posts(None)
-    async with running_bot(fake, db):
-        pass  # start-up re-delivery has finished once `running_bot` yields
+    async with running_bot(fake, db) as bot:
+        await fake.wait_for(lambda _: len(fake.posts(thread_id)) >= 3)
+        await settled(bot)
     replies = fake.posts(thread_id)
     assert [r.content.split("\n")[0] for r in replies[:2]] == ["## 1/3 · Task",
                                                                 "## 2/3 · Workflow (input → model → output)"]
@@ -39,13 +43,22 @@ async def test_restart_after_a_failed_delivery_posts_the_missing_parts_once(
     assert len(fake.calls_to(r"channels/\d+/messages/\d+/threads")) == 1  # reused, not re-made
     assert_safe(replies)
 
-    async with running_bot(fake, db):
-        pass
+    async with running_bot(fake, db) as bot:
+        await settled(bot)
     assert len(fake.posts(thread_id)) == 3  # once: a third start posts nothing
 
 
+async def settled(bot: DiscordAdapter, timeout: float = 10.0) -> None:
+    """Nothing queued, nothing pending, nothing being worked on."""
+    store = bot.client.handler._service.store
+    deadline = time.monotonic() + timeout
+    while await store.queued() or await store.pending("discord") or bot.busy:
+        assert time.monotonic() < deadline, "work still pending"
+        await asyncio.sleep(0.05)
+
+
 class BrokenService(Service):
-    async def ask(self, incoming: Incoming) -> Reply | None:
+    async def accept(self, incoming: Incoming) -> int | None:
         raise RuntimeError("the history database vanished")
 
 
