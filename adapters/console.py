@@ -446,7 +446,7 @@ async def main(
     stdout = sys.stdout if stdout is None else stdout
     env = make_environment(settings.templates_dir)
     db_path = Path(settings.db_path)
-    async with HistoryStore.open(db_path) as store, open_engine(
+    async with HistoryStore.open(db_path, retention=settings.retention) as store, open_engine(
         settings=settings, env=env
     ) as engine:
         service = Service(store=store, limits=settings.limits, engine=engine)

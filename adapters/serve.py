@@ -24,6 +24,8 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
+PRUNE_EVERY = 24 * 3600.0
+
 
 def _chat_adapters(
     settings: Settings, service: Service, env: jinja2.Environment
@@ -51,6 +53,16 @@ async def _run_all(adapters: list[ChatAdapter]) -> None:
         raise failed.exceptions[0] from None
 
 
+async def _prune_daily(store: HistoryStore, settings: Settings) -> None:
+    """Retention runs on open and then once a day, for a process that runs for months."""
+    while True:
+        await asyncio.sleep(PRUNE_EVERY)
+        try:
+            await store.prune(settings.retention)
+        except SourceboundError as exc:  # busy now; tomorrow will do
+            log.warning("retention pruning failed: %s", exc)
+
+
 async def serve(settings: Settings) -> int:
     if not (settings.slack_enabled or settings.discord_enabled):
         from adapters.console import main as console_main
@@ -65,12 +77,14 @@ async def serve(settings: Settings) -> int:
             loop.add_signal_handler(signal.SIGTERM, task.cancel)
 
     env = make_environment(settings.templates_dir)
-    async with HistoryStore.open(settings.db_path) as store, open_engine(
-        settings=settings, env=env
-    ) as engine:
+    async with HistoryStore.open(
+        settings.db_path, retention=settings.retention
+    ) as store, open_engine(settings=settings, env=env) as engine:
         service = Service(store=store, limits=settings.limits, engine=engine)
         adapters = _chat_adapters(settings, service, env)
         async with contextlib.AsyncExitStack() as stack:
+            pruning = asyncio.create_task(_prune_daily(store, settings))
+            stack.callback(pruning.cancel)
             for adapter in adapters:
                 await stack.enter_async_context(adapter)
                 log.info("%s adapter started", adapter.platform)

@@ -24,7 +24,6 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
 from bot.attachments import attachments_text
 from bot.chat import Attachment, FileRef, HistoryItem, Incoming, Reply
@@ -82,7 +81,6 @@ class Service:
         engine: Engine | None = None,
         answerer: Answerer | None = None,
         splitter: Splitter | None = None,
-        retention: timedelta | None = None,
     ) -> None:
         """`engine` answers parsed blocks (default: extractive); `answerer` replaces parsing
         and answering whole with a text-level function (tests, benchmarks)."""
@@ -95,7 +93,6 @@ class Service:
         )
         self._split: Splitter = splitter or _default_splitter()
         self._listeners: list[Callable[[], None]] = []
-        self.retention = retention
         self.owner = new_owner()
 
     @property

@@ -130,6 +130,11 @@ class Worker:
                 log.warning("database busy or failing (%s); retrying in %.1fs", exc, delay)
                 await self._idle(delay)
                 continue
+            except Exception:  # a bug must not stop the lane; the claim expires and retries
+                failures += 1
+                log.exception("worker lane failed; continuing")
+                await self._idle(backoff(self._policy, failures))
+                continue
             if not worked:
                 await self._idle(self._policy.poll)
 
@@ -251,6 +256,11 @@ class Worker:
                 await self._store.finish_delivery(rid, outcome="gave_up")
             except DeliveryError as exc:
                 await self._refused(reply, exc)
+            except StoreError:
+                raise
+            except Exception as exc:  # a bug in rendering or posting: bounded like a refusal
+                log.exception("delivery %d failed unexpectedly", rid)
+                await self._refused(reply, DeliveryError(type(exc).__name__))
 
     async def _refused(self, reply: Reply, exc: DeliveryError) -> None:
         rid = reply.delivery_id

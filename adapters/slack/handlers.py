@@ -2,8 +2,8 @@
 
 bolt runs with `process_before_response=True`, so a listener's return is the ack: a question
 is committed to the durable inbox (`Service.accept`, one insert) and only then acked, and the
-worker answers it from there. If the insert fails the listener raises, Slack gets no ack and
-retries the event. Keywords (`help`, `history`, `forget`) are not questions: they are answered
+worker answers it from there. If the insert fails the listener answers 503 instead of the
+ack, and Slack retries the event. Keywords (`help`, `history`, `forget`) are not questions: they are answered
 in the background right away. Nothing else a listener does can reach a channel as a traceback.
 """
 
@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import jinja2
+from slack_bolt.response import BoltResponse
 
 from adapters.slack.events import (
     file_refs,
@@ -93,13 +94,16 @@ class Handlers:
 
     # --- bolt listeners (their return is the ack) --------------------------------------------
 
-    async def on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
-        await self._message(body, event, context.bot_user_id)
+    async def on_mention(self, body: dict[str, Any], event: dict[str, Any],
+                         context: Any) -> BoltResponse | None:
+        return await self._message(body, event, context.bot_user_id)
 
-    async def on_message(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
+    async def on_message(self, body: dict[str, Any], event: dict[str, Any],
+                         context: Any) -> BoltResponse | None:
         # Channel messages reach us as app_mention; here only DMs count.
         if is_dm(event):
-            await self._message(body, event, context.bot_user_id)
+            return await self._message(body, event, context.bot_user_id)
+        return None
 
     async def on_command(self, ack: Any, command: dict[str, Any], respond: Any) -> None:
         verb, rest = split_command(str(command.get("text") or ""))
@@ -122,9 +126,10 @@ class Handlers:
 
     # --- the work ------------------------------------------------------------------------------
 
-    async def _message(self, body: dict[str, Any], event: dict[str, Any], bot_user: str | None) -> None:
+    async def _message(self, body: dict[str, Any], event: dict[str, Any],
+                       bot_user: str | None) -> BoltResponse | None:
         if not is_from_person(event) or (bot_user and event.get("user") == bot_user):
-            return
+            return None
         event_id = str(body.get("event_id", "?"))
         team = str(body.get("team_id") or event.get("team") or "")
         place = place_of(event, team=team)
@@ -133,11 +138,16 @@ class Handlers:
         if word == "help" or (word and place.is_dm):
             work = self._guard(event_id, place, self._keyword(word, place, str(event["user"])))
             self._tasks.spawn(work, name=f"slack-keyword-{event_id}")
-            return
+            return None
         incoming = to_incoming(body, event, bot_user_id=bot_user,
                                files=file_refs(event.get("files") or []))
-        # Raising here (the database refused) means no ack: Slack retries the event.
-        await self._service.accept(incoming)
+        try:
+            await self._service.accept(incoming)
+        except StoreError as exc:
+            # Returned instead of bolt's ack: no ack, so Slack retries the event later.
+            log.warning("event %s not accepted (%s); Slack will retry it", event_id, exc)
+            return BoltResponse(status=503, body="")
+        return None
 
     def _command_incoming(self, command: dict[str, Any], rest: str) -> Incoming:
         channel = str(command.get("channel_id", ""))

@@ -102,7 +102,7 @@ class SlackCourier:
     async def plan(self, reply: Reply) -> Sequence[Step]:
         messages = self.render(reply)
         landed: set[int] = set()
-        if reply.claims > 1 and reply.parts_done < len(messages):
+        if reply.claims > 1:  # resumed: a post may have landed unrecorded
             landed = await self._landed_parts(reply)
         steps: list[Step] = []
         for number, message in enumerate(messages, start=1):
