@@ -32,6 +32,7 @@ from bot.errors import EmptyInput, InputError, NoQuestion, NoSource, TooLarge
 from bot.history.queue import Job
 from bot.history.store import Claim, HistoryStore, NewQuestion, StoredSource
 from bot.models import Answer, SourceBlock
+from bot.safety import clean_model, strip_controls
 from bot.settings import Limits
 
 log = logging.getLogger(__name__)
@@ -163,17 +164,21 @@ class Service:
                 else None
             )
             new = self._new(
-                incoming, question or "", problem=exc.code, detail=str(exc), source=kept
+                incoming, question or "", problem=exc.code, detail=strip_controls(str(exc)),
+                source=kept,
             )
         except Exception as exc:  # a bug in parsing or grounding must still get a reply
             log.error("event %s failed: %s", incoming.event_id, type(exc).__name__)
             log.debug("event %s traceback", incoming.event_id, exc_info=True)
             new = self._new(incoming, question or "", problem=INTERNAL)
         else:
+            # Everything posted comes from here: no name, label or sentence of it may carry
+            # invisible bidi or zero-width characters.
+            answer = clean_model(outcome.answer)
             new = self._new(
                 incoming,
-                outcome.answer.question,
-                answer=outcome.answer,
+                answer.question,
+                answer=answer,
                 source=outcome.source,
                 reused=outcome.reused,
             )

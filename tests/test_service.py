@@ -372,3 +372,12 @@ async def test_block_without_question_is_kept_for_the_next_question(tmp_path: Pa
         )
         assert second is not None and second.kind == "answer" and second.reused_source
         assert second.answer is not None and second.answer.considered == 56
+
+
+async def test_bidi_and_zero_width_characters_never_reach_a_reply(store: HistoryStore) -> None:
+    sneaky = "Model: WeatherRemoval\u202eexe.gnp\u200b\u2066x\u2069\nhttps://github.com/a/b"
+    reply = await service(store).ask(incoming("Which one?\n\n" + sneaky))
+    assert reply is not None and reply.answer is not None
+    text = reply.answer.model_dump_json()
+    assert not any(c in text for c in ("\u202e", "\u200b", "\u2066", "\u2069"))
+    assert reply.answer.sources[0].name.startswith("Model: WeatherRemovalexe.gnpx")

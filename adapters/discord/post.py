@@ -35,6 +35,7 @@ from bot.render.discord import (
     thread_name,
 )
 from bot.render.png import diagram_png
+from bot.safety import strip_controls
 from bot.settings import Limits
 
 log = logging.getLogger(__name__)
@@ -244,7 +245,9 @@ class DiscordCourier:
     ) -> Target:
         """A thread from `starter` (its id becomes the thread id, our thread key)."""
         try:
-            thread = await starter.create_thread(name=thread_name(name, env=self._env))
+            thread = await starter.create_thread(
+                name=thread_name(strip_controls(name), env=self._env)
+            )
         except discord.HTTPException as exc:
             if exc.code == THREAD_ALREADY_CREATED:
                 guild_id = starter.guild.id if starter.guild else None

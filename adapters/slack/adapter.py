@@ -80,6 +80,7 @@ class SlackAdapter(ChatAdapter):
             tasks=self._tasks,
         )
         secret = settings.slack_signing_secret
+        self._secret = secret.get_secret_value() if secret else ""
         self.app: AsyncApp = build_app(
             client=self.client,
             signing_secret=secret.get_secret_value() if secret else "",
@@ -96,7 +97,7 @@ class SlackAdapter(ChatAdapter):
 
     def web_app(self) -> web.Application:
         """The aiohttp application serving `POST /slack/events` (tests serve it on port 0)."""
-        return web_application(self.app)
+        return web_application(self.app, signing_secret=self._secret)
 
     async def __aenter__(self) -> Self:
         self._session = aiohttp.ClientSession()
@@ -133,4 +134,5 @@ class SlackAdapter(ChatAdapter):
         if self._settings.slack_app_token is not None:
             await serve_socket_mode(self.app, app_token=self._settings.slack_app_token.get_secret_value())
         else:
-            await serve_http(self.app, port=self._settings.port, host=self._settings.host)
+            await serve_http(self.app, port=self._settings.port, host=self._settings.host,
+                             signing_secret=self._secret)

@@ -31,6 +31,7 @@ from bot.errors import DeliveryError, Gone, Refused
 from bot.models import Answer
 from bot.render.png import diagram_png
 from bot.render.slack import SlackMessage, diagram_title, render_notice, render_reply
+from bot.safety import strip_controls
 from bot.settings import Limits
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ class SlackCourier:
         if incoming.place.thread:
             return incoming
         # A slash command has no message to thread on: post one, and answer under it.
-        question = incoming.text.strip().split("\n", 1)[0]
+        question = strip_controls(incoming.text.strip().split("\n", 1)[0])
         ts = await self.post(incoming.place, self.notice("anchor", question=question))
         place = incoming.place.model_copy(update={"thread": ts})
         return incoming.model_copy(

@@ -102,6 +102,9 @@ class LLMBackend:
         self._prompts = PromptBuilder(env=env)
         self._schema = answer_schema()
         self._source_tokens = source_tokens
+        # SOURCEBOUND_LLM_TIMEOUT bounds the whole attempt: each call's timeout alone would
+        # multiply by the SDK's retries and the repair round (a hung server held `ask` >150 s).
+        self._deadline = settings.llm_timeout
 
     async def __aenter__(self) -> Self:
         return self
@@ -123,13 +126,19 @@ class LLMBackend:
         messages = self._messages(block, question, base, guard)
         state = _Round()
         try:
-            reply, checked = await self._ask(messages, verifier, base, state)
-            if checked.problems:
-                violations = [p.violation() for p in checked.problems]
-                repair = self._prompts.repair(messages, reply, violations)
-                _, again = await self._ask(repair, verifier, base, state)
-                if again.problems:
-                    log.info("llm repair left %d problem(s); those parts fall back", len(again.problems))
+            async with asyncio.timeout(self._deadline):
+                reply, checked = await self._ask(messages, verifier, base, state)
+                if checked.problems:
+                    violations = [p.violation() for p in checked.problems]
+                    repair = self._prompts.repair(messages, reply, violations)
+                    _, again = await self._ask(repair, verifier, base, state)
+                    if again.problems:
+                        log.info("llm repair left %d problem(s); those parts fall back",
+                                 len(again.problems))
+        except TimeoutError:
+            log.warning("llm answer past its %.0fs deadline; extractive parts used",
+                        self._deadline)
+            state.note(["model reply: deadline"])
         except LLMUnavailable as exc:
             log.warning("llm call failed (%s); extractive parts used", exc.reason)
             state.note([f"model reply: {exc.reason}"])

@@ -225,6 +225,20 @@ async def test_timeout_falls_back(fake: FakeOpenAI, caplog: pytest.LogCaptureFix
     assert any("llm call failed (timeout)" in r.getMessage() for r in caplog.records)
 
 
+async def test_a_hung_server_is_bounded_by_the_whole_answer_deadline(fake: FakeOpenAI) -> None:
+    """Per-call timeouts times retries (and a repair round) would hold the answer for
+    minutes; SOURCEBOUND_LLM_TIMEOUT bounds the whole attempt."""
+    block = parsed(seed_text("000"))
+    fake.default = Reply.json({"late": True}, delay=5.0)
+    started = time.perf_counter()
+    async with wired(fake, timeout=0.8, max_retries=3, deadline=1.0) as backend:
+        answer = await backend.answer(block, block.question or "")
+    assert time.perf_counter() - started < 2.5
+    grounded(block, answer)
+    assert answer.engine == "extractive" and parts_by(answer, "extractive") == set(PARTS)
+    assert answer.dropped == ["model reply: deadline"]
+
+
 async def test_429_then_success_honours_retry_after(
     fake: FakeOpenAI, caplog: pytest.LogCaptureFixture
 ) -> None:
