@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from bot.attachments import attachments_text
 from bot.chat import Attachment, FileRef, HistoryItem, Incoming, Reply
-from bot.engines import Engine, ExtractiveEngine
+from bot.engines import Engine, ExtractiveEngine, Progress
 from bot.errors import EmptyInput, InputError, NoQuestion, NoSource, TooLarge
 from bot.history.queue import Job
 from bot.history.store import Claim, HistoryStore, NewQuestion, StoredSource
@@ -37,14 +37,7 @@ from bot.settings import Limits
 
 log = logging.getLogger(__name__)
 
-Answerer = Callable[[str, str | None], Answer]
-Splitter = Callable[[str], tuple[str | None, str]]
-# Called with the number of sources before a slow engine (the LLM) starts, so an adapter can
-# post "reading 112 papers…"; a failure there must not lose the answer.
-Progress = Callable[[int], Awaitable[None]]
 Fetch = Callable[[Sequence[FileRef]], Awaitable[list[Attachment]]]
-# What the default path returns: the parsed block too, so the store can keep its format.
-_Solver = Callable[[str, str | None, Progress | None], Awaitable[tuple[Answer, SourceBlock | None]]]
 
 TITLE_CHARS = 80
 INTERNAL = "internal"
@@ -80,19 +73,11 @@ class Service:
         store: HistoryStore,
         limits: Limits,
         engine: Engine | None = None,
-        answerer: Answerer | None = None,
-        splitter: Splitter | None = None,
     ) -> None:
-        """`engine` answers parsed blocks (default: extractive); `answerer` replaces parsing
-        and answering whole with a text-level function (tests, benchmarks)."""
+        """`engine` splits and answers messages (default: extractive; tests pass a fake)."""
         self._store = store
         self._limits = limits
-        self._solve: _Solver = (
-            _default_solver(limits, engine or ExtractiveEngine())
-            if answerer is None
-            else _wrap_answerer(answerer)
-        )
-        self._split: Splitter = splitter or _default_splitter()
+        self._engine: Engine = engine or ExtractiveEngine()
         self._listeners: list[Callable[[], None]] = []
         self.owner = new_owner()
 
@@ -212,7 +197,7 @@ class Service:
     ) -> tuple[str | None, str]:
         """(question, block text): the message split, plus any attached text files."""
         text = incoming.text
-        question, block = self._split(text) if text.strip() else (None, "")
+        question, block = self._engine.split(text) if text.strip() else (None, "")
         if attachments:
             extra = attachments_text(
                 list(attachments), limits=self._limits, already=len(block.encode("utf-8"))
@@ -233,15 +218,22 @@ class Service:
                     size=size,
                     limit=self._limits.max_source_bytes,
                 )
-            answer, block = await self._solve(block_text, question, progress)
-            return _Outcome(answer, _stored_source(block_text, answer, block), reused=False)
+            solved = await self._engine.solve(
+                block_text, question, limits=self._limits, progress=progress
+            )
+            return _Outcome(
+                solved.answer, _stored_source(block_text, solved.answer, solved.block),
+                reused=False,
+            )
         if not question:
             raise EmptyInput("the message is empty")
         stored = await self._store.thread_source(incoming.place)
         if stored is None:
             raise NoSource("a question with no source block, and no earlier one in this thread")
-        answer, _ = await self._solve(stored.text, question, progress)
-        return _Outcome(answer, stored, reused=True)
+        solved = await self._engine.solve(
+            stored.text, question, limits=self._limits, progress=progress
+        )
+        return _Outcome(solved.answer, stored, reused=True)
 
     def _new(
         self,
@@ -276,7 +268,7 @@ def _stored_source(
             from bot.parse import parse_block
 
             block = parse_block(text)
-        else:  # an injected answerer gave no block: keep what the answer says of the sources
+        else:  # an engine that does not parse: keep what the answer says of the sources
             block = SourceBlock(text="", format="freeform", sources=answer.sources)
     sources = block.sources
     if sources:
@@ -286,40 +278,3 @@ def _stored_source(
     parsed = block.model_dump_json(exclude={"text"})
     fmt = block.format if block.text else ""
     return StoredSource(text=text, format=fmt, title=title[:TITLE_CHARS], parsed=parsed)
-
-
-def _wrap_answerer(answerer: Answerer) -> _Solver:
-    async def solve(
-        text: str, question: str | None, progress: Progress | None
-    ) -> tuple[Answer, SourceBlock | None]:
-        return await asyncio.to_thread(answerer, text, question), None
-
-    return solve
-
-
-def _default_solver(limits: Limits, engine: Engine) -> _Solver:
-    # Imported here: the core pipeline pulls in the parser's ranking library, which a
-    # service built with an injected answerer (tests, benchmarks) never needs.
-    from bot.parse import parse_block
-    from bot.pipeline import resolve_question
-
-    async def solve(
-        text: str, question: str | None, progress: Progress | None
-    ) -> tuple[Answer, SourceBlock | None]:
-        # Parsing is CPU work: keep the loop free to ack other events meanwhile.
-        block = await asyncio.to_thread(parse_block, text, max_bytes=limits.max_source_bytes)
-        chosen = resolve_question(block, question, limits=limits)
-        if engine.slow and progress is not None:
-            try:
-                await progress(len(block.sources))
-            except Exception:  # a progress note is a courtesy; the answer must still come
-                log.warning("progress message failed", exc_info=True)
-        return await engine.answer(block, chosen), block
-
-    return solve
-
-
-def _default_splitter() -> Splitter:
-    from bot.parse import split_message
-
-    return split_message

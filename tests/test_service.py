@@ -16,7 +16,7 @@ from bot.models import Answer
 from bot.service import Service
 from bot.settings import Limits
 from tests.conftest import seed_text
-from tests.history.support import echo_answer, incoming
+from tests.history.support import FakeEngine, echo_answer, incoming
 
 BLOCK = """Model: WeatherRemoval-CLAIO-DeHaze
 GitHub: https://github.com/xiaojihh/cl_all-in-one
@@ -36,7 +36,7 @@ def service(
     store: HistoryStore, *, answerer: Callable[[str, str | None], Answer] = echo_answer,
     limits: Limits | None = None,
 ) -> Service:
-    return Service(store=store, limits=limits or Limits(), answerer=answerer)
+    return Service(store=store, limits=limits or Limits(), engine=FakeEngine(answerer))
 
 
 async def test_an_answer_is_stored_with_a_pending_delivery(store: HistoryStore) -> None:

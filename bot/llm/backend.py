@@ -18,7 +18,7 @@ from typing import Self
 
 import jinja2
 
-from bot.errors import ConfigError, EmptyInput
+from bot.errors import ConfigError
 from bot.ground import ground
 from bot.ground.invariants import check
 from bot.llm.client import ChatClient, Completion, LLMUnavailable, Message
@@ -34,9 +34,7 @@ from bot.llm.guard import Guard
 from bot.llm.prompt import PromptBuilder, select_sources
 from bot.llm.verify import Checked, Verifier, not_json
 from bot.models import Answer, Engine, SourceBlock
-from bot.parse import parse_block
-from bot.pipeline import resolve_question
-from bot.settings import Limits, Settings
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -207,13 +205,3 @@ class LLMBackend:
         engine: Engine = "llm" if update else "extractive"
         update.update(engine=engine, provenance=provenance, dropped=list(state.dropped))
         return base.model_copy(update=update)
-
-
-async def answer_text_llm(
-    text: str, question: str | None = None, *, limits: Limits, backend: LLMBackend
-) -> Answer:
-    """`bot.pipeline.answer_text`, answered through `backend`."""
-    if not text.strip():
-        raise EmptyInput("the source block is empty")
-    block = await asyncio.to_thread(parse_block, text, max_bytes=limits.max_source_bytes)
-    return await backend.answer(block, resolve_question(block, question, limits=limits))

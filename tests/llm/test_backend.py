@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from bot.engines import LLMEngine
 from bot.errors import ConfigError, EmptyInput
 from bot.ground import ground
 from bot.ground.invariants import check
-from bot.llm import LLMBackend, answer_text_llm
+from bot.llm import LLMBackend
 from bot.models import Answer, SourceBlock
 from bot.render.env import make_environment
 from bot.settings import Limits, Settings
@@ -301,15 +302,16 @@ async def test_adversarial_eval_case_stays_grounded(fake: FakeOpenAI) -> None:
     assert case["expect"]["links_none"] == [bad_url]  # type: ignore[index]
 
 
-async def test_answer_text_llm_mirrors_answer_text(fake: FakeOpenAI, limits: Limits) -> None:
+async def test_the_llm_engine_takes_the_one_answer_path(fake: FakeOpenAI, limits: Limits) -> None:
     text = seed_text("000")
     block = parsed(text)
     _, obj = faithful(block)
     fake.script(Reply.json(obj))
     async with wired(fake) as backend:
-        answer = await answer_text_llm(text, None, limits=limits, backend=backend)
+        engine = LLMEngine(backend=backend)
+        answer = (await engine.solve(text, None, limits=limits)).answer
         with pytest.raises(EmptyInput):
-            await answer_text_llm("  \n", "q", limits=limits, backend=backend)
+            await engine.solve("  \n", "q", limits=limits)
     assert answer.question == block.question
     assert answer.engine == "llm"
     grounded(block, answer)

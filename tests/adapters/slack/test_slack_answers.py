@@ -13,6 +13,7 @@ from bot.service import Service
 from tests.adapters.slack.conftest import CHANNEL, SlackHarness, all_text, headers_of, running
 from tests.conftest import seed_text
 from tests.fakes.slack_api import TOKEN, FakeSlackApi
+from tests.history.support import FakeEngine
 
 ANSWER_HEADERS = ["1/3 · Task", "2/3 · Workflow (input → model → output)", "3/3 · Links"]
 
@@ -164,7 +165,7 @@ def _exploding(store, limits):  # type: ignore[no-untyped-def]
     def broken(*_: object) -> Any:
         raise RuntimeError("kaboom-internal-detail")
 
-    return Service(store=store, limits=limits, answerer=broken, splitter=broken)
+    return Service(store=store, limits=limits, engine=FakeEngine(broken, splitter=broken))
 
 
 async def test_unexpected_failure_gets_an_apology_and_a_log_line(
