@@ -294,6 +294,8 @@ class ConsoleAdapter(ChatAdapter):
 
     async def _converse(self) -> None:
         self._say("welcome")
+        # Questions a killed console had accepted but not answered, then answers not shown.
+        await self._service.resume(self.platform)
         for reply in await self._service.pending(self.platform):
             self._say("redelivered")
             await self._show(reply)

@@ -53,10 +53,34 @@ def dedupe_keys(incoming: Incoming) -> tuple[str, ...]:
     return tuple(keys)
 
 
+# This process's life: the pid alone repeats (a container restarts as pid 1 again).
+_LIFE = uuid.uuid4().hex[:8]
+
+
 def new_owner() -> str:
-    """`host:pid:nonce`: claims name their process, so a restart on the same host can tell a
-    dead owner's leases from live ones (see `Worker`)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """`host:pid:life`: claims name their process, so a restart on the same host can tell a
+    dead owner's leases from live ones (`stale_owner`). Every service of one process shares
+    it: they are one life, and none of them may free another's claims."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_LIFE}"
+
+
+def stale_owner(owner: str, *, mine: str) -> bool:
+    """Whether `owner` is a process on this host that no longer runs (or an earlier life of
+    this pid, as after a container restart), so its leases need not be waited out."""
+    host, _, rest = owner.partition(":")
+    pid_text, _, _ = rest.partition(":")
+    if host != socket.gethostname() or not pid_text.isdigit() or owner == mine:
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +141,23 @@ class Service:
         if job is None:  # a worker took it first; it answers and delivers it
             return None
         return await self.answer_job(job, lease=INLINE_LEASE, progress=progress)
+
+    async def resume(self, platform: str) -> list[Reply]:
+        """Answer now the `platform` jobs a stopped process left (the console, which has no
+        worker); returns their replies for the caller to show."""
+        await self._store.free_claims(
+            is_stale=lambda o: stale_owner(o, mine=self.owner), now=time.time()
+        )
+        replies: list[Reply] = []
+        while True:
+            job = await self._store.claim_job(
+                owner=self.owner, platforms=(platform,), lease=INLINE_LEASE, now=time.time()
+            )
+            if job is None:
+                return replies
+            reply = await self.answer_job(job, lease=INLINE_LEASE)
+            if reply is not None:
+                replies.append(reply)
 
     async def answer_job(
         self,

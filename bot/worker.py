@@ -16,8 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
 import time
 from collections.abc import AsyncIterator
 from types import TracebackType
@@ -27,30 +25,11 @@ from bot.chat import Reply
 from bot.delivery import Courier, Policy, backoff
 from bot.errors import DeliveryError, Gone, Refused, StoreError
 from bot.history.queue import Job
-from bot.service import Service
+from bot.service import Service, stale_owner
 
 log = logging.getLogger(__name__)
 
 LANES = 2  # answers at once: grounding is CPU work, and the loop must keep acking
-
-
-def stale_owner(owner: str, *, mine: str) -> bool:
-    """Whether `owner` is a process on this host that no longer runs (or an earlier life of
-    this pid, as after a container restart), so its leases need not be waited out."""
-    host, _, rest = owner.partition(":")
-    pid_text, _, _ = rest.partition(":")
-    if host != socket.gethostname() or not pid_text.isdigit() or owner == mine:
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, someone else's
-        return False
-    return False
 
 
 class Worker:

@@ -381,3 +381,23 @@ async def test_bidi_and_zero_width_characters_never_reach_a_reply(store: History
     text = reply.answer.model_dump_json()
     assert not any(c in text for c in ("\u202e", "\u200b", "\u2066", "\u2069"))
     assert reply.answer.sources[0].name.startswith("Model: WeatherRemovalexe.gnpx")
+
+
+async def test_resume_answers_jobs_a_dead_process_left_claimed(store: HistoryStore) -> None:
+    from bot.chat import Place
+    from tests.history.support import incoming as make
+
+    svc = service(store)
+    asked = make(ASK, event="E9").model_copy(update={"place": Place(
+        platform="console", channel="console", thread="t1", is_dm=True)})
+    job_id = await svc.accept(asked)
+    assert job_id is not None
+    # Claimed by a process on this host that is gone (pid 0 is never a live process's).
+    import socket
+    import time
+
+    dead = f"{socket.gethostname()}:999999999:deadbeef"
+    assert await store.claim_job(owner=dead, platforms=("console",), lease=300,
+                                 now=time.time()) is not None
+    (reply,) = await svc.resume("console")
+    assert reply.kind == "answer" and await store.queued() == 0

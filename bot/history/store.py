@@ -107,6 +107,9 @@ class HistoryStore:
     def __init__(self, *, db: aiosqlite.Connection) -> None:
         self._db = db
         self._lock = asyncio.Lock()
+        # Events waiting for the next group commit (see `enqueue`).
+        self._arrivals: list[tuple[Incoming, Sequence[str], asyncio.Future[int | None]]] = []
+        self._committing: asyncio.Task[None] | None = None
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -342,9 +345,37 @@ class HistoryStore:
     # -- the inbox and the delivery queue (see bot.history.queue) -----------------------------
 
     async def enqueue(self, incoming: Incoming, keys: Sequence[str]) -> int | None:
-        """Commit `incoming` as a job (the adapter acks after this); None for a duplicate."""
-        async with self._write() as db:
-            return await queue.enqueue(db, incoming, keys, now_iso=_now())
+        """Commit `incoming` as a job (the adapter acks after this); None for a duplicate.
+
+        Group commit: events arriving while a transaction runs are committed together in
+        the next one (a duplicate undoes only its own keys). A burst of 50 events costs a few transactions instead of 50 queued ones, which is what
+        keeps the ack fast."""
+        future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._arrivals.append((incoming, keys, future))
+        if self._committing is None or self._committing.done():
+            self._committing = asyncio.create_task(self._commit_arrivals())
+        return await asyncio.shield(future)
+
+    async def _commit_arrivals(self) -> None:
+        while self._arrivals:
+            batch, self._arrivals = self._arrivals, []
+            results: list[int | None] = []
+            try:
+                async with self._write() as db:
+                    now = _now()
+                    for incoming, keys, _ in batch:
+                        results.append(await queue.enqueue(db, incoming, keys, now_iso=now))
+            except BaseException as exc:
+                failure = exc if isinstance(exc, Exception) else StoreError("cancelled")
+                for _, _, future in batch:
+                    if not future.done():
+                        future.set_exception(failure)
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for (_, _, future), job_id in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(job_id)
 
     async def claim_job(
         self, *, owner: str, platforms: Sequence[str], lease: float, now: float,

@@ -96,6 +96,7 @@ class FakeDiscord:
         self._ok_posts = 0
         self._nonces: dict[tuple[str, str], dict[str, Any]] = {}
         self.on_post: Callable[[Call], None] | None = None  # runs after a post took effect
+        self.retry_after = 40.0  # what a scripted 429 asks for
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
         self._runner: web.AppRunner | None = None
@@ -429,6 +430,11 @@ class FakeDiscord:
     async def _post_message(self, request: web.Request, call: Call,
                             match: re.Match[str]) -> web.Response:
         status = self._failing()
+        if status == 429:  # what Discord (behind Cloudflare: the Via header) sends
+            response = _json({"message": "You are being rate limited.", "global": False,
+                              "retry_after": self.retry_after}, 429)
+            response.headers["Via"] = "1.1 google"
+            return response
         if status is not None:
             return _json({"message": "Service Unavailable", "code": 0}, status)
         body = call.json or {}
