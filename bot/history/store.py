@@ -139,6 +139,11 @@ class HistoryStore:
         finally:
             await db.close()
 
+    async def set_busy_timeout(self, ms: int) -> None:
+        """How long a write waits for another connection's lock before `StoreError`."""
+        async with self._lock:
+            await self._db.execute(f"PRAGMA busy_timeout = {int(ms)}")
+
     @staticmethod
     async def _configure(db: aiosqlite.Connection) -> None:
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -102,3 +102,46 @@ async def test_a_resumed_delivery_skips_parts_already_in_the_thread(
             await step()
         assert len(slack.posted()) == before
         assert len(api.called("files.completeUploadExternal")) == 1
+
+
+async def test_a_database_busy_while_recording_keeps_the_question_and_says_so(
+    api: FakeSlackApi, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from bot.engines import Progress, Solved
+    from bot.service import Service
+    from bot.settings import Limits
+    from tests.history.support import FakeEngine
+
+    reached, release = asyncio.Event(), asyncio.Event()
+
+    class Gated(FakeEngine):
+        async def solve(self, text: str, question: str | None, *, limits: Limits,
+                        progress: Progress | None = None) -> Solved:
+            reached.set()
+            await release.wait()
+            return await super().solve(text, question, limits=limits, progress=progress)
+
+    db = tmp_path / "db.sqlite"
+    async with running(api, db, lease_seconds=0.5, **FAST,
+                       make_service=lambda store, limits: Service(
+                           store=store, limits=limits, engine=Gated())) as slack:
+        await slack.service.store.set_busy_timeout(100)
+        ts = slack.next_ts()
+        await slack.event(slack.mention("Which one?\n\nModel: A\nhttps://github.com/a/a", ts=ts))
+        await asyncio.wait_for(reached.wait(), 10)
+        # Another connection takes the database (waiting, off the loop, for a worker's
+        # claim poll to finish first).
+        other = sqlite3.connect(db, isolation_level=None, timeout=10, check_same_thread=False)
+        await asyncio.to_thread(other.execute, "BEGIN EXCLUSIVE")
+        release.set()
+        (note,) = await api.wait_for("chat.postMessage", count=1)
+        assert "question is kept" in all_text(note)
+        other.execute("ROLLBACK")
+        other.close()
+        await _delivered(slack)
+        posted = slack.posted(thread_ts=ts)
+        assert "question is kept" in all_text(posted[0])
+        assert headers_of(posted[1:])[0].startswith("1/")
+        assert sum("question is kept" in all_text(c) for c in posted) == 1
