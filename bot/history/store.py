@@ -1,4 +1,5 @@
-"""`HistoryStore`: the aiosqlite database behind history, follow-ups, dedupe and redelivery.
+"""`HistoryStore`: the aiosqlite database behind the inbox (jobs), history, follow-ups, dedupe
+and the delivery queue (the claim/lease SQL is in `bot.history.queue`).
 
 One connection per store, WAL mode. SQLite allows one writer at a time; inside this process an
 `asyncio.Lock` serialises transactions (one aiosqlite connection runs statements in order, but
