@@ -4,7 +4,8 @@ FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    SOURCEBOUND_DB=/data/sourcebound.db
+    SOURCEBOUND_DB=/data/sourcebound.db \
+    HOST=0.0.0.0
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends graphviz \

@@ -294,6 +294,8 @@ class ConsoleAdapter(ChatAdapter):
 
     async def _converse(self) -> None:
         self._say("welcome")
+        # Questions a killed console had accepted but not answered, then answers not shown.
+        await self._service.resume(self.platform)
         for reply in await self._service.pending(self.platform):
             self._say("redelivered")
             await self._show(reply)
@@ -446,7 +448,7 @@ async def main(
     stdout = sys.stdout if stdout is None else stdout
     env = make_environment(settings.templates_dir)
     db_path = Path(settings.db_path)
-    async with HistoryStore.open(db_path) as store, open_engine(
+    async with HistoryStore.open(db_path, retention=settings.retention) as store, open_engine(
         settings=settings, env=env
     ) as engine:
         service = Service(store=store, limits=settings.limits, engine=engine)

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from bot.chat import Incoming, Place
+from bot.engines import Progress, Solved
 from bot.history.store import HistoryStore, NewQuestion, StoredSource
 from bot.models import Answer, Task, Workflow
 from bot.service import Service
@@ -65,8 +66,38 @@ async def _writes(path: Path) -> dict[str, float]:
     return out
 
 
-def _canned(text: str, question: str | None) -> Answer:
-    return Answer(question=question or "?", task=Task(summary="x"), workflow=Workflow())
+class _Canned:
+    """An engine with a canned answer: the benchmark measures storage, not grounding."""
+
+    def split(self, text: str) -> tuple[str | None, str]:
+        question, _, block = text.partition("\n\n")
+        return question, block
+
+    async def solve(self, text: str, question: str | None, *, limits: Limits,
+                    progress: Progress | None = None) -> Solved:
+        answer = Answer(question=question or "?", task=Task(summary="x"), workflow=Workflow())
+        return Solved(answer, None)
+
+
+async def _inbox(path: Path) -> dict[str, float]:
+    """What the durable inbox costs per event: the insert that precedes every ack."""
+    out: dict[str, float] = {}
+    async with HistoryStore.open(path) as store:
+        service = Service(store=store, limits=Limits(), engine=_Canned())
+        text = "What is it?\n\n" + EXAMPLE.read_text(encoding="utf-8")[:4000]
+        costs: list[float] = []
+        for n in range(WRITES):
+            incoming = Incoming(
+                place=Place(platform="slack", workspace="T1", channel="C1", thread=f"{n}.0"),
+                user="U1", event_id=f"Ev{n}", message_key=f"C1:{n}", text=text,
+            )
+            start = time.perf_counter()
+            await service.accept(incoming)
+            costs.append(time.perf_counter() - start)
+        costs.sort()
+        out["inbox insert p50 ms"] = costs[len(costs) // 2] * 1000
+        out["inbox insert p99 ms"] = costs[int(len(costs) * 0.99)] * 1000
+    return out
 
 
 async def _asks(path: Path, *, real: bool) -> dict[str, float]:
@@ -75,7 +106,8 @@ async def _asks(path: Path, *, real: bool) -> dict[str, float]:
     latencies: list[float] = []
     label = "pipeline" if real else "canned answer"
     async with HistoryStore.open(path) as store:
-        service = Service(store=store, limits=Limits(), answerer=None if real else _canned)
+        service = Service(store=store, limits=Limits(),
+                          engine=None if real else _Canned())
 
         async def ask(n: int) -> None:
             start = time.perf_counter()
@@ -105,6 +137,7 @@ async def _asks(path: Path, *, real: bool) -> dict[str, float]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         results = asyncio.run(_writes(Path(tmp) / "writes.db"))
+        results.update(asyncio.run(_inbox(Path(tmp) / "inbox.db")))
         results.update(asyncio.run(_asks(Path(tmp) / "canned.db", real=False)))
         results.update(asyncio.run(_asks(Path(tmp) / "asks.db", real=True)))
     print("history (SQLite WAL, synchronous=NORMAL)")

@@ -1,13 +1,16 @@
 """Slack HTTP path benchmark: signed events through bolt and the real adapter, Service and
 SQLite, with the Web API pointed at the local fake (loopback, port 0).
 
-    python -m bench.bench_slack [--events 200] [--concurrency 50] [--rounds 10]
+    python -m bench.bench_slack [--events 200] [--concurrency 50,200] [--rounds 5]
 
-Prints one table:
+Every event is committed to the durable inbox before it is acked. Prints one table per
+concurrency:
   * ack latency p50 / p99 with `concurrency` signed events in flight at once (target: p99 <= 100 ms),
     measured while earlier answers are still being computed and posted;
   * acked events/s (HTTP requests answered per second at that concurrency);
-  * answered events/s end to end (until all three parts of every answer are posted).
+  * answered events/s end to end (until all three parts of every answer are posted);
+  * the kernel's TcpExt ListenOverflows during the run (connections dropped because the
+    listen backlog was full; 0 expected with the raised backlog).
 """
 
 from __future__ import annotations
@@ -64,10 +67,23 @@ class _Sender:
         return time.perf_counter() - started
 
 
+def _listen_overflows() -> int | None:
+    try:
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+    except OSError:
+        return None
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            table = dict(zip(names.split()[1:], values.split()[1:], strict=False))
+            return int(table.get("ListenOverflows", 0))
+    return None
+
+
 def _serve_bot(api_url: str, db: str, ports: Any, stop: Any) -> None:
     """The bot process: adapter + Service + SQLite behind aiohttp on a free port."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    from adapters.serve import prefer_the_event_loop
     from adapters.slack import SlackAdapter
     from bot.history.store import HistoryStore
     from bot.render.env import make_environment
@@ -75,15 +91,19 @@ def _serve_bot(api_url: str, db: str, ports: Any, stop: Any) -> None:
     from bot.settings import Settings
     from tests.fakes.slack_api import TOKEN
 
+    prefer_the_event_loop()
+
     async def serve() -> None:
         settings = Settings(slack_bot_token=SecretStr(TOKEN), slack_signing_secret=SecretStr(SECRET),
                             slack_api_url=api_url, db_path=Path(db))
         async with HistoryStore.open(Path(db)) as store:
             service = Service(store=store, limits=settings.limits)
             async with SlackAdapter(settings=settings, service=service, env=make_environment()) as slack:
+                from adapters.slack.runner import LISTEN_BACKLOG
+
                 runner = web.AppRunner(slack.web_app(), access_log=None)
                 await runner.setup()
-                site = web.TCPSite(runner, "127.0.0.1", 0)
+                site = web.TCPSite(runner, "127.0.0.1", 0, backlog=LISTEN_BACKLOG)
                 await site.start()
                 ports.put(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
                 while not stop.is_set():
@@ -115,6 +135,7 @@ async def run(events: int, concurrency: int, rounds: int) -> dict[str, Any]:
                     await sender.one()  # warm up: auth.test, first parse
                     await api.wait_for("chat.postMessage", count=3, timeout=60)
 
+                    overflows = _listen_overflows()
                     # 1. ack latency: `rounds` bursts of `concurrency` simultaneous events,
                     #    while the answers of the earlier bursts are computed and posted.
                     latencies: list[float] = []
@@ -136,6 +157,7 @@ async def run(events: int, concurrency: int, rounds: int) -> dict[str, Any]:
                     acked = time.perf_counter() - started
                     await api.wait_for("chat.postMessage", count=before + 3 * events, timeout=600)
                     answered = time.perf_counter() - started
+                    after = _listen_overflows()
             finally:
                 stop.set()
                 await asyncio.to_thread(bot.join, 30)
@@ -150,18 +172,25 @@ async def run(events: int, concurrency: int, rounds: int) -> dict[str, Any]:
         "answered_per_s": events / answered,
         "events": events,
         "concurrency": concurrency,
+        "listen_overflows": (after - overflows) if after is not None and overflows is not None
+        else None,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=200)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--concurrency", default="50,200")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))  # for tests.fakes when run as a script
-    result = asyncio.run(run(args.events, args.concurrency, args.rounds))
+    for concurrency in (int(c) for c in str(args.concurrency).split(",")):
+        _table(asyncio.run(run(args.events, concurrency, args.rounds)))
+    return 0
+
+
+def _table(result: dict[str, Any]) -> None:
     rows = [
         (f"ack latency p50 ({result['concurrency']} concurrent, {result['samples']} samples)",
          f"{result['p50_ms']:.1f} ms"),
@@ -170,13 +199,14 @@ def main(argv: list[str] | None = None) -> int:
         ("ack latency max", f"{result['max_ms']:.1f} ms"),
         (f"acked events/s ({result['events']} events)", f"{result['acked_per_s']:.0f}"),
         ("answered events/s (3 parts + PNG posted, seed 000)", f"{result['answered_per_s']:.1f}"),
+        ("TcpExt ListenOverflows during the run", str(result["listen_overflows"])),
     ]
     width = max(len(name) for name, _ in rows)
     print(f"{'Slack HTTP path'.ljust(width)} | value")
     print(f"{'-' * width}-|-{'-' * 12}")
     for name, value in rows:
         print(f"{name.ljust(width)} | {value}")
-    return 0
+    print()
 
 
 if __name__ == "__main__":

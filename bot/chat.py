@@ -1,9 +1,10 @@
 """The platform-free chat contract between adapters and the core `Service`.
 
 An adapter turns a Slack event, a Discord message/interaction or a console line into an
-`Incoming`, hands it to `Service.ask`, and gets back a `Reply` to render and post. After each
-posted part it calls `Service.delivered`, so that a crash between parts never re-posts what
-already went out and never loses what did not.
+`Incoming` and hands it to `Service.accept`, which commits it to the durable inbox before the
+adapter acks. A worker (`bot.worker`) answers it into a `Reply` and delivers it through the
+adapter's `bot.delivery.Courier`, recording each posted part, so that a crash between parts
+never re-posts what already went out and never loses what did not.
 """
 
 from __future__ import annotations
@@ -26,8 +27,21 @@ class _Model(BaseModel):
 class Attachment(_Model):
     """A file the person attached, already downloaded by the adapter (size-capped)."""
 
+    # Kept in the durable inbox as JSON: base64, since pasted files need not be UTF-8.
+    model_config = ConfigDict(extra="forbid", ser_json_bytes="base64", val_json_bytes="base64")
+
     name: str
     data: bytes
+    mimetype: str = ""
+
+
+class FileRef(_Model):
+    """An attached file not downloaded yet: what the inbox keeps, so that the ack never waits
+    for a download and a restart can still fetch it."""
+
+    name: str
+    url: str
+    size: int = 0
     mimetype: str = ""
 
 
@@ -50,6 +64,7 @@ class Incoming(_Model):
     message_key: str  # "{channel}:{message ts or id}": a second dedupe key (Slack re-delivers)
     text: str = ""
     attachments: list[Attachment] = Field(default_factory=list)
+    files: list[FileRef] = Field(default_factory=list)  # fetched by the adapter when answering
     in_thread: bool = False  # asked inside an existing thread: may reuse its source block
 
 
@@ -65,6 +80,8 @@ class Reply(_Model):
     detail: str = ""
     parts_done: int = 0
     reused_source: bool = False  # a follow-up answered from the thread's stored block
+    event_id: str = ""  # the asking event: adapters find live interaction handles by it
+    claims: int = 1  # times this delivery was claimed; above 1 a post may already have landed
 
 
 class HistoryItem(_Model):

@@ -135,14 +135,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.render.env import make_environment
 
     env = make_environment(settings.templates_dir)
-    if settings.llm_enabled:
-        import asyncio
+    import asyncio
 
-        answer = asyncio.run(_ask_llm(text, args.question, settings=settings, env=env))
-    else:
-        from bot.pipeline import answer_text
-
-        answer = answer_text(text, args.question, limits=settings.limits)
+    answer = asyncio.run(_solve(text, args.question, settings=settings, env=env))
     if args.format == "json":
         out = answer.model_dump_json(indent=2)
     else:
@@ -156,13 +151,14 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-async def _ask_llm(
+async def _solve(
     text: str, question: str | None, *, settings: Settings, env: jinja2.Environment
 ) -> Answer:
-    from bot.llm import LLMBackend, answer_text_llm
+    """The same engine `serve` uses (extractive, or the verified LLM backend)."""
+    from bot.engines import open_engine
 
-    async with LLMBackend(settings=settings, env=env) as backend:
-        return await answer_text_llm(text, question, limits=settings.limits, backend=backend)
+    async with open_engine(settings=settings, env=env) as engine:
+        return (await engine.solve(text, question, limits=settings.limits)).answer
 
 
 def _write_diagram(answer: Answer, target: Path) -> None:

@@ -11,7 +11,9 @@ template named by the exception's `code`; nothing below reaches a chat channel a
     │   └── UnsupportedAttachment  a file type we do not read
     ├── ConfigError             settings that cannot work (missing file, bad value)
     ├── StoreError              the history database failed
-    └── DeliveryError           a chat platform refused a reply
+    └── DeliveryError           a chat platform did not take a reply
+        ├── Refused             refused for now (429, 5xx, a timeout): retry later
+        └── Gone                the place is gone or closed to us: retrying cannot help
 """
 
 from __future__ import annotations
@@ -62,4 +64,18 @@ class StoreError(SourceboundError):
 
 
 class DeliveryError(SourceboundError):
+    code = "delivery"
+
+
+class Refused(DeliveryError):
+    """Retry later; `retry_after` is the platform's own wait (seconds), when it named one."""
+
+    code = "delivery"
+
+    def __init__(self, message: str = "", *, retry_after: float | None = None) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
+class Gone(DeliveryError):
     code = "delivery"

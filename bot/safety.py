@@ -10,6 +10,9 @@ disabled; this is the layer that also protects Markdown and JSON output.
 from __future__ import annotations
 
 import re
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 ZWJ = "\u2060"  # WORD JOINER: invisible, not whitespace, breaks every mention parser
 
@@ -31,3 +34,33 @@ _PING = re.compile(
 def has_ping(text: str) -> bool:
     """True when `text` would still ping someone on Slack, Discord or in Markdown."""
     return _PING.search(text) is not None
+
+
+# Bidi embeddings/overrides/isolates and zero-width characters: invisible, and able to make a
+# posted name read backwards ("WeatherRemoval\u202eexe.gnp"). WORD JOINER (U+2060) is not
+# among them: `defang` uses it on purpose.
+_CONTROLS = re.compile("[\u200b-\u200d\u202a-\u202e\u2066-\u2069]")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def strip_controls(text: str) -> str:
+    """`text` without bidi control and zero-width characters."""
+    return _CONTROLS.sub("", text)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def clean_model(model: M) -> M:
+    """A copy of `model` with every string in it passed through `strip_controls`."""
+    if not _CONTROLS.search(model.model_dump_json()):
+        return model
+    return type(model).model_validate(_clean(model.model_dump()))

@@ -1,43 +1,47 @@
-"""`Service`: the one object adapters talk to. Incoming question in, stored `Reply` out.
+"""`Service`: the one object adapters talk to. An accepted event in, a stored `Reply` out.
 
-    ask(incoming)            dedupe → source text (message, attachments, or the thread's
-                             stored block) → answer in a worker thread → store question,
-                             answer and a pending delivery in one transaction → Reply
-    delivered(id, n, ...)    the adapter posted n parts of that reply
-    pending(platform)        replies accepted but not fully posted (re-post after a restart)
+    accept(incoming)         dedupe, then commit the event to the durable inbox (a job):
+                             the adapter acks only after this returns
+    answer_job(job, ...)     source text (message, attachments, or the thread's stored block)
+                             → answer in a worker thread → store question, answer and a
+                             pending delivery, and delete the job, in one transaction → Reply
+    ask(incoming)            accept + answer now (the console and tests, which wait for it)
+    delivered(id, n, ...)    the worker posted n steps of that reply
     history / forget         the asker's own questions
 
 Refusals (`bot.errors.InputError`) are replies too: they are stored and delivered like
 answers, so a person always hears back once, and the failure is logged with the event id.
+A `StoreError` while recording is not a reply: the job stays queued and is retried.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.attachments import attachments_text
-from bot.chat import HistoryItem, Incoming, Reply
-from bot.engines import Engine, ExtractiveEngine
+from bot.chat import Attachment, FileRef, HistoryItem, Incoming, Reply
+from bot.engines import Engine, ExtractiveEngine, Progress
 from bot.errors import EmptyInput, InputError, NoQuestion, NoSource, TooLarge
-from bot.history.store import HistoryStore, NewQuestion, StoredSource
+from bot.history.queue import Job
+from bot.history.store import Claim, HistoryStore, NewQuestion, StoredSource
 from bot.models import Answer, SourceBlock
+from bot.safety import clean_model, strip_controls
 from bot.settings import Limits
 
 log = logging.getLogger(__name__)
 
-Answerer = Callable[[str, str | None], Answer]
-Splitter = Callable[[str], tuple[str | None, str]]
-# Called with the number of sources before a slow engine (the LLM) starts, so an adapter can
-# post "reading 112 papers…"; a failure there must not lose the answer.
-Progress = Callable[[int], Awaitable[None]]
-# What the default path returns: the parsed block too, so the store can keep its format.
-_Solver = Callable[[str, str | None, Progress | None], Awaitable[tuple[Answer, SourceBlock | None]]]
+Fetch = Callable[[Sequence[FileRef]], Awaitable[list[Attachment]]]
 
 TITLE_CHARS = 80
 INTERNAL = "internal"
+INLINE_LEASE = 300.0  # `ask` answers while its caller waits; nobody else should take it
 
 
 def dedupe_keys(incoming: Incoming) -> tuple[str, ...]:
@@ -47,6 +51,36 @@ def dedupe_keys(incoming: Incoming) -> tuple[str, ...]:
     if incoming.message_key:
         keys.append(f"{platform}:message:{incoming.message_key}")
     return tuple(keys)
+
+
+# This process's life: the pid alone repeats (a container restarts as pid 1 again).
+_LIFE = uuid.uuid4().hex[:8]
+
+
+def new_owner() -> str:
+    """`host:pid:life`: claims name their process, so a restart on the same host can tell a
+    dead owner's leases from live ones (`stale_owner`). Every service of one process shares
+    it: they are one life, and none of them may free another's claims."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_LIFE}"
+
+
+def stale_owner(owner: str, *, mine: str) -> bool:
+    """Whether `owner` is a process on this host that no longer runs (or an earlier life of
+    this pid, as after a container restart), so its leases need not be waited out."""
+    host, _, rest = owner.partition(":")
+    pid_text, _, _ = rest.partition(":")
+    if host != socket.gethostname() or not pid_text.isdigit() or owner == mine:
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,35 +97,88 @@ class Service:
         store: HistoryStore,
         limits: Limits,
         engine: Engine | None = None,
-        answerer: Answerer | None = None,
-        splitter: Splitter | None = None,
     ) -> None:
-        """`engine` answers parsed blocks (default: extractive); `answerer` replaces parsing
-        and answering whole with a text-level function (tests, benchmarks)."""
+        """`engine` splits and answers messages (default: extractive; tests pass a fake)."""
         self._store = store
         self._limits = limits
-        self._solve: _Solver = (
-            _default_solver(limits, engine or ExtractiveEngine())
-            if answerer is None
-            else _wrap_answerer(answerer)
-        )
-        self._split: Splitter = splitter or _default_splitter()
+        self._engine: Engine = engine or ExtractiveEngine()
+        self._listeners: list[Callable[[], None]] = []
+        self.owner = new_owner()
 
     @property
     def limits(self) -> Limits:
         return self._limits
 
-    async def ask(self, incoming: Incoming, *, progress: Progress | None = None) -> Reply | None:
-        """Answer (or refuse) `incoming` and store it; None if it was already handled."""
-        keys = dedupe_keys(incoming)
-        # Cheap early exit for retries; `record` re-checks atomically with the insert.
-        if await self._store.is_seen(keys):
-            log.info("duplicate event %s: already handled", incoming.event_id)
+    @property
+    def store(self) -> HistoryStore:
+        return self._store
+
+    # Leases are compared across processes, so they are wall-clock times (`time.time()`).
+
+    def on_accepted(self, wake: Callable[[], None]) -> None:
+        """Call `wake` after each accepted event (workers wait on it instead of polling)."""
+        self._listeners.append(wake)
+
+    async def accept(self, incoming: Incoming) -> int | None:
+        """Commit `incoming` to the inbox; the job id, or None if it was already accepted.
+        Raises `StoreError` when the database refuses: then do not ack (Slack retries)."""
+        job_id = await self._store.enqueue(incoming, dedupe_keys(incoming))
+        if job_id is None:
+            log.info("duplicate event %s: already accepted", incoming.event_id)
             return None
+        for wake in self._listeners:
+            wake()
+        return job_id
+
+    async def ask(self, incoming: Incoming, *, progress: Progress | None = None) -> Reply | None:
+        """Accept `incoming` and answer it now; None if it was already handled."""
+        job_id = await self.accept(incoming)
+        if job_id is None:
+            return None
+        job = await self._store.claim_job(
+            owner=self.owner, platforms=(), lease=INLINE_LEASE, now=time.time(), job_id=job_id
+        )
+        if job is None:  # a worker took it first; it answers and delivers it
+            return None
+        return await self.answer_job(job, lease=INLINE_LEASE, progress=progress)
+
+    async def resume(self, platform: str) -> list[Reply]:
+        """Answer now the `platform` jobs a stopped process left (the console, which has no
+        worker); returns their replies for the caller to show."""
+        await self._store.free_claims(
+            is_stale=lambda o: stale_owner(o, mine=self.owner), now=time.time()
+        )
+        replies: list[Reply] = []
+        while True:
+            job = await self._store.claim_job(
+                owner=self.owner, platforms=(platform,), lease=INLINE_LEASE, now=time.time()
+            )
+            if job is None:
+                return replies
+            reply = await self.answer_job(job, lease=INLINE_LEASE)
+            if reply is not None:
+                replies.append(reply)
+
+    async def answer_job(
+        self,
+        job: Job,
+        *,
+        lease: float,
+        fetch: Fetch | None = None,
+        progress: Progress | None = None,
+    ) -> Reply | None:
+        """Answer (or refuse) a claimed job and record it; None if the job was no longer
+        ours (forgotten meanwhile, or our lease ran out). `StoreError` propagates."""
+        incoming = job.incoming
         question: str | None = None
         block_text = ""
         try:
-            question, block_text = self._split_incoming(incoming)
+            attachments = list(incoming.attachments)
+            if incoming.files:
+                if fetch is None:
+                    raise RuntimeError("attached files but no way to fetch them")
+                attachments += await fetch(incoming.files)
+            question, block_text = self._split_incoming(incoming, attachments)
             outcome = await self._answer(incoming, question, block_text, progress)
         except InputError as exc:
             log.warning("event %s refused: %s", incoming.event_id, exc.code)
@@ -102,23 +189,28 @@ class Service:
                 if isinstance(exc, NoQuestion) and block_text.strip()
                 else None
             )
-            return await self._store.record(
-                self._new(
-                    incoming, question or "", problem=exc.code, detail=str(exc), source=kept
-                )
+            new = self._new(
+                incoming, question or "", problem=exc.code, detail=strip_controls(str(exc)),
+                source=kept,
             )
         except Exception as exc:  # a bug in parsing or grounding must still get a reply
             log.error("event %s failed: %s", incoming.event_id, type(exc).__name__)
             log.debug("event %s traceback", incoming.event_id, exc_info=True)
-            return await self._store.record(self._new(incoming, question or "", problem=INTERNAL))
-        return await self._store.record(
-            self._new(
+            new = self._new(incoming, question or "", problem=INTERNAL)
+        else:
+            # Everything posted comes from here: no name, label or sentence of it may carry
+            # invisible bidi or zero-width characters.
+            answer = clean_model(outcome.answer)
+            new = self._new(
                 incoming,
-                outcome.answer.question,
-                answer=outcome.answer,
+                answer.question,
+                answer=answer,
                 source=outcome.source,
                 reused=outcome.reused,
             )
+        until = time.time() + lease
+        return await self._store.record(
+            new, claim=Claim(job_id=job.id, owner=self.owner, lease_until=until)
         )
 
     async def delivered(
@@ -141,13 +233,15 @@ class Service:
 
     # -- steps --------------------------------------------------------------------------------
 
-    def _split_incoming(self, incoming: Incoming) -> tuple[str | None, str]:
+    def _split_incoming(
+        self, incoming: Incoming, attachments: Sequence[Attachment]
+    ) -> tuple[str | None, str]:
         """(question, block text): the message split, plus any attached text files."""
         text = incoming.text
-        question, block = self._split(text) if text.strip() else (None, "")
-        if incoming.attachments:
+        question, block = self._engine.split(text) if text.strip() else (None, "")
+        if attachments:
             extra = attachments_text(
-                incoming.attachments, limits=self._limits, already=len(block.encode("utf-8"))
+                list(attachments), limits=self._limits, already=len(block.encode("utf-8"))
             )
             block = "\n\n".join(part for part in (block, *extra) if part.strip())
         question = question.strip() if question and question.strip() else None
@@ -165,15 +259,22 @@ class Service:
                     size=size,
                     limit=self._limits.max_source_bytes,
                 )
-            answer, block = await self._solve(block_text, question, progress)
-            return _Outcome(answer, _stored_source(block_text, answer, block), reused=False)
+            solved = await self._engine.solve(
+                block_text, question, limits=self._limits, progress=progress
+            )
+            return _Outcome(
+                solved.answer, _stored_source(block_text, solved.answer, solved.block),
+                reused=False,
+            )
         if not question:
             raise EmptyInput("the message is empty")
         stored = await self._store.thread_source(incoming.place)
         if stored is None:
             raise NoSource("a question with no source block, and no earlier one in this thread")
-        answer, _ = await self._solve(stored.text, question, progress)
-        return _Outcome(answer, stored, reused=True)
+        solved = await self._engine.solve(
+            stored.text, question, limits=self._limits, progress=progress
+        )
+        return _Outcome(solved.answer, stored, reused=True)
 
     def _new(
         self,
@@ -190,7 +291,7 @@ class Service:
             place=incoming.place,
             user=incoming.user,
             event_id=incoming.event_id,
-            dedupe_keys=dedupe_keys(incoming),
+            dedupe_keys=(),  # claimed when the event was accepted
             question=question[: self._limits.max_question_chars],
             answer=answer,
             source=source,
@@ -208,7 +309,7 @@ def _stored_source(
             from bot.parse import parse_block
 
             block = parse_block(text)
-        else:  # an injected answerer gave no block: keep what the answer says of the sources
+        else:  # an engine that does not parse: keep what the answer says of the sources
             block = SourceBlock(text="", format="freeform", sources=answer.sources)
     sources = block.sources
     if sources:
@@ -218,40 +319,3 @@ def _stored_source(
     parsed = block.model_dump_json(exclude={"text"})
     fmt = block.format if block.text else ""
     return StoredSource(text=text, format=fmt, title=title[:TITLE_CHARS], parsed=parsed)
-
-
-def _wrap_answerer(answerer: Answerer) -> _Solver:
-    async def solve(
-        text: str, question: str | None, progress: Progress | None
-    ) -> tuple[Answer, SourceBlock | None]:
-        return await asyncio.to_thread(answerer, text, question), None
-
-    return solve
-
-
-def _default_solver(limits: Limits, engine: Engine) -> _Solver:
-    # Imported here: the core pipeline pulls in the parser's ranking library, which a
-    # service built with an injected answerer (tests, benchmarks) never needs.
-    from bot.parse import parse_block
-    from bot.pipeline import resolve_question
-
-    async def solve(
-        text: str, question: str | None, progress: Progress | None
-    ) -> tuple[Answer, SourceBlock | None]:
-        # Parsing is CPU work: keep the loop free to ack other events meanwhile.
-        block = await asyncio.to_thread(parse_block, text, max_bytes=limits.max_source_bytes)
-        chosen = resolve_question(block, question, limits=limits)
-        if engine.slow and progress is not None:
-            try:
-                await progress(len(block.sources))
-            except Exception:  # a progress note is a courtesy; the answer must still come
-                log.warning("progress message failed", exc_info=True)
-        return await engine.answer(block, chosen), block
-
-    return solve
-
-
-def _default_splitter() -> Splitter:
-    from bot.parse import split_message
-
-    return split_message

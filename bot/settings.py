@@ -6,6 +6,7 @@ TOML file given with `--config` (or `SOURCEBOUND_CONFIG`) may set the same keys,
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.delivery import STORE_DELAY, Policy
 from bot.errors import ConfigError
 
 MIB = 1024 * 1024
@@ -54,6 +56,8 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SOURCEBOUND_SLACK_COMMAND", "slack_command"),
     )
     port: int = Field(default=3000, validation_alias=AliasChoices("PORT", "port"))
+    # The HTTP server's bind address; the container image sets 0.0.0.0.
+    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "host"))
 
     discord_token: SecretStr | None = _env("DISCORD_TOKEN")
     discord_api_url: str = Field(
@@ -80,6 +84,26 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SOURCEBOUND_DB", "db", "db_path"),
     )
     templates_dir: Path | None = _env("SOURCEBOUND_TEMPLATES")
+    # Questions, answers and source blocks nobody references are deleted after this many days.
+    retention_days: float = Field(
+        default=90.0,
+        gt=0,
+        validation_alias=AliasChoices("SOURCEBOUND_RETENTION_DAYS", "retention_days"),
+    )
+    # Delivery: refusals of one reply before the give-up note; the first retry's delay
+    # (doubling, with jitter); how long a claim on a job or delivery lasts unrenewed.
+    delivery_attempts: int = Field(
+        default=8, ge=1,
+        validation_alias=AliasChoices("SOURCEBOUND_DELIVERY_ATTEMPTS", "delivery_attempts"),
+    )
+    retry_base_seconds: float = Field(
+        default=2.0, gt=0,
+        validation_alias=AliasChoices("SOURCEBOUND_RETRY_BASE_SECONDS", "retry_base_seconds"),
+    )
+    lease_seconds: float = Field(
+        default=30.0, gt=0,
+        validation_alias=AliasChoices("SOURCEBOUND_LEASE_SECONDS", "lease_seconds"),
+    )
 
     llm_base_url: str | None = _env("SOURCEBOUND_LLM_BASE_URL")
     llm_model: str | None = _env("SOURCEBOUND_LLM_MODEL")
@@ -118,6 +142,18 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def retention(self) -> timedelta:
+        return timedelta(days=self.retention_days)
+
+    def delivery_policy(self) -> Policy:
+        return Policy(
+            lease=self.lease_seconds,
+            attempts=self.delivery_attempts,
+            base_delay=self.retry_base_seconds,
+            store_delay=min(self.retry_base_seconds, STORE_DELAY),
+        )
 
     @classmethod
     def settings_customise_sources(

@@ -16,7 +16,7 @@ from bot.models import Answer
 from bot.service import Service
 from bot.settings import Limits
 from tests.conftest import seed_text
-from tests.history.support import echo_answer, incoming
+from tests.history.support import FakeEngine, echo_answer, incoming
 
 BLOCK = """Model: WeatherRemoval-CLAIO-DeHaze
 GitHub: https://github.com/xiaojihh/cl_all-in-one
@@ -36,7 +36,7 @@ def service(
     store: HistoryStore, *, answerer: Callable[[str, str | None], Answer] = echo_answer,
     limits: Limits | None = None,
 ) -> Service:
-    return Service(store=store, limits=limits or Limits(), answerer=answerer)
+    return Service(store=store, limits=limits or Limits(), engine=FakeEngine(answerer))
 
 
 async def test_an_answer_is_stored_with_a_pending_delivery(store: HistoryStore) -> None:
@@ -213,6 +213,42 @@ async def test_forget_deletes_only_the_askers_data(store: HistoryStore) -> None:
     assert await svc.forget("slack", "nobody") == 0
 
 
+async def test_forget_deletes_the_askers_block_from_a_thread_others_asked_in(
+    store: HistoryStore,
+) -> None:
+    svc = service(store)
+    await svc.ask(incoming(ASK, event="E1", user="U1"))
+    other = await svc.ask(incoming("Which one is fastest?", event="E2", user="U2"))
+    assert other is not None and other.reused_source
+    await svc.forget("slack", "U1")
+    counts = await store.counts()
+    assert counts["source_blocks"] == 0 and counts["questions"] == 1
+    # U2's follow-up stays, but nothing of U1's paste is left to answer from.
+    again = await svc.ask(incoming("And the slowest?", event="E3", user="U2"))
+    assert again is not None and again.problem == "no_source"
+
+
+async def test_forget_deletes_queued_jobs_too(store: HistoryStore) -> None:
+    svc = service(store)
+    assert await svc.accept(incoming(ASK, event="E1", user="U1")) is not None
+    assert await svc.accept(incoming(ASK, event="E2", message="C1:E2", user="U2")) is not None
+    assert await svc.forget("slack", "U1") == 1
+    assert await store.queued() == 1
+
+
+async def test_retention_prunes_old_questions_answers_and_blocks(store: HistoryStore) -> None:
+    from datetime import timedelta
+
+    svc = service(store)
+    await svc.ask(incoming(ASK, event="E1", user="U1"))
+    assert await store.prune(timedelta(days=90)) == 0
+    assert (await store.counts())["questions"] == 1
+    assert await store.prune(timedelta(seconds=0)) == 1
+    counts = await store.counts()
+    assert (counts["questions"], counts["answers"], counts["deliveries"]) == (0, 0, 0)
+    assert (counts["threads"], counts["source_blocks"]) == (0, 0)
+
+
 # -- delivery across a restart ----------------------------------------------------------------
 
 
@@ -336,3 +372,32 @@ async def test_block_without_question_is_kept_for_the_next_question(tmp_path: Pa
         )
         assert second is not None and second.kind == "answer" and second.reused_source
         assert second.answer is not None and second.answer.considered == 56
+
+
+async def test_bidi_and_zero_width_characters_never_reach_a_reply(store: HistoryStore) -> None:
+    sneaky = "Model: WeatherRemoval\u202eexe.gnp\u200b\u2066x\u2069\nhttps://github.com/a/b"
+    reply = await service(store).ask(incoming("Which one?\n\n" + sneaky))
+    assert reply is not None and reply.answer is not None
+    text = reply.answer.model_dump_json()
+    assert not any(c in text for c in ("\u202e", "\u200b", "\u2066", "\u2069"))
+    assert reply.answer.sources[0].name.startswith("Model: WeatherRemovalexe.gnpx")
+
+
+async def test_resume_answers_jobs_a_dead_process_left_claimed(store: HistoryStore) -> None:
+    from bot.chat import Place
+    from tests.history.support import incoming as make
+
+    svc = service(store)
+    asked = make(ASK, event="E9").model_copy(update={"place": Place(
+        platform="console", channel="console", thread="t1", is_dm=True)})
+    job_id = await svc.accept(asked)
+    assert job_id is not None
+    # Claimed by a process on this host that is gone (pid 0 is never a live process's).
+    import socket
+    import time
+
+    dead = f"{socket.gethostname()}:999999999:deadbeef"
+    assert await store.claim_job(owner=dead, platforms=("console",), lease=300,
+                                 now=time.time()) is not None
+    (reply,) = await svc.resume("console")
+    assert reply.kind == "answer" and await store.queued() == 0

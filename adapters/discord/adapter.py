@@ -1,4 +1,5 @@
-"""`DiscordAdapter`: logs in on enter, serves the gateway in `run()`, closes on exit."""
+"""`DiscordAdapter`: logs in and starts its worker on enter, serves the gateway in `run()`;
+on exit the worker stops claiming and gets a grace period, then the client closes."""
 
 from __future__ import annotations
 
@@ -15,9 +16,13 @@ from discord.http import Route
 from adapters.base import ChatAdapter
 from adapters.discord.client import SourceboundClient
 from bot.chat import Platform
+from bot.delivery import Policy
 from bot.errors import ConfigError
 from bot.service import Service
 from bot.settings import DISCORD_API, Settings
+from bot.worker import Worker
+
+SHUTDOWN_GRACE = 10.0  # seconds running answers get to finish on shutdown
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,7 @@ class DiscordAdapter(ChatAdapter):
         service: Service,
         env: jinja2.Environment,
         guild_ready_timeout: float = 2.0,
+        policy: Policy | None = None,
     ) -> None:
         if settings.discord_token is None:
             raise ConfigError("DISCORD_TOKEN is not set")
@@ -41,6 +47,13 @@ class DiscordAdapter(ChatAdapter):
             settings=settings, service=service, env=env, guild_ready_timeout=guild_ready_timeout
         )
         self._endpoints: tuple[str, yarl.URL] | None = None
+        self._service = service
+        self._policy = policy or settings.delivery_policy()
+        self._worker: Worker | None = None
+
+    @property
+    def busy(self) -> int:
+        return self._worker.busy if self._worker is not None else 0
 
     def _point_at_endpoints(self) -> None:
         """discord.py keeps the REST base (`Route.BASE`) and the gateway a plain Client
@@ -63,6 +76,9 @@ class DiscordAdapter(ChatAdapter):
                 raise ConfigError("Discord rejected DISCORD_TOKEN") from exc
             raise
         await self._ask_for_gateway()
+        self._worker = Worker(service=self._service, courier=self.client.handler.courier,
+                              policy=self._policy)
+        await self._worker.__aenter__()
         return self
 
     async def _ask_for_gateway(self) -> None:
@@ -89,6 +105,9 @@ class DiscordAdapter(ChatAdapter):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._worker is not None:
+            await self._worker.stop(grace=SHUTDOWN_GRACE)
+            self._worker = None
         await self.client.close()
         if self._endpoints is not None:
             Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._endpoints

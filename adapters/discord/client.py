@@ -61,8 +61,7 @@ class SourceboundClient(discord.Client):
         self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self)
         register(self.tree, handler=self.handler, env=env)
         self._sync_commands = settings.discord_sync_commands
-        self._redelivery: asyncio.Task[None] | None = None
-        self.redelivered = asyncio.Event()
+        self.redelivered = asyncio.Event()  # set on the first READY (tests wait for it)
 
     async def setup_hook(self) -> None:
         if self._sync_commands == "never":
@@ -78,13 +77,9 @@ class SourceboundClient(discord.Client):
         log.info("synced %d application commands", len(synced))
 
     async def on_ready(self) -> None:
-        # READY comes again after every new session; re-deliver only once per process.
-        if self._redelivery is None:
-            self._redelivery = asyncio.current_task()
-            try:
-                await self.handler.redeliver()
-            finally:
-                self.redelivered.set()
+        # Unfinished work of an earlier run is resumed by the adapter's worker, which claims
+        # each job and delivery first: nothing here races the live handler any more.
+        self.redelivered.set()
 
     async def on_message(self, message: discord.Message) -> None:
         await self.handler.on_message(message)

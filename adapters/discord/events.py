@@ -16,9 +16,7 @@ from typing import Final
 
 import discord
 
-from bot.chat import Attachment, Incoming, Place
-from bot.errors import TooLarge, UnsupportedAttachment
-from bot.settings import Limits
+from bot.chat import Attachment, FileRef, Incoming, Place
 
 PLATFORM: Final = "discord"
 # Message types a person writes; joins, pins, "thread created" and the like are not questions.
@@ -75,7 +73,8 @@ def entry_for(message: discord.Message, *, me_id: int, message_content: bool) ->
 
 
 def incoming_for(entry: Entry, *, user_id: int, event_id: int, channel_id: int,
-                 attachments: Sequence[Attachment] = ()) -> Incoming:
+                 attachments: Sequence[Attachment] = (),
+                 files: Sequence[FileRef] = ()) -> Incoming:
     return Incoming(
         place=entry.place,
         user=str(user_id),
@@ -83,50 +82,6 @@ def incoming_for(entry: Entry, *, user_id: int, event_id: int, channel_id: int,
         message_key=f"{channel_id}:{event_id}",
         text=entry.text,
         attachments=list(attachments),
+        files=list(files),
         in_thread=entry.in_thread,
     )
-
-
-def check_sizes(attachments: Sequence[discord.Attachment], *, limits: Limits) -> None:
-    """Refuse from the sizes Discord reports, before downloading anything."""
-    if len(attachments) > limits.max_attachments:
-        raise TooLarge(
-            f"{len(attachments)} attachments; the limit is {limits.max_attachments}",
-            size=len(attachments),
-            limit=limits.max_attachments,
-        )
-    for attachment in attachments:
-        if attachment.size > limits.max_source_bytes:
-            raise TooLarge(
-                f"{attachment.filename} is {attachment.size} bytes; "
-                f"the limit is {limits.max_source_bytes}",
-                size=attachment.size,
-                limit=limits.max_source_bytes,
-            )
-
-
-async def read_attachments(
-    attachments: Sequence[discord.Attachment], *, limits: Limits
-) -> list[Attachment]:
-    """Download (after the size check) and hand over bytes: the core decides text or not."""
-    check_sizes(attachments, limits=limits)
-    read: list[Attachment] = []
-    for attachment in attachments:
-        try:
-            data = await attachment.read()
-        except discord.HTTPException as exc:  # expired or deleted: say we could not read it
-            raise UnsupportedAttachment(
-                f"{attachment.filename} could not be downloaded ({exc.status})",
-                name=attachment.filename,
-            ) from exc
-        if len(data) > limits.max_source_bytes:  # the reported size was wrong
-            raise TooLarge(
-                f"{attachment.filename} is {len(data)} bytes; "
-                f"the limit is {limits.max_source_bytes}",
-                size=len(data),
-                limit=limits.max_source_bytes,
-            )
-        read.append(
-            Attachment(name=attachment.filename, data=data, mimetype=attachment.content_type or "")
-        )
-    return read

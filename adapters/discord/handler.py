@@ -1,9 +1,10 @@
-"""The conversation glue: a message or an `/ask` becomes an `Incoming`, the service's `Reply`
-is posted where it belongs, and replies left half-posted by a crash are finished at start-up.
+"""The conversation glue: a message or an `/ask` becomes an `Incoming`, committed to the
+durable inbox on receipt (`Service.accept`); the worker answers and delivers it through the
+`DiscordCourier`, also after a restart.
 
-Failure policy: a refusal (`InputError`) is a reply like any other; Discord refusing a post
-(`discord.HTTPException`) leaves the reply pending, to be finished after a restart; anything
-else is a bug, logged with the message/interaction id and answered with a short apology.
+Failure policy: a refusal (`InputError`) is a reply like any other, decided by the worker;
+Discord refusing a post is retried by the worker with backoff; a failure to accept (the
+database) is logged with the message/interaction id and answered with a short apology.
 """
 
 from __future__ import annotations
@@ -16,29 +17,22 @@ import jinja2
 
 from adapters.discord.events import (
     PLATFORM,
-    Entry,
     entry_for,
     incoming_for,
-    read_attachments,
 )
 from adapters.discord.modal import PasteModal
 from adapters.discord.post import (
-    ChannelTarget,
+    DiscordCourier,
     FollowupTarget,
-    Poster,
-    Target,
     send_kwargs,
-    send_part,
 )
-from bot.chat import Attachment, Incoming, Place, Reply
-from bot.errors import InputError
-from bot.render.discord import Part, label, render_notice, render_problem, thread_name
+from bot.chat import Attachment, FileRef, Incoming, Place
+from bot.render.discord import label, render_notice
 from bot.service import Service
 from bot.settings import Limits
 
 log = logging.getLogger(__name__)
 
-THREAD_ALREADY_CREATED = 160004  # Discord JSON error code: this message already has a thread
 PASTE_NAME = "paste.txt"  # the modal's text reaches the core as an attached text file
 
 Interaction = discord.Interaction[discord.Client]
@@ -49,6 +43,11 @@ def has_block(text: str) -> bool:
     from bot.parse import split_message  # the parser's ranking library loads lazily
 
     return bool(split_message(text)[1].strip())
+
+
+def file_refs(attachments: list[discord.Attachment]) -> list[FileRef]:
+    return [FileRef(name=a.filename, url=a.url, size=a.size, mimetype=a.content_type or "")
+            for a in attachments]
 
 
 class Handler:
@@ -66,7 +65,7 @@ class Handler:
         self._env = env
         self._limits = limits
         self._message_content = message_content
-        self._poster = Poster(service=service, env=env, limits=limits)
+        self.courier = DiscordCourier(client=client, env=env, limits=limits)
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -77,77 +76,18 @@ class Handler:
         entry = entry_for(message, me_id=me.id, message_content=self._message_content)
         if entry is None:
             return
-        try:
-            await self._answer_message(message, entry)
-        except discord.HTTPException as exc:
-            log.warning("discord message %s: Discord refused a post (%s %s); pending",
-                        message.id, exc.status, exc.code)
-        except Exception:
-            log.exception("discord message %s: answering failed", message.id)
-            await self._apologise(message.reply, message.id)
-
-    async def _answer_message(self, message: discord.Message, entry: Entry) -> None:
-        try:
-            attachments = await read_attachments(message.attachments, limits=self._limits)
-        except InputError as exc:
-            log.warning("discord message %s refused: %s", message.id, exc.code)
-            refused = await self._message_target(message, entry, name=entry.text)
-            await send_part(refused, self._problem(exc.code))
-            return
         incoming = incoming_for(
             entry,
             user_id=message.author.id,
             event_id=message.id,
             channel_id=message.channel.id,
-            attachments=attachments,
+            files=file_refs(list(message.attachments)),
         )
-        target: Target | None = None
-
-        async def progress(sources: int) -> None:
-            # A slow engine: open the thread now and say what is happening in it.
-            nonlocal target
-            target = await self._message_target(message, entry, name=entry.text)
-            await send_part(target, [render_notice("progress", env=self._env, sources=sources)])
-
-        reply = await self._service.ask(incoming, progress=progress)
-        if reply is None:
-            return
-        if target is None:
-            name = reply.answer.question if reply.answer is not None else entry.text
-            target = await self._message_target(message, entry, name=name)
-        await self._poster.deliver(reply, target)
-
-    async def _message_target(self, message: discord.Message, entry: Entry, *,
-                              name: str) -> Target:
-        if not entry.new_thread:
-            return ChannelTarget(message.channel)
-        return await self._start_thread(message, name=name, fallback=message.channel)
-
-    async def _start_thread(
-        self,
-        starter: discord.Message | discord.PartialMessage,
-        *,
-        name: str,
-        fallback: discord.abc.Messageable,
-    ) -> Target:
-        """A thread from `starter` (its id becomes the thread id, our thread key)."""
         try:
-            thread = await starter.create_thread(name=thread_name(name, env=self._env))
-        except discord.HTTPException as exc:
-            if exc.code == THREAD_ALREADY_CREATED:
-                guild_id = starter.guild.id if starter.guild else None
-                return ChannelTarget(
-                    self._client.get_partial_messageable(starter.id, guild_id=guild_id)
-                )
-            if isinstance(exc, (discord.Forbidden, discord.NotFound)):
-                # No permission, or the starter is gone: answer in the channel instead.
-                log.warning("cannot start a thread on %s (%s); answering in the channel",
-                            starter.id, exc.status)
-                return ChannelTarget(fallback)
-            raise
-        except ValueError:  # no guild cached for a partial message: answer in the channel
-            return ChannelTarget(fallback)
-        return ChannelTarget(thread)
+            await self._service.accept(incoming)
+        except Exception:
+            log.exception("discord message %s: could not be accepted", message.id)
+            await self._apologise(message.reply, message.id)
 
     # -- application commands ---------------------------------------------------------------
 
@@ -160,13 +100,9 @@ class Handler:
             return
         # Discord drops an interaction not answered within 3 s: defer before any work.
         response = await interaction.response.defer(thinking=True)
-        try:
-            attachments = await read_attachments([file] if file else [], limits=self._limits)
-        except InputError as exc:
-            log.warning("discord interaction %s refused: %s", interaction.id, exc.code)
-            await send_part(FollowupTarget(interaction.followup), self._problem(exc.code))
-            return
-        await self._answer_interaction(interaction, response, question, attachments)
+        await self._accept_interaction(
+            interaction, response, question, [], file_refs([file] if file else [])
+        )
 
     def _modal(self, question: str) -> PasteModal:
         async def on_paste(interaction: Interaction, pasted: str) -> None:
@@ -176,7 +112,7 @@ class Handler:
                 [Attachment(name=PASTE_NAME, data=data, mimetype="text/plain")]
                 if pasted.strip() else []
             )
-            await self._answer_interaction(interaction, response, question, attachments)
+            await self._accept_interaction(interaction, response, question, attachments, [])
 
         return PasteModal(
             title=label(self._env, "modal_title"),
@@ -186,22 +122,23 @@ class Handler:
             on_error=self.command_failed,
         )
 
-    async def _answer_interaction(
+    async def _accept_interaction(
         self,
         interaction: Interaction,
         response: discord.InteractionCallbackResponse[discord.Client] | None,
         text: str,
         attachments: list[Attachment],
+        files: list[FileRef],
     ) -> None:
         incoming = self._interaction_incoming(interaction, response, text, attachments)
-        try:
-            reply = await self._service.ask(incoming)
-            if reply is not None:
-                target = FollowupTarget(interaction.followup, fallback=self._channel_of(incoming))
-                await self._poster.deliver(reply, target)
-        except discord.HTTPException as exc:
-            log.warning("discord interaction %s: Discord refused a post (%s %s); pending",
-                        interaction.id, exc.status, exc.code)
+        incoming = incoming.model_copy(update={"files": files})
+        # This process answers through the follow-up webhook (it replaces "thinking…");
+        # after a restart the worker posts in the channel instead.
+        self.courier.remember(
+            incoming.event_id,
+            FollowupTarget(interaction.followup, fallback=self._channel_of(incoming)),
+        )
+        await self._service.accept(incoming)
 
     def _channel_of(self, incoming: Incoming) -> discord.abc.Messageable:
         place = incoming.place
@@ -279,46 +216,7 @@ class Handler:
         else:
             await self._apologise(interaction.response.send_message, interaction.id)
 
-    # -- start-up ---------------------------------------------------------------------------
-
-    async def redeliver(self) -> None:
-        """Finish every reply a previous run accepted but did not fully post (once)."""
-        pending = await self._service.pending(PLATFORM)
-        if pending:
-            log.info("re-delivering %d pending Discord replies", len(pending))
-        for reply in pending:
-            try:
-                await self._poster.deliver(reply, await self._place_target(reply))
-            except (discord.Forbidden, discord.NotFound) as exc:
-                # The place is gone or closed to us: retrying on every start cannot help.
-                log.warning("delivery %d abandoned: Discord answered %s", reply.delivery_id,
-                            exc.status)
-                await self._service.delivered(reply.delivery_id, reply.parts_done,
-                                              parts_total=reply.parts_done)
-            except discord.HTTPException as exc:
-                log.warning("delivery %d still refused (%s %s)", reply.delivery_id,
-                            exc.status, exc.code)
-            except Exception:
-                log.exception("delivery %d: re-delivery failed", reply.delivery_id)
-
-    async def _place_target(self, reply: Reply) -> Target:
-        place = reply.place
-        guild_id = int(place.workspace) if place.workspace else None
-        channel = self._client.get_partial_messageable(int(place.channel), guild_id=guild_id)
-        if place.is_dm or place.channel == place.thread:
-            return ChannelTarget(channel)
-        guild = self._client.get_guild(guild_id) if guild_id else None
-        thread = guild.get_thread(int(place.thread)) if guild else None
-        if thread is not None:
-            return ChannelTarget(thread)
-        name = reply.answer.question if reply.answer is not None else ""
-        starter = channel.get_partial_message(int(place.thread))
-        return await self._start_thread(starter, name=name, fallback=channel)
-
     # -- wording ----------------------------------------------------------------------------
-
-    def _problem(self, code: str) -> Part:
-        return render_problem(code, env=self._env, limits=self._limits)[0]
 
     async def _apologise(self, send: Callable[..., Awaitable[object]], event_id: int) -> None:
         msg = render_notice("apology", env=self._env)

@@ -1,7 +1,12 @@
-"""Posting rendered replies: where they go (`Target`) and the part-by-part delivery record.
+"""Posting on Discord: where replies go (`Target`) and `DiscordCourier`, the delivery protocol
+(`bot.delivery.Courier`) the worker drives.
 
 Every send carries `AllowedMentions.none()` (the client default too): pasted text is also
-defanged by the templates, but a mention that slipped through must still ping no one.
+defanged by the templates, but a mention that slipped through must still ping no one. Every
+channel post carries a fixed nonce per (delivery, part, message); discord.py then sends
+`enforce_nonce`, so a post that landed before a crash could record it is not created twice
+when the part is sent again. discord.py's errors map to `Refused` (429 — also `RateLimited`,
+which is not an `HTTPException` — and 5xx: retried later) or `Gone` (403/404, other 4xx).
 """
 
 from __future__ import annotations
@@ -9,20 +14,35 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
+import aiohttp
 import discord
 import jinja2
 
-from bot.chat import Reply
-from bot.render.discord import PNG_FILENAME, DiscordMessage, Part, render_reply
+from bot.chat import Attachment, FileRef, Incoming, Place, Platform, Reply
+from bot.delivery import Step
+from bot.errors import Gone, Refused, TooLarge, UnsupportedAttachment
+from bot.render.discord import (
+    PNG_FILENAME,
+    DiscordMessage,
+    Part,
+    render_notice,
+    render_reply,
+    thread_name,
+)
 from bot.render.png import diagram_png
-from bot.service import Service
+from bot.safety import strip_controls
 from bot.settings import Limits
 
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+THREAD_ALREADY_CREATED = 160004  # Discord JSON error code: this message already has a thread
+LIVE_INTERACTIONS = 1_000  # follow-up webhooks remembered (each token lives 15 minutes)
 
 
 def send_kwargs(msg: DiscordMessage, png: bytes | None) -> dict[str, Any]:
@@ -40,7 +60,8 @@ def send_kwargs(msg: DiscordMessage, png: bytes | None) -> dict[str, Any]:
 
 
 class Target(Protocol):
-    async def send(self, msg: DiscordMessage, png: bytes | None) -> None: ...
+    async def send(self, msg: DiscordMessage, png: bytes | None, *, nonce: str | None = None
+                   ) -> None: ...
 
 
 class ChannelTarget:
@@ -49,8 +70,12 @@ class ChannelTarget:
     def __init__(self, channel: discord.abc.Messageable) -> None:
         self.channel = channel
 
-    async def send(self, msg: DiscordMessage, png: bytes | None) -> None:
-        await self.channel.send(**send_kwargs(msg, png))
+    async def send(self, msg: DiscordMessage, png: bytes | None, *, nonce: str | None = None
+                   ) -> None:
+        kwargs = send_kwargs(msg, png)
+        if nonce is not None:
+            kwargs["nonce"] = nonce
+        await self.channel.send(**kwargs)
 
 
 class FollowupTarget:
@@ -61,12 +86,13 @@ class FollowupTarget:
     def __init__(self, webhook: discord.Webhook,
                  fallback: discord.abc.Messageable | None = None) -> None:
         self.webhook = webhook
-        self.fallback = fallback
+        self.fallback = ChannelTarget(fallback) if fallback is not None else None
         self._expired = False
 
-    async def send(self, msg: DiscordMessage, png: bytes | None) -> None:
+    async def send(self, msg: DiscordMessage, png: bytes | None, *, nonce: str | None = None
+                   ) -> None:
         if self._expired and self.fallback is not None:
-            await self.fallback.send(**send_kwargs(msg, png))
+            await self.fallback.send(msg, png, nonce=nonce)
             return
         try:
             await self.webhook.send(**send_kwargs(msg, png))
@@ -75,40 +101,165 @@ class FollowupTarget:
                 raise
             log.warning("interaction token rejected (%s); posting in the channel", exc.status)
             self._expired = True
-            await self.fallback.send(**send_kwargs(msg, png))
+            await self.fallback.send(msg, png, nonce=nonce)
 
 
-async def send_part(target: Target, part: Part, png: bytes | None = None) -> None:
-    for msg in part:
-        await target.send(msg, png)
+def nonce_for(delivery_id: int, part: int, index: int) -> str:
+    return f"sb{delivery_id}.{part}.{index}"[:25]  # Discord takes at most 25 characters
 
 
-class Poster:
-    """Renders a `Reply` and posts its parts from `reply.parts_done` on, recording each part
-    with the service, so a restart re-posts only what is missing."""
+@asynccontextmanager
+async def discord_refusals(what: str) -> AsyncIterator[None]:
+    """discord.py's failures as the delivery protocol's `Refused` / `Gone`."""
+    try:
+        yield
+    except discord.RateLimited as exc:  # a 429 longer than max_ratelimit_timeout
+        raise Refused(f"{what}: rate limited", retry_after=exc.retry_after) from exc
+    except discord.HTTPException as exc:
+        if exc.status == 429 or exc.status >= 500:
+            raise Refused(f"{what}: {exc.status}") from exc
+        raise Gone(f"{what}: {exc.status} {exc.code}") from exc
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        raise Refused(f"{what}: {type(exc).__name__}") from exc
 
-    def __init__(self, *, service: Service, env: jinja2.Environment, limits: Limits) -> None:
-        self._service = service
+
+class DiscordCourier:
+    def __init__(self, *, client: discord.Client, env: jinja2.Environment,
+                 limits: Limits) -> None:
+        self._client = client
         self._env = env
         self._limits = limits
+        # Interactions answered by this process: their follow-up webhook replaces "thinking…".
+        self._live: OrderedDict[str, FollowupTarget] = OrderedDict()
+
+    @property
+    def platform(self) -> Platform:
+        return "discord"
+
+    def remember(self, event_id: str, target: FollowupTarget) -> None:
+        self._live[event_id] = target
+        while len(self._live) > LIVE_INTERACTIONS:
+            self._live.popitem(last=False)
 
     def parts(self, reply: Reply, *, png: bool) -> list[Part]:
         return render_reply(reply, env=self._env, limits=self._limits, png=png)
 
-    async def deliver(self, reply: Reply, target: Target) -> None:
-        """Post the missing parts; discord.py errors propagate (the reply stays pending)."""
+    # -- Courier --------------------------------------------------------------------------------
+
+    async def fetch(self, files: Sequence[FileRef]) -> list[Attachment]:
+        limit = self._limits.max_source_bytes
+        if len(files) > self._limits.max_attachments:
+            raise TooLarge(f"{len(files)} attachments; the limit is "
+                           f"{self._limits.max_attachments}",
+                           size=len(files), limit=self._limits.max_attachments)
+        read: list[Attachment] = []
+        for ref in files:
+            if ref.size > limit:
+                raise TooLarge(f"{ref.name} is {ref.size} bytes; the limit is {limit}",
+                               size=ref.size, limit=limit)
+            try:
+                data = await self._client.http.get_from_cdn(ref.url)
+            except discord.HTTPException as exc:  # expired or deleted
+                raise UnsupportedAttachment(
+                    f"{ref.name} could not be downloaded ({exc.status})", name=ref.name
+                ) from exc
+            if len(data) > limit:  # the reported size was wrong
+                raise TooLarge(f"{ref.name} is {len(data)} bytes; the limit is {limit}",
+                               size=len(data), limit=limit)
+            read.append(Attachment(name=ref.name, data=data, mimetype=ref.mimetype))
+        return read
+
+    async def prepare(self, incoming: Incoming) -> Incoming:
+        return incoming
+
+    async def progress(self, incoming: Incoming, sources: int) -> None:
+        async with discord_refusals("progress note"):
+            target = await self._target(incoming.place, incoming.event_id, name=incoming.text)
+            await target.send(render_notice("progress", env=self._env, sources=sources), None)
+
+    async def plan(self, reply: Reply) -> Sequence[Step]:
         png = await self._png(reply)
         parts = self.parts(reply, png=png is not None)
-        for index in range(reply.parts_done, len(parts)):
-            await send_part(target, parts[index], png)
-            await self._service.delivered(reply.delivery_id, index + 1, parts_total=len(parts))
-        if reply.parts_done >= len(parts):  # nothing left to post: close the record
-            await self._service.delivered(reply.delivery_id, reply.parts_done,
-                                          parts_total=len(parts))
-        log.info("delivery %d posted (%d parts)", reply.delivery_id, len(parts))
+        name = reply.answer.question if reply.answer is not None else ""
+        resolved: list[Target] = []
+
+        async def target() -> Target:
+            if not resolved:
+                resolved.append(await self._target(reply.place, reply.event_id, name=name))
+            return resolved[0]
+
+        def step(number: int, part: Part) -> Step:
+            async def run() -> None:
+                async with discord_refusals(f"delivery {reply.delivery_id} part {number}"):
+                    where = await target()
+                    for index, msg in enumerate(part):
+                        await where.send(msg, png,
+                                         nonce=nonce_for(reply.delivery_id, number, index))
+                if number == len(parts):
+                    self._live.pop(reply.event_id, None)
+
+            return run
+
+        return [step(number, part) for number, part in enumerate(parts, start=1)]
+
+    async def give_up(self, reply: Reply) -> None:
+        async with discord_refusals("give-up note"):
+            target = await self._target(reply.place, reply.event_id, name="")
+            await target.send(render_notice("undelivered", env=self._env), None)
+        self._live.pop(reply.event_id, None)
+
+    async def kept(self, incoming: Incoming) -> None:
+        async with discord_refusals("kept note"):
+            target = await self._target(incoming.place, incoming.event_id, name=incoming.text)
+            await target.send(render_notice("kept", env=self._env), None)
+
+    # -- where replies go -----------------------------------------------------------------------
 
     async def _png(self, reply: Reply) -> bytes | None:
         if reply.answer is None or reply.parts_done >= 2:  # the diagram is part 2
             return None
         # `dot` is a subprocess: keep it off the event loop that runs the gateway heartbeat.
         return await asyncio.to_thread(diagram_png, reply.answer.workflow)
+
+    async def _target(self, place: Place, event_id: str, *, name: str) -> Target:
+        live = self._live.get(event_id)
+        if live is not None:
+            return live
+        guild_id = int(place.workspace) if place.workspace else None
+        channel = self._client.get_partial_messageable(int(place.channel), guild_id=guild_id)
+        if place.is_dm or place.channel == place.thread:
+            return ChannelTarget(channel)
+        guild = self._client.get_guild(guild_id) if guild_id else None
+        thread = guild.get_thread(int(place.thread)) if guild else None
+        if thread is not None:
+            return ChannelTarget(thread)
+        starter = channel.get_partial_message(int(place.thread))
+        return await self.start_thread(starter, name=name, fallback=channel)
+
+    async def start_thread(
+        self,
+        starter: discord.Message | discord.PartialMessage,
+        *,
+        name: str,
+        fallback: discord.abc.Messageable,
+    ) -> Target:
+        """A thread from `starter` (its id becomes the thread id, our thread key)."""
+        try:
+            thread = await starter.create_thread(
+                name=thread_name(strip_controls(name), env=self._env)
+            )
+        except discord.HTTPException as exc:
+            if exc.code == THREAD_ALREADY_CREATED:
+                guild_id = starter.guild.id if starter.guild else None
+                return ChannelTarget(
+                    self._client.get_partial_messageable(starter.id, guild_id=guild_id)
+                )
+            if isinstance(exc, (discord.Forbidden, discord.NotFound)):
+                # No permission, or the starter is gone: answer in the channel instead.
+                log.warning("cannot start a thread on %s (%s); answering in the channel",
+                            starter.id, exc.status)
+                return ChannelTarget(fallback)
+            raise
+        except ValueError:  # no guild cached for a partial message: answer in the channel
+            return ChannelTarget(fallback)
+        return ChannelTarget(thread)

@@ -1,10 +1,11 @@
 """`SlackAdapter`: the Slack connector's lifecycle around the bolt app.
 
-    async with SlackAdapter(settings=…, service=…, env=…) as slack:   # HTTP session, re-delivery
+    async with SlackAdapter(settings=…, service=…, env=…) as slack:   # HTTP session, worker
         await slack.run()                                               # Socket Mode or HTTP
 
-On entry it re-posts the missing parts of replies accepted before a crash or outage
-(`service.pending("slack")`); on exit it lets running answers finish briefly, then cancels.
+On entry it starts a `bot.worker.Worker` for Slack, which answers the inbox's jobs and
+delivers replies (including those a crashed process left unfinished); on exit the worker stops
+claiming, lets running answers finish within the grace, and leaves the rest queued.
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.base import ChatAdapter
 from adapters.slack.app import build_app, make_client, with_retries
 from adapters.slack.files import FileFetcher
-from adapters.slack.handlers import Asker, Handlers, Tasks
-from adapters.slack.post import Poster
+from adapters.slack.handlers import Handlers, Tasks
+from adapters.slack.post import SlackCourier
 from adapters.slack.runner import serve_http, serve_socket_mode, web_application
 from bot.chat import Platform
-from bot.errors import ConfigError, DeliveryError
+from bot.delivery import Policy
+from bot.errors import ConfigError
+from bot.service import Service
 from bot.settings import Settings
+from bot.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +46,10 @@ class SlackAdapter(ChatAdapter):
         self,
         *,
         settings: Settings,
-        service: Asker,
+        service: Service,
         env: jinja2.Environment,
         client: AsyncWebClient | None = None,
+        policy: Policy | None = None,
     ) -> None:
         if settings.slack_bot_token is None and client is None:
             raise ConfigError("SLACK_BOT_TOKEN is not set")
@@ -58,22 +63,24 @@ class SlackAdapter(ChatAdapter):
             token=token, base_url=settings.slack_api_url
         )
         self._tasks = Tasks()
-        self._poster = Poster(
+        self._policy = policy or settings.delivery_policy()
+        self._worker: Worker | None = None
+        self.courier = SlackCourier(
             client=self.client,
-            service=service,
             env=env,
             limits=settings.limits,
             command=settings.slack_command,
         )
         self._handlers = Handlers(
             service=service,
-            poster=self._poster,
+            poster=self.courier,
             env=env,
             limits=settings.limits,
             command=settings.slack_command,
             tasks=self._tasks,
         )
         secret = settings.slack_signing_secret
+        self._secret = secret.get_secret_value() if secret else ""
         self.app: AsyncApp = build_app(
             client=self.client,
             signing_secret=secret.get_secret_value() if secret else "",
@@ -84,24 +91,26 @@ class SlackAdapter(ChatAdapter):
 
     @property
     def busy(self) -> int:
-        """Answers being worked on right now (tests and the benchmark wait for 0)."""
-        return len(self._tasks)
+        """Answers and deliveries being worked on right now (tests and the benchmark wait
+        for 0), plus keyword replies."""
+        return len(self._tasks) + (self._worker.busy if self._worker is not None else 0)
 
     def web_app(self) -> web.Application:
         """The aiohttp application serving `POST /slack/events` (tests serve it on port 0)."""
-        return web_application(self.app)
+        return web_application(self.app, signing_secret=self._secret)
 
     async def __aenter__(self) -> Self:
         self._session = aiohttp.ClientSession()
         if self._owns_client and self.client.session is None:
             self.client.session = self._session  # reuse connections to the Web API
-        self._handlers.fetcher = FileFetcher(
+        self.courier.fetcher = FileFetcher(
             session=self._session,
             token=self.client.token or "",
             limits=self._settings.limits,
             trusted_hosts=frozenset({(urlsplit(self._settings.slack_api_url).hostname or "").lower()}),
         )
-        self._tasks.spawn(self.redeliver(), name="slack-redeliver")
+        self._worker = Worker(service=self._service, courier=self.courier, policy=self._policy)
+        await self._worker.__aenter__()
         return self
 
     async def __aexit__(
@@ -110,32 +119,20 @@ class SlackAdapter(ChatAdapter):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._tasks.close(grace=SHUTDOWN_GRACE)
+        if self._worker is not None:
+            await self._worker.stop(grace=SHUTDOWN_GRACE)
+            self._worker = None
+        await self._tasks.close(grace=1.0)
         if self._owns_client and self.client.session is self._session:
             self.client.session = None
         if self._session is not None:
             await self._session.close()
             self._session = None
 
-    async def redeliver(self) -> int:
-        """Post the missing parts of every pending Slack reply; returns how many completed."""
-        done = 0
-        pending = await self._service.pending("slack")
-        for reply in pending:
-            try:
-                await self._poster.deliver(reply)
-                done += 1
-            except DeliveryError as exc:
-                log.warning("re-delivery of reply %s failed again: %s", reply.delivery_id, exc)
-            except Exception:
-                log.exception("re-delivery of reply %s failed", reply.delivery_id)
-        if pending:
-            log.info("re-delivered %d of %d pending Slack replies", done, len(pending))
-        return done
-
     async def run(self) -> None:
         """Serve until cancelled: Socket Mode with an app token, else HTTP on `settings.port`."""
         if self._settings.slack_app_token is not None:
             await serve_socket_mode(self.app, app_token=self._settings.slack_app_token.get_secret_value())
         else:
-            await serve_http(self.app, port=self._settings.port)
+            await serve_http(self.app, port=self._settings.port, host=self._settings.host,
+                             signing_secret=self._secret)

@@ -1,7 +1,8 @@
 """Building the Slack side: the Web API client and the bolt `AsyncApp` with its listeners.
 
-Listeners only hand work to the adapter and return: bolt has already acked events by then
-(`process_before_response=False`), and slash commands ack first thing.
+bolt runs with `process_before_response=True`: it acks when a listener returns, so listeners
+commit the event to the durable inbox first and return (a few milliseconds); the answer is
+worked out afterwards by the adapter's worker, from the database.
 """
 
 from __future__ import annotations
@@ -10,12 +11,16 @@ import logging
 from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 # bolt logs every request that fails signature verification, whole body included, at INFO.
@@ -35,14 +40,36 @@ def quiet_verification_log() -> None:
         logger.addFilter(_WithholdRejectedBodies())
 
 
+MAX_INLINE_WAIT = 2  # seconds of Retry-After worth sleeping through inside one call
+
+
+class ShortRateLimitRetry(AsyncRateLimitErrorRetryHandler):
+    """slack-sdk's 429 retry, but only for a short Retry-After: a longer wait is the
+    worker's (it reschedules the delivery and frees the lane instead of sleeping in it)."""
+
+    async def _can_retry_async(
+        self, *, state: RetryState, request: HttpRequest,
+        response: HttpResponse | None = None, error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        values = next((v for k, v in response.headers.items() if k.lower() == "retry-after"),
+                      ["1"])
+        try:
+            return int(values[0]) <= MAX_INLINE_WAIT
+        except (ValueError, IndexError):
+            return False
+
+
 def with_retries(client: AsyncWebClient) -> AsyncWebClient:
-    """Add the async 429 (Retry-After) and 5xx retry handlers, once. slack-sdk's default only
-    retries connection errors, and its synchronous handlers would block the event loop."""
+    """Add the async 429 (short Retry-After) and 5xx retry handlers, once. slack-sdk's
+    default only retries connection errors, and its synchronous handlers would block the
+    event loop. What still fails is retried later by the worker, with backoff."""
     handlers: list[AsyncRetryHandler] = list(client.retry_handlers)
     if not any(isinstance(h, AsyncConnectionErrorRetryHandler) for h in handlers):
         handlers.append(AsyncConnectionErrorRetryHandler())
     if not any(isinstance(h, AsyncRateLimitErrorRetryHandler) for h in handlers):
-        handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+        handlers.append(ShortRateLimitRetry(max_retry_count=1))
     if not any(isinstance(h, AsyncServerErrorRetryHandler) for h in handlers):
         handlers.append(AsyncServerErrorRetryHandler(max_retry_count=1))
     client.retry_handlers = handlers
@@ -56,9 +83,11 @@ def make_client(*, token: str, base_url: str) -> AsyncWebClient:
 
 
 class Listeners(Protocol):
-    async def on_mention(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None: ...
+    async def on_mention(self, body: dict[str, Any], event: dict[str, Any],
+                         context: Any) -> BoltResponse | None: ...
 
-    async def on_message(self, body: dict[str, Any], event: dict[str, Any], context: Any) -> None: ...
+    async def on_message(self, body: dict[str, Any], event: dict[str, Any],
+                         context: Any) -> BoltResponse | None: ...
 
     async def on_command(self, ack: Any, command: dict[str, Any], respond: Any) -> None: ...
 
@@ -71,7 +100,7 @@ def build_app(
         name="sourcebound",
         client=client,
         signing_secret=signing_secret,
-        process_before_response=False,
+        process_before_response=True,
     )
     app.event("app_mention")(listeners.on_mention)
     # Every message event, so that other subtypes are dropped by us rather than logged by

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.chat import Attachment, Incoming, Place
+from bot.chat import Attachment, FileRef, Incoming, Place
 
 # Subtypes that are still a person asking something; edits, deletes, joins, bot posts are not.
 _ASKING_SUBTYPES = {None, "file_share", "thread_broadcast"}
@@ -83,6 +83,7 @@ def to_incoming(
     *,
     bot_user_id: str | None,
     attachments: list[Attachment] | None = None,
+    files: list[FileRef] | None = None,
 ) -> Incoming:
     team = str(body.get("team_id") or event.get("team") or "")
     _, in_thread = thread_of(event)
@@ -94,8 +95,25 @@ def to_incoming(
         message_key=f"{channel}:{event.get('ts', '')}",
         text=plain_text(strip_mention(str(event.get("text") or ""), bot_user_id)),
         attachments=attachments or [],
+        files=files or [],
         in_thread=in_thread,
     )
+
+
+def file_refs(files: list[Any]) -> list[FileRef]:
+    """What the inbox keeps of a message's files, to download when answering. Deleted and
+    over-plan files (`tombstone`, `hidden_by_limit`) have nothing to download."""
+    refs = []
+    for file in files:
+        if not isinstance(file, dict) or file.get("mode") in ("tombstone", "hidden_by_limit"):
+            continue
+        refs.append(FileRef(
+            name=str(file.get("name") or file.get("title") or file.get("id") or "file"),
+            url=str(file.get("url_private_download") or file.get("url_private") or ""),
+            size=int(file.get("size") or 0),
+            mimetype=str(file.get("mimetype") or ""),
+        ))
+    return refs
 
 
 def keyword(text: str) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -13,6 +14,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from adapters.slack.verify import Rejected, check_body, check_signature
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -20,11 +22,22 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-def web_application(app: AsyncApp) -> web.Application:
+def web_application(app: AsyncApp, *, signing_secret: str = "") -> web.Application:
+    """With `signing_secret`, every request is checked on its raw bytes first
+    (`adapters.slack.verify`); refusals get 400/401 and one WARNING line, never the body."""
+
     async def events(request: web.Request) -> web.Response:
+        raw = await request.read()
+        try:
+            if signing_secret:
+                check_signature(raw, request.headers, secret=signing_secret, now=time.time())
+            check_body(raw, request.content_type)
+        except Rejected as refused:
+            # Never the body: it is whatever someone sent us (bolt's own log line is filtered).
+            log.warning("rejected a Slack request from %s: %s", request.remote, refused.reason)
+            return web.Response(status=refused.status, text="")
         bolt_response = await app.async_dispatch(await to_bolt_request(request))
         if bolt_response.status == 401:
-            # Never the body: it is whatever someone sent us (bolt's own log line is filtered).
             log.warning("rejected a Slack request from %s: bad signature or stale timestamp",
                         request.remote)
         return await to_aiohttp_response(bolt_response)
@@ -38,12 +51,17 @@ def web_application(app: AsyncApp) -> web.Application:
     return application
 
 
-async def serve_http(app: AsyncApp, *, port: int, host: str = "0.0.0.0") -> None:
+# The kernel's accept queue: aiohttp's default (128) drops connections of a 200-event burst.
+LISTEN_BACKLOG = 1024
+
+
+async def serve_http(app: AsyncApp, *, port: int, host: str, signing_secret: str = "") -> None:
     """Serve until cancelled."""
-    runner = web.AppRunner(web_application(app), access_log=None)
+    runner = web.AppRunner(web_application(app, signing_secret=signing_secret),
+                           access_log=None)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port)
+        site = web.TCPSite(runner, host, port, backlog=LISTEN_BACKLOG)
         await site.start()
         log.info("Slack events API listening on %s:%s%s", host, port, EVENTS_PATH)
         await asyncio.Event().wait()

@@ -86,7 +86,46 @@ _V2: Migration = (
     "CREATE INDEX seen_events_age ON seen_events (seen_at)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+# v3: the durable inbox. An accepted event is a `jobs` row (committed before the ack) until
+# its answer is recorded; jobs and deliveries are claimed with an owner and a lease (one
+# UPDATE … WHERE the claim is free or expired), and refused posts wait for `next_at`.
+_V3: Migration = (
+    """
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        user TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        incoming TEXT NOT NULL,             -- the Incoming as JSON: all that answering needs
+        owner TEXT,                         -- who claimed it; NULL when free
+        lease_until REAL NOT NULL DEFAULT 0,  -- unix seconds; an expired lease is free again
+        claims INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_at REAL NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX jobs_due ON jobs (platform, next_at, id)",
+    "CREATE INDEX jobs_user ON jobs (platform, user)",
+    "ALTER TABLE deliveries ADD COLUMN owner TEXT",
+    "ALTER TABLE deliveries ADD COLUMN lease_until REAL NOT NULL DEFAULT 0",
+    "ALTER TABLE deliveries ADD COLUMN claims INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE deliveries ADD COLUMN failures INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE deliveries ADD COLUMN next_at REAL NOT NULL DEFAULT 0",
+    "ALTER TABLE deliveries ADD COLUMN event_id TEXT NOT NULL DEFAULT ''",
+    # 'delivered', or 'gave_up' after the bounded attempts (status stays 'done' either way).
+    "ALTER TABLE deliveries ADD COLUMN outcome TEXT",
+    "CREATE INDEX questions_age ON questions (asked_at)",
+    # Who pasted a block (as opposed to reusing the thread's): `forget` deletes those blocks
+    # even from threads other people asked in.
+    "ALTER TABLE questions ADD COLUMN pasted INTEGER NOT NULL DEFAULT 0",
+    """
+    UPDATE questions SET pasted = 1 WHERE source_id IS NOT NULL AND id IN
+        (SELECT question_id FROM deliveries WHERE json_extract(reply, '$.reused_source') = 0)
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 LATEST = len(MIGRATIONS)
 
 

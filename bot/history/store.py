@@ -1,4 +1,5 @@
-"""`HistoryStore`: the aiosqlite database behind history, follow-ups, dedupe and redelivery.
+"""`HistoryStore`: the aiosqlite database behind the inbox (jobs), history, follow-ups, dedupe
+and the delivery queue (the claim/lease SQL is in `bot.history.queue`).
 
 One connection per store, WAL mode. SQLite allows one writer at a time; inside this process an
 `asyncio.Lock` serialises transactions (one aiosqlite connection runs statements in order, but
@@ -15,23 +16,25 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
 
-from bot.chat import HistoryItem, Place, Reply
+from bot.chat import HistoryItem, Incoming, Place, Reply
 from bot.errors import StoreError
+from bot.history import queue
 from bot.history.migrations import migrate
+from bot.history.queue import Job
 from bot.models import Answer
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
 KEEP_SEEN = timedelta(days=7)  # Slack retries for ~5 minutes; re-deliveries come later still
+RETENTION = timedelta(days=90)  # SOURCEBOUND_RETENTION_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +67,27 @@ class NewQuestion:
     reused_source: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Record an answer for job `job_id` held by `owner`, and hand the new delivery to the
+    same owner (leased until `lease_until`), so nobody else starts posting it meanwhile."""
+
+    job_id: int
+    owner: str
+    lease_until: float
+
+
 class _Duplicate(Exception):
-    """Raised inside a write transaction to roll it back: a dedupe key was already claimed."""
+    """Raised inside a write transaction to roll it back: a dedupe key was already claimed,
+    or the job being answered is no longer ours."""
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _ago(age: timedelta) -> str:
+    return (datetime.now(UTC) - age).isoformat(timespec="microseconds")
 
 
 async def _enable_wal(db: aiosqlite.Connection) -> None:
@@ -90,11 +108,15 @@ class HistoryStore:
     def __init__(self, *, db: aiosqlite.Connection) -> None:
         self._db = db
         self._lock = asyncio.Lock()
+        # Events waiting for the next group commit (see `enqueue`).
+        self._arrivals: list[tuple[Incoming, Sequence[str], asyncio.Future[int | None]]] = []
+        self._committing: asyncio.Task[None] | None = None
 
     @classmethod
     @contextlib.asynccontextmanager
     async def open(
-        cls, path: Path | str, *, keep_seen: timedelta = KEEP_SEEN
+        cls, path: Path | str, *, keep_seen: timedelta = KEEP_SEEN,
+        retention: timedelta | None = None,
     ) -> AsyncIterator[HistoryStore]:
         """Open (creating and migrating as needed) the database at `path`."""
         try:
@@ -105,6 +127,8 @@ class HistoryStore:
             await cls._configure(db)
             store = cls(db=db)
             await store._prune(keep_seen)
+            if retention is not None:
+                await store.prune(retention)
         except sqlite3.Error as exc:
             await db.close()
             raise StoreError(f"cannot prepare the history database {path}: {exc}") from exc
@@ -115,6 +139,11 @@ class HistoryStore:
             yield store
         finally:
             await db.close()
+
+    async def set_busy_timeout(self, ms: int) -> None:
+        """How long a write waits for another connection's lock before `StoreError`."""
+        async with self._lock:
+            await self._db.execute(f"PRAGMA busy_timeout = {int(ms)}")
 
     @staticmethod
     async def _configure(db: aiosqlite.Connection) -> None:
@@ -192,12 +221,17 @@ class HistoryStore:
         text, fmt, title, parsed = rows[0]
         return StoredSource(text=text, format=fmt, title=title, parsed=parsed)
 
-    async def record(self, new: NewQuestion) -> Reply | None:
+    async def record(self, new: NewQuestion, *, claim: Claim | None = None) -> Reply | None:
         """Claim the dedupe keys and store the question, its answer and a pending delivery,
-        all in one transaction. None when a key was already claimed (nothing is written)."""
+        all in one transaction. None when a key was already claimed (nothing is written).
+        With `claim`, the job is deleted in the same transaction (None if it is not ours)."""
         now = _now()
         try:
             async with self._write() as db:
+                if claim is not None and not await queue.take_job(
+                    db, claim.job_id, owner=claim.owner
+                ):
+                    raise _Duplicate(f"job {claim.job_id}")
                 for key in new.dedupe_keys:
                     cursor = await db.execute(
                         "INSERT INTO seen_events (key, seen_at) VALUES (?, ?)"
@@ -212,10 +246,10 @@ class HistoryStore:
                 thread_id = await self._thread_id(db, new.place, source_id, now)
                 cursor = await db.execute(
                     """INSERT INTO questions
-                       (platform, user, thread_id, source_id, event_id, text, asked_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                       (platform, user, thread_id, source_id, event_id, text, asked_at, pasted)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                     (new.place.platform, new.user, thread_id, source_id, new.event_id,
-                     new.question, now),
+                     new.question, now, int(source_id is not None and not new.reused_source)),
                 )
                 question_id = cursor.lastrowid
                 if new.answer is not None:
@@ -231,10 +265,13 @@ class HistoryStore:
                 }
                 cursor = await db.execute(
                     """INSERT INTO deliveries
-                       (question_id, platform, reply, place, created_at, updated_at)
-                       VALUES (?, ?, ?, ?, ?, ?)""",
+                       (question_id, platform, reply, place, created_at, updated_at, event_id,
+                        owner, lease_until, claims)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     (question_id, new.place.platform, json.dumps(reply),
-                     new.place.model_dump_json(), now, now),
+                     new.place.model_dump_json(), now, now, new.event_id,
+                     claim.owner if claim else None, claim.lease_until if claim else 0,
+                     1 if claim else 0),
                 )
                 delivery_id = cursor.lastrowid
         except _Duplicate as dup:
@@ -242,7 +279,8 @@ class HistoryStore:
             return None
         assert delivery_id is not None
         return Reply.model_validate(
-            {"delivery_id": delivery_id, "place": new.place, "answer": new.answer, **reply}
+            {"delivery_id": delivery_id, "place": new.place, "answer": new.answer,
+             "event_id": new.event_id, **reply}
         )
 
     @staticmethod
@@ -307,16 +345,101 @@ class HistoryStore:
     async def pending(self, platform: str, *, max_age: timedelta = KEEP_SEEN) -> list[Reply]:
         """Accepted replies not yet fully posted on `platform`, oldest first. Older ones are
         left alone: a week-old answer appearing in a thread helps nobody."""
-        cutoff = (datetime.now(UTC) - max_age).isoformat(timespec="microseconds")
         async with self._read() as db:
-            rows = list(await db.execute_fetchall(
-                """SELECT d.id, d.reply, d.place, d.parts_done, a.answer
-                   FROM deliveries d LEFT JOIN answers a ON a.question_id = d.question_id
-                   WHERE d.platform = ? AND d.status = 'pending' AND d.created_at >= ?
-                   ORDER BY d.id""",
-                (platform, cutoff),
-            ))
-        return [_reply_from_row(row) for row in rows]
+            return await queue.pending(db, platform, oldest=_ago(max_age))
+
+    # -- the inbox and the delivery queue (see bot.history.queue) -----------------------------
+
+    async def enqueue(self, incoming: Incoming, keys: Sequence[str]) -> int | None:
+        """Commit `incoming` as a job (the adapter acks after this); None for a duplicate.
+
+        Group commit: events arriving while a transaction runs are committed together in
+        the next one (a duplicate undoes only its own keys). A burst of 50 events costs a few transactions instead of 50 queued ones, which is what
+        keeps the ack fast."""
+        future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._arrivals.append((incoming, keys, future))
+        if self._committing is None or self._committing.done():
+            self._committing = asyncio.create_task(self._commit_arrivals())
+        return await asyncio.shield(future)
+
+    async def _commit_arrivals(self) -> None:
+        while self._arrivals:
+            batch, self._arrivals = self._arrivals, []
+            results: list[int | None] = []
+            try:
+                async with self._write() as db:
+                    now = _now()
+                    for incoming, keys, _ in batch:
+                        results.append(await queue.enqueue(db, incoming, keys, now_iso=now))
+            except BaseException as exc:
+                failure = exc if isinstance(exc, Exception) else StoreError("cancelled")
+                for _, _, future in batch:
+                    if not future.done():
+                        future.set_exception(failure)
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for (_, _, future), job_id in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(job_id)
+
+    async def claim_job(
+        self, *, owner: str, platforms: Sequence[str], lease: float, now: float,
+        job_id: int | None = None,
+    ) -> Job | None:
+        async with self._write() as db:
+            return await queue.claim_job(
+                db, owner=owner, platforms=platforms, lease=lease, now=now, job_id=job_id
+            )
+
+    async def renew(self, table: str, row_id: int, *, owner: str, until: float) -> bool:
+        async with self._write() as db:
+            return await queue.renew(db, table, row_id, owner=owner, until=until)
+
+    async def release_job(
+        self, job_id: int, *, owner: str, next_at: float, failed: bool = False
+    ) -> None:
+        async with self._write() as db:
+            await queue.release_job(db, job_id, owner=owner, next_at=next_at, failed=failed)
+
+    async def update_job(self, job_id: int, incoming: Incoming, *, owner: str) -> None:
+        async with self._write() as db:
+            await queue.update_job(db, job_id, incoming, owner=owner)
+
+    async def claim_delivery(
+        self, *, owner: str, platforms: Sequence[str], lease: float, now: float,
+        max_age: timedelta = KEEP_SEEN,
+    ) -> Reply | None:
+        async with self._write() as db:
+            return await queue.claim_delivery(
+                db, owner=owner, platforms=platforms, lease=lease, now=now, oldest=_ago(max_age)
+            )
+
+    async def delivery(self, delivery_id: int) -> Reply | None:
+        async with self._read() as db:
+            return await queue.delivery(db, delivery_id)
+
+    async def delivery_refused(
+        self, delivery_id: int, *, owner: str, delay: Callable[[int], float], now: float
+    ) -> int:
+        async with self._write() as db:
+            return await queue.delivery_refused(
+                db, delivery_id, owner=owner, delay=delay, now=now
+            )
+
+    async def finish_delivery(self, delivery_id: int, *, outcome: str) -> None:
+        async with self._write() as db:
+            await queue.finish_delivery(db, delivery_id, outcome=outcome, now_iso=_now())
+
+    async def free_claims(self, *, is_stale: Callable[[str], bool], now: float) -> int:
+        async with self._write() as db:
+            return await queue.free_claims(db, is_stale=is_stale, now=now)
+
+    async def queued(self) -> int:
+        """Jobs not answered yet (tests, the benchmark and shutdown logs)."""
+        async with self._read() as db:
+            rows = list(await db.execute_fetchall("SELECT COUNT(*) FROM jobs"))
+        return int(rows[0][0])
 
     # -- per-user data ------------------------------------------------------------------------
 
@@ -342,27 +465,59 @@ class HistoryStore:
         ]
 
     async def forget(self, platform: str, user: str) -> int:
-        """Delete `user`'s questions (answers and deliveries cascade), then the threads and
-        source blocks nobody references any more. Returns how many questions went."""
+        """Delete everything that names `user` or holds their text: their questions (answers
+        and deliveries cascade), their queued jobs, and every source block they pasted, also
+        from threads other people asked in; then threads and blocks nobody references any
+        more. Returns how many questions and queued jobs went."""
         async with self._write() as db:
+            # A block someone else pasted too (the same text) is theirs as well: it stays.
+            await db.execute(
+                """DELETE FROM source_blocks WHERE id IN (SELECT source_id FROM questions
+                       WHERE platform = :p AND user = :u AND pasted = 1)
+                   AND NOT EXISTS (SELECT 1 FROM questions o WHERE o.source_id = source_blocks.id
+                       AND o.pasted = 1 AND NOT (o.platform = :p AND o.user = :u))""",
+                {"p": platform, "u": user},
+            )
             cursor = await db.execute(
                 "DELETE FROM questions WHERE platform = ? AND user = ?", (platform, user)
             )
             removed = cursor.rowcount
-            await db.execute(
-                """DELETE FROM threads WHERE NOT EXISTS
-                   (SELECT 1 FROM questions q WHERE q.thread_id = threads.id)"""
+            cursor = await db.execute(
+                "DELETE FROM jobs WHERE platform = ? AND user = ?", (platform, user)
             )
-            await db.execute(
-                """DELETE FROM source_blocks WHERE
-                   NOT EXISTS (SELECT 1 FROM threads t WHERE t.source_id = source_blocks.id)
-                   AND NOT EXISTS (SELECT 1 FROM questions q WHERE q.source_id = source_blocks.id)"""
-            )
+            removed += cursor.rowcount
+            await self._drop_orphans(db)
         return removed
+
+    async def prune(self, retention: timedelta) -> int:
+        """Delete questions (answers and deliveries cascade) and jobs older than `retention`,
+        then the threads and source blocks nothing references any more."""
+        cutoff = _ago(retention)
+        async with self._write() as db:
+            cursor = await db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,))
+            removed = cursor.rowcount
+            await db.execute("DELETE FROM jobs WHERE created_at < ?", (cutoff,))
+            await self._drop_orphans(db)
+        if removed:
+            log.info("pruned %d questions older than %s", removed, retention)
+        return removed
+
+    @staticmethod
+    async def _drop_orphans(db: aiosqlite.Connection) -> None:
+        await db.execute(
+            """DELETE FROM threads WHERE NOT EXISTS
+               (SELECT 1 FROM questions q WHERE q.thread_id = threads.id)"""
+        )
+        await db.execute(
+            """DELETE FROM source_blocks WHERE
+               NOT EXISTS (SELECT 1 FROM threads t WHERE t.source_id = source_blocks.id)
+               AND NOT EXISTS (SELECT 1 FROM questions q WHERE q.source_id = source_blocks.id)"""
+        )
 
     async def counts(self) -> dict[str, int]:
         """Row counts per table (for tests, benchmarks and diagnostics)."""
-        tables = ("threads", "source_blocks", "questions", "answers", "deliveries", "seen_events")
+        tables = ("threads", "source_blocks", "questions", "answers", "deliveries", "seen_events",
+                  "jobs")
         out: dict[str, int] = {}
         async with self._read() as db:
             for table in tables:
@@ -370,15 +525,3 @@ class HistoryStore:
                 out[table] = int(rows[0][0])
         return out
 
-
-def _reply_from_row(row: Any) -> Reply:
-    delivery_id, reply, place, parts_done, answer = row
-    return Reply.model_validate(
-        {
-            **json.loads(reply),
-            "delivery_id": delivery_id,
-            "place": Place.model_validate_json(place),
-            "answer": Answer.model_validate_json(answer) if answer else None,
-            "parts_done": parts_done,
-        }
-    )

@@ -18,7 +18,7 @@ from typing import Self
 
 import jinja2
 
-from bot.errors import ConfigError, EmptyInput
+from bot.errors import ConfigError
 from bot.ground import ground
 from bot.ground.invariants import check
 from bot.llm.client import ChatClient, Completion, LLMUnavailable, Message
@@ -34,9 +34,7 @@ from bot.llm.guard import Guard
 from bot.llm.prompt import PromptBuilder, select_sources
 from bot.llm.verify import Checked, Verifier, not_json
 from bot.models import Answer, Engine, SourceBlock
-from bot.parse import parse_block
-from bot.pipeline import resolve_question
-from bot.settings import Limits, Settings
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +100,9 @@ class LLMBackend:
         self._prompts = PromptBuilder(env=env)
         self._schema = answer_schema()
         self._source_tokens = source_tokens
+        # SOURCEBOUND_LLM_TIMEOUT bounds the whole attempt: each call's timeout alone would
+        # multiply by the SDK's retries and the repair round (a hung server held `ask` >150 s).
+        self._deadline = settings.llm_timeout
 
     async def __aenter__(self) -> Self:
         return self
@@ -123,13 +124,19 @@ class LLMBackend:
         messages = self._messages(block, question, base, guard)
         state = _Round()
         try:
-            reply, checked = await self._ask(messages, verifier, base, state)
-            if checked.problems:
-                violations = [p.violation() for p in checked.problems]
-                repair = self._prompts.repair(messages, reply, violations)
-                _, again = await self._ask(repair, verifier, base, state)
-                if again.problems:
-                    log.info("llm repair left %d problem(s); those parts fall back", len(again.problems))
+            async with asyncio.timeout(self._deadline):
+                reply, checked = await self._ask(messages, verifier, base, state)
+                if checked.problems:
+                    violations = [p.violation() for p in checked.problems]
+                    repair = self._prompts.repair(messages, reply, violations)
+                    _, again = await self._ask(repair, verifier, base, state)
+                    if again.problems:
+                        log.info("llm repair left %d problem(s); those parts fall back",
+                                 len(again.problems))
+        except TimeoutError:
+            log.warning("llm answer past its %.0fs deadline; extractive parts used",
+                        self._deadline)
+            state.note(["model reply: deadline"])
         except LLMUnavailable as exc:
             log.warning("llm call failed (%s); extractive parts used", exc.reason)
             state.note([f"model reply: {exc.reason}"])
@@ -198,13 +205,3 @@ class LLMBackend:
         engine: Engine = "llm" if update else "extractive"
         update.update(engine=engine, provenance=provenance, dropped=list(state.dropped))
         return base.model_copy(update=update)
-
-
-async def answer_text_llm(
-    text: str, question: str | None = None, *, limits: Limits, backend: LLMBackend
-) -> Answer:
-    """`bot.pipeline.answer_text`, answered through `backend`."""
-    if not text.strip():
-        raise EmptyInput("the source block is empty")
-    block = await asyncio.to_thread(parse_block, text, max_bytes=limits.max_source_bytes)
-    return await backend.answer(block, resolve_question(block, question, limits=limits))

@@ -94,6 +94,9 @@ class FakeDiscord:
         self.webhooks_expired = False  # True: follow-ups answer 401 "Invalid Webhook Token"
         self._fail_after = 0
         self._ok_posts = 0
+        self._nonces: dict[tuple[str, str], dict[str, Any]] = {}
+        self.on_post: Callable[[Call], None] | None = None  # runs after a post took effect
+        self.retry_after = 40.0  # what a scripted 429 asks for
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
         self._runner: web.AppRunner | None = None
@@ -182,10 +185,11 @@ class FakeDiscord:
             await asyncio.sleep(0.02)
 
     def posts(self, channel_id: int | None = None, *, ok: bool = True) -> list[Call]:
-        """Message posts (channel messages and webhook follow-ups), successful by default."""
+        """Message posts (channel messages and webhook follow-ups), successful by default;
+        a repeated nonce (status 208 here) created nothing and is not a post."""
         found = []
         for call in self.calls:
-            if call.method != "POST" or (ok and call.status >= 300):
+            if call.method != "POST" or call.status == 208 or (ok and call.status >= 300):
                 continue
             if re.fullmatch(r"channels/\d+/messages", call.path):
                 if channel_id is None or call.path == f"channels/{channel_id}/messages":
@@ -364,7 +368,8 @@ class FakeDiscord:
                 break
         else:
             response = _json({"message": "404: Not Found", "code": 0}, 404)
-        call.status = response.status
+        if call.status != 208:
+            call.status = response.status
         self.calls.append(call)
         return response  # type: ignore[no-any-return]
 
@@ -425,9 +430,28 @@ class FakeDiscord:
     async def _post_message(self, request: web.Request, call: Call,
                             match: re.Match[str]) -> web.Response:
         status = self._failing()
+        if status == 429:  # what Discord (behind Cloudflare: the Via header) sends
+            response = _json({"message": "You are being rate limited.", "global": False,
+                              "retry_after": self.retry_after}, 429)
+            response.headers["Via"] = "1.1 google"
+            return response
         if status is not None:
             return _json({"message": "Service Unavailable", "code": 0}, status)
-        return _json(self._message_reply(match.group(1), call))
+        body = call.json or {}
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            # Like Discord: the same nonce again returns the message already created.
+            known = self._nonces.get((match.group(1), str(nonce)))
+            if known is not None:
+                call.status = 208  # not a new post (`posts()` counts only 2xx below 300)
+                return _json(known, 200)
+        reply = self._message_reply(match.group(1), call)
+        if nonce is not None:
+            self._nonces[(match.group(1), str(nonce))] = reply
+        hook = self.on_post
+        if hook is not None:
+            hook(call)
+        return _json(reply)
 
     async def _followup(self, request: web.Request, call: Call,
                         match: re.Match[str]) -> web.Response:

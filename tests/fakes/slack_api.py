@@ -9,7 +9,12 @@ Serves the Web API methods under `/api/<method>`, the upload URLs files_upload_v
 `response_url`s of slash commands under `/respond/<id>` and private file downloads under
 `/files/<name>` (which, like Slack, require the bot token). `apps.connections.open` takes the
 app-level token and returns `socket_url` (set it to a `tests.fakes.slack_socket` endpoint). Failures are scripted per method:
-`fail(method, error=…)` for `ok: false`, `rate_limit(method, retry_after=…)` for a 429.
+`fail(method, error=…)` for `ok: false`, `rate_limit(method, retry_after=…)` for a 429,
+`channel_rate` for Slack's ~1 message/s per-channel limit on chat.postMessage (429 with
+Retry-After when exceeded), and `on_call(method, n, hook)` runs `hook` when the n-th call of
+`method` has been accepted and before it is answered (the fault tests SIGKILL the bot there).
+Posted messages (with their `metadata`) and shared files are kept per thread and served back
+by `conversations.replies`.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import asyncio
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -61,12 +67,18 @@ class FakeSlackApi:
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.channel_rate: float | None = None  # seconds between posts allowed per channel
+        self._last_post: dict[str, float] = {}
+        self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._file_names: dict[str, str] = {}
+        self._hooks: dict[tuple[str, int], Callable[[], None]] = {}
 
     # --- lifecycle -----------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # conversations.replies is a GET
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/respond/{hook}", self._respond)
         app.router.add_get("/files/{name}", self._download)
@@ -111,6 +123,19 @@ class FakeSlackApi:
             _Script(status=429, payload={"ok": False, "error": "ratelimited"},
                     headers={"Retry-After": str(retry_after)}, times=times)
         )
+
+    def on_call(self, method: str, n: int, hook: Callable[[], None]) -> None:
+        """Run `hook` once the n-th call of `method` took effect, before it is answered."""
+        self._hooks[(method, n)] = hook
+
+    def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        """The bot's messages in a thread, in order: {"text", "metadata", "files"}."""
+        return self.threads.get((channel, ts), [])
+
+    def _run_hook(self, method: str) -> None:
+        hook = self._hooks.pop((method, len(self.called(method))), None)
+        if hook is not None:
+            hook()
 
     def _scripted(self, method: str) -> _Script | None:
         queue = self._scripts.get(method)
@@ -182,7 +207,17 @@ class FakeSlackApi:
             return web.json_response(script.payload, status=script.status, headers=script.headers)
         if not self._authorized(request, params, method):
             return web.json_response({"ok": False, "error": "invalid_auth"})
-        return web.json_response(self._ok(method, params))
+        if method == "chat.postMessage" and self.channel_rate is not None:
+            channel = str(params.get("channel"))
+            last = self._last_post.get(channel, -1e9)
+            if call.at - last < self.channel_rate:
+                call.ok = False
+                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                         headers={"Retry-After": str(int(self.channel_rate))})
+            self._last_post[channel] = call.at
+        payload = self._ok(method, params)
+        self._run_hook(method)
+        return web.json_response(payload)
 
     def _ok(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -190,17 +225,39 @@ class FakeSlackApi:
                     "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
         if method == "chat.postMessage":
             ts = f"{1700000000 + next(self._ts)}.000100"
+            metadata = params.get("metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            key = (str(params.get("channel")), str(params.get("thread_ts") or ts))
+            self.threads.setdefault(key, []).append(
+                {"text": params.get("text"), "ts": ts, "metadata": metadata, "files": []}
+            )
             return {"ok": True, "channel": params.get("channel"), "ts": ts,
                     "message": {"text": params.get("text"), "ts": ts, "bot_id": BOT_ID}}
         if method == "apps.connections.open":
             if self.socket_url is None:
                 return {"ok": False, "error": "socket_mode_not_configured"}
             return {"ok": True, "url": self.socket_url}
+        if method == "conversations.replies":
+            messages = [
+                {"ts": m["ts"], "text": m["text"], "bot_id": BOT_ID,
+                 **({"metadata": m["metadata"]} if m["metadata"] else {}),
+                 **({"files": m["files"]} if m["files"] else {})}
+                for m in self.thread(str(params.get("channel")), str(params.get("ts")))
+            ]
+            return {"ok": True, "messages": messages, "has_more": False}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ids):06d}"
+            self._file_names[file_id] = str(params.get("filename", ""))
             return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
             files = json.loads(params.get("files", "[]"))
+            key = (str(params.get("channel_id")), str(params.get("thread_ts")))
+            self.threads.setdefault(key, []).append({
+                "text": "", "ts": f"{1700000000 + next(self._ts)}.000100", "metadata": None,
+                "files": [{"id": f.get("id"), "name": self._file_names.get(str(f.get("id")))}
+                          for f in files],
+            })
             return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
         return {"ok": True}
 
@@ -213,6 +270,7 @@ class FakeSlackApi:
         if script is not None:
             call.ok = False
             return web.Response(status=script.status, text="error")
+        self._run_hook("upload")
         return web.Response(text=f"OK - {len(body)}")
 
     async def _respond(self, request: web.Request) -> web.Response:

@@ -33,13 +33,15 @@ def injected_seed000() -> str:
 
 @asynccontextmanager
 async def wired(
-    fake: FakeOpenAI, *, timeout: float = 2.0, max_retries: int = 1, source_tokens: int = 6000
+    fake: FakeOpenAI, *, timeout: float = 2.0, max_retries: int = 1, source_tokens: int = 6000,
+    deadline: float = 60.0,
 ) -> AsyncIterator[LLMBackend]:
     client = ChatClient(
         base_url=fake.base_url, model="fake-model", timeout=timeout, max_retries=max_retries
     )
     backend = LLMBackend(
-        settings=Settings(), env=make_environment(), client=client, source_tokens=source_tokens
+        settings=Settings(llm_timeout=deadline), env=make_environment(), client=client,
+        source_tokens=source_tokens,
     )
     async with client, backend:
         yield backend

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from bot.engines import LLMEngine
 from bot.errors import ConfigError, EmptyInput
 from bot.ground import ground
 from bot.ground.invariants import check
-from bot.llm import LLMBackend, answer_text_llm
+from bot.llm import LLMBackend
 from bot.models import Answer, SourceBlock
 from bot.render.env import make_environment
 from bot.settings import Limits, Settings
@@ -225,6 +226,20 @@ async def test_timeout_falls_back(fake: FakeOpenAI, caplog: pytest.LogCaptureFix
     assert any("llm call failed (timeout)" in r.getMessage() for r in caplog.records)
 
 
+async def test_a_hung_server_is_bounded_by_the_whole_answer_deadline(fake: FakeOpenAI) -> None:
+    """Per-call timeouts times retries (and a repair round) would hold the answer for
+    minutes; SOURCEBOUND_LLM_TIMEOUT bounds the whole attempt."""
+    block = parsed(seed_text("000"))
+    fake.default = Reply.json({"late": True}, delay=5.0)
+    started = time.perf_counter()
+    async with wired(fake, timeout=0.8, max_retries=3, deadline=1.0) as backend:
+        answer = await backend.answer(block, block.question or "")
+    assert time.perf_counter() - started < 2.5
+    grounded(block, answer)
+    assert answer.engine == "extractive" and parts_by(answer, "extractive") == set(PARTS)
+    assert answer.dropped == ["model reply: deadline"]
+
+
 async def test_429_then_success_honours_retry_after(
     fake: FakeOpenAI, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -287,15 +302,16 @@ async def test_adversarial_eval_case_stays_grounded(fake: FakeOpenAI) -> None:
     assert case["expect"]["links_none"] == [bad_url]  # type: ignore[index]
 
 
-async def test_answer_text_llm_mirrors_answer_text(fake: FakeOpenAI, limits: Limits) -> None:
+async def test_the_llm_engine_takes_the_one_answer_path(fake: FakeOpenAI, limits: Limits) -> None:
     text = seed_text("000")
     block = parsed(text)
     _, obj = faithful(block)
     fake.script(Reply.json(obj))
     async with wired(fake) as backend:
-        answer = await answer_text_llm(text, None, limits=limits, backend=backend)
+        engine = LLMEngine(backend=backend)
+        answer = (await engine.solve(text, None, limits=limits)).answer
         with pytest.raises(EmptyInput):
-            await answer_text_llm("  \n", "q", limits=limits, backend=backend)
+            await engine.solve("  \n", "q", limits=limits)
     assert answer.question == block.question
     assert answer.engine == "llm"
     grounded(block, answer)

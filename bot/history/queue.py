@@ -1,0 +1,237 @@
+"""The durable inbox and the delivery queue: SQL for jobs and deliveries, claimed with leases.
+
+Every function here runs inside a transaction `HistoryStore` opened (`BEGIN IMMEDIATE`), so a
+claim is one `UPDATE … WHERE the claim is free or expired` that no other writer — in this
+process or another one on the same file — can interleave with. Times are unix seconds (REAL):
+leases are compared across processes, which share a clock, not an event loop.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.chat import Incoming, Place, Reply
+from bot.models import Answer
+
+# A claim is free when nobody holds it or its lease ran out (the holder died or hung).
+_FREE = "(owner IS NULL OR lease_until < :now)"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """An accepted event waiting for its answer."""
+
+    id: int
+    incoming: Incoming
+    claims: int  # including this one: above 1, an earlier attempt may have posted a note
+    failures: int
+
+
+def _marks(values: Sequence[str]) -> str:
+    return ",".join("?" * len(values))
+
+
+async def enqueue(
+    db: aiosqlite.Connection, incoming: Incoming, keys: Sequence[str], *, now_iso: str
+) -> int | None:
+    """Claim the dedupe keys and insert the job; None (nothing written) for a duplicate."""
+    claimed: list[str] = []
+    for key in keys:
+        cursor = await db.execute(
+            "INSERT INTO seen_events (key, seen_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (key, now_iso),
+        )
+        if cursor.rowcount == 0:
+            # Undo this event's own keys (cheaper than a savepoint per event in a batch).
+            for mine in claimed:
+                await db.execute("DELETE FROM seen_events WHERE key = ?", (mine,))
+            return None
+        claimed.append(key)
+    cursor = await db.execute(
+        """INSERT INTO jobs (platform, user, event_id, incoming, created_at)
+           VALUES (?, ?, ?, ?, ?)""",
+        (incoming.place.platform, incoming.user, incoming.event_id,
+         incoming.model_dump_json(), now_iso),
+    )
+    return cursor.lastrowid
+
+
+async def claim_job(
+    db: aiosqlite.Connection, *, owner: str, platforms: Sequence[str], lease: float, now: float,
+    job_id: int | None = None,
+) -> Job | None:
+    """The oldest due job of `platforms` (or job `job_id`) that nobody holds, now ours."""
+    where = "id = ?" if job_id is not None else f"platform IN ({_marks(platforms)})"
+    args: tuple[Any, ...] = (job_id,) if job_id is not None else tuple(platforms)
+    rows = list(await db.execute_fetchall(
+        f"""SELECT id FROM jobs WHERE {where} AND next_at <= ?
+            AND (owner IS NULL OR lease_until < ?) ORDER BY id LIMIT 1""",
+        (*args, now, now),
+    ))
+    if not rows:
+        return None
+    cursor = await db.execute(
+        f"""UPDATE jobs SET owner = :owner, lease_until = :until, claims = claims + 1
+            WHERE id = :id AND {_FREE}""",
+        {"owner": owner, "until": now + lease, "id": rows[0][0], "now": now},
+    )
+    if cursor.rowcount == 0:
+        return None
+    (row,) = list(await db.execute_fetchall(
+        "SELECT id, incoming, claims, failures FROM jobs WHERE id = ?", (rows[0][0],)
+    ))
+    return Job(id=int(row[0]), incoming=Incoming.model_validate_json(row[1]),
+               claims=int(row[2]), failures=int(row[3]))
+
+
+async def renew(
+    db: aiosqlite.Connection, table: str, row_id: int, *, owner: str, until: float
+) -> bool:
+    """Extend our lease; False when the row is gone or someone else holds it now."""
+    assert table in ("jobs", "deliveries")
+    cursor = await db.execute(
+        f"UPDATE {table} SET lease_until = ? WHERE id = ? AND owner = ?", (until, row_id, owner)
+    )
+    return cursor.rowcount > 0
+
+
+async def release_job(
+    db: aiosqlite.Connection, job_id: int, *, owner: str, next_at: float, failed: bool
+) -> None:
+    await db.execute(
+        """UPDATE jobs SET owner = NULL, lease_until = 0, next_at = ?,
+               failures = failures + ? WHERE id = ? AND owner = ?""",
+        (next_at, 1 if failed else 0, job_id, owner),
+    )
+
+
+async def update_job(
+    db: aiosqlite.Connection, job_id: int, incoming: Incoming, *, owner: str
+) -> None:
+    """Keep what answering learnt on the way (e.g. the anchor message a command posted)."""
+    await db.execute(
+        "UPDATE jobs SET incoming = ? WHERE id = ? AND owner = ?",
+        (incoming.model_dump_json(), job_id, owner),
+    )
+
+
+async def take_job(db: aiosqlite.Connection, job_id: int, *, owner: str) -> bool:
+    """Delete our job as its answer is recorded (same transaction); False if it is not ours
+    any more (forgotten, or our lease ran out and another worker took it)."""
+    cursor = await db.execute("DELETE FROM jobs WHERE id = ? AND owner = ?", (job_id, owner))
+    return cursor.rowcount > 0
+
+
+_DELIVERY_COLUMNS = """d.id, d.reply, d.place, d.parts_done, a.answer, d.event_id, d.claims,
+                       d.failures"""
+
+
+async def claim_delivery(
+    db: aiosqlite.Connection, *, owner: str, platforms: Sequence[str], lease: float, now: float,
+    oldest: str,
+) -> Reply | None:
+    rows = list(await db.execute_fetchall(
+        f"""SELECT id FROM deliveries WHERE platform IN ({_marks(platforms)})
+            AND status = 'pending' AND next_at <= ? AND created_at >= ?
+            AND (owner IS NULL OR lease_until < ?) ORDER BY next_at, id LIMIT 1""",
+        (*platforms, now, oldest, now),
+    ))
+    if not rows:
+        return None
+    cursor = await db.execute(
+        f"""UPDATE deliveries SET owner = :owner, lease_until = :until, claims = claims + 1
+            WHERE id = :id AND status = 'pending' AND {_FREE}""",
+        {"owner": owner, "until": now + lease, "id": rows[0][0], "now": now},
+    )
+    if cursor.rowcount == 0:
+        return None
+    return await delivery(db, int(rows[0][0]))
+
+
+async def delivery(db: aiosqlite.Connection, delivery_id: int) -> Reply | None:
+    rows = list(await db.execute_fetchall(
+        f"""SELECT {_DELIVERY_COLUMNS} FROM deliveries d
+            LEFT JOIN answers a ON a.question_id = d.question_id WHERE d.id = ?""",
+        (delivery_id,),
+    ))
+    return reply_from_row(rows[0]) if rows else None
+
+
+async def pending(db: aiosqlite.Connection, platform: str, *, oldest: str) -> list[Reply]:
+    rows = await db.execute_fetchall(
+        f"""SELECT {_DELIVERY_COLUMNS} FROM deliveries d
+            LEFT JOIN answers a ON a.question_id = d.question_id
+            WHERE d.platform = ? AND d.status = 'pending' AND d.created_at >= ?
+            ORDER BY d.id""",
+        (platform, oldest),
+    )
+    return [reply_from_row(row) for row in rows]
+
+
+async def delivery_refused(
+    db: aiosqlite.Connection, delivery_id: int, *, owner: str, delay: Callable[[int], float],
+    now: float,
+) -> int:
+    """One more refusal: free the claim until `now + delay(refusals so far)`; returns the
+    refusals so far."""
+    rows = list(await db.execute_fetchall(
+        "SELECT failures FROM deliveries WHERE id = ? AND owner = ?", (delivery_id, owner)
+    ))
+    if not rows:
+        return 0
+    failures = int(rows[0][0]) + 1
+    await db.execute(
+        """UPDATE deliveries SET owner = NULL, lease_until = 0, next_at = ?, failures = ?
+           WHERE id = ?""",
+        (now + delay(failures), failures, delivery_id),
+    )
+    return failures
+
+
+async def finish_delivery(
+    db: aiosqlite.Connection, delivery_id: int, *, outcome: str, now_iso: str
+) -> None:
+    await db.execute(
+        """UPDATE deliveries SET status = 'done', outcome = ?, owner = NULL, lease_until = 0,
+               updated_at = ? WHERE id = ?""",
+        (outcome, now_iso, delivery_id),
+    )
+
+
+async def free_claims(
+    db: aiosqlite.Connection, *, is_stale: Callable[[str], bool], now: float
+) -> int:
+    """Free every live claim whose owner `is_stale` says is dead (e.g. a killed process on
+    this host), so a restart resumes its work at once instead of waiting out the lease."""
+    freed = 0
+    for table in ("jobs", "deliveries"):
+        owners = [str(r[0]) for r in await db.execute_fetchall(
+            f"SELECT DISTINCT owner FROM {table} WHERE owner IS NOT NULL AND lease_until >= ?",
+            (now,),
+        )]
+        for owner in filter(is_stale, owners):
+            cursor = await db.execute(
+                f"UPDATE {table} SET owner = NULL, lease_until = 0 WHERE owner = ?", (owner,)
+            )
+            freed += cursor.rowcount
+    return freed
+
+
+def reply_from_row(row: Any) -> Reply:
+    delivery_id, reply, place, parts_done, answer, event_id, claims, _failures = row
+    return Reply.model_validate(
+        {
+            **json.loads(reply),
+            "delivery_id": delivery_id,
+            "place": Place.model_validate_json(place),
+            "answer": Answer.model_validate_json(answer) if answer else None,
+            "parts_done": parts_done,
+            "event_id": event_id,
+            "claims": max(int(claims), 1),
+        }
+    )
