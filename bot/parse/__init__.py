@@ -12,21 +12,27 @@ freeform.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 from bot.errors import TooLarge
 from bot.models import BlockFormat, Source, SourceBlock, SourceKind, SourceRole
 from bot.parse import _json, _yaml
 from bot.parse._bibtex import looks_like_bibtex, parse_bibtex
-from bot.parse._bullets import looks_like_bullets, parse_bullets
 from bot.parse._common import Doc, Entry, Parsed, collapse
-from bot.parse._freeform import parse_freeform
+from bot.parse._document import read_document
 from bot.parse._listing import count_entries, has_chrome, parse_listing, tagged
 from bot.parse._paper_page import looks_like_paper_page, parse_paper_page
 from bot.parse._request import looks_like_request, parse_request
 from bot.parse._split import split_message
-from bot.parse._table import looks_like_table, parse_table
-from bot.parse._urllist import looks_like_url_list, parse_url_list
+from bot.parse._structured import (
+    card_fields,
+    front_matter,
+    looks_like_cff,
+    looks_like_metafile,
+    read_cff,
+    read_metafile,
+)
 from bot.parse.sentences import split_sentences
 from bot.urls import arxiv_id, find_urls, name_from_url, normalize_url
 
@@ -56,24 +62,22 @@ def _bibtex(doc: Doc) -> Parsed | None:
     return parse_bibtex(doc) if looks_like_bibtex(doc) else None
 
 
-def _table(doc: Doc) -> Parsed | None:
-    return parse_table(doc) if looks_like_table(doc) else None
-
-
-def _url_list(doc: Doc) -> Parsed | None:
-    return parse_url_list(doc) if looks_like_url_list(doc) else None
-
-
 def _yaml_block(doc: Doc) -> Parsed | None:
     data = _yaml.decode(doc)
     return _yaml.parse_yaml(data) if data is not None else None
 
 
-def _bullets(doc: Doc) -> Parsed | None:
-    return parse_bullets(doc) if looks_like_bullets(doc) else None
+_MARKDOWN = re.compile(r"^[^\S\n]{0,3}(?:#{1,6}[^\S\n]|\||[-*+][^\S\n]+\S|\d{1,3}[.)][^\S\n])|\]\(|<a\s|<br|^---$", re.MULTILINE)
+
+
+def _plain(doc: Doc) -> bool:
+    """Text with no Markdown structure (the layouts of copied web pages)."""
+    return _MARKDOWN.search(doc.text) is None
 
 
 def _listing(doc: Doc) -> Parsed | None:
+    if not _plain(doc):
+        return None
     pairs = count_entries(doc)
     if pairs >= 2 or (pairs and has_chrome(doc.text)):
         return parse_listing(doc, tagged(doc))
@@ -81,17 +85,45 @@ def _listing(doc: Doc) -> Parsed | None:
 
 
 def _paper_page(doc: Doc) -> Parsed | None:
-    return parse_paper_page(doc) if looks_like_paper_page(doc) else None
+    return parse_paper_page(doc) if _plain(doc) and looks_like_paper_page(doc) else None
+
+
+def _metafile(doc: Doc) -> Parsed | None:
+    return read_metafile(doc.text) if looks_like_metafile(doc.text) else None
+
+
+def _cff(doc: Doc) -> Parsed | None:
+    return read_cff(doc.text) if looks_like_cff(doc.text) else None
+
+
+def _model_card(doc: Doc) -> Parsed | None:
+    found = front_matter(doc.text) if doc.text.lstrip("\ufeff").startswith("---") else None
+    if found is None:
+        return None
+    data, body_at = found
+    fields = card_fields(data)
+    parsed = read_document(doc.text[body_at:], subject=True)
+    subject = parsed.entries[0]
+    subject.meta = {**fields, **subject.meta}
+    subject.name = subject.name or fields.get("model_name", "")
+    subject.kind, subject.role = "model", "subject"
+    base = fields.get("base_model", "")
+    known = {collapse(e.name).lower() for e in parsed.entries}
+    if base and "," not in base and base.lower() not in known:
+        urls = [u for u in subject.urls if u.rstrip("/").lower().endswith(base.lower())]
+        parsed.entries.append(Entry(name=base, urls=urls, kind="model", role="related",
+                                    meta={"relation": "base_model"}))
+    return parsed
 
 
 _ATTEMPTS: tuple[tuple[BlockFormat, Attempt], ...] = (
+    ("metafile", _metafile),
+    ("cff", _cff),
+    ("model_card", _model_card),
     ("request", _request),
     ("json", _json_block),
     ("bibtex", _bibtex),
-    ("markdown_table", _table),
-    ("urls", _url_list),
     ("yaml", _yaml_block),
-    ("bullets", _bullets),
     ("listing", _listing),
     ("paper_page", _paper_page),
 )
@@ -123,11 +155,18 @@ def _detect(text: str) -> tuple[BlockFormat, Parsed]:
         # A parser bug must cost one format, never the answer: parse_block promises to raise
         # nothing but TooLarge on any text.
         except Exception as exc:  # noqa: BLE001
-            _log.warning("%s parser failed (%s); trying the next format", fmt, type(exc).__name__)
+            _log.error("%s reader failed (%s); reading the block as a document", fmt,
+                       type(exc).__name__, exc_info=exc)
             continue
         if parsed is not None and (parsed.entries or fmt == "request"):
             return fmt, parsed
-    return "freeform", parse_freeform(doc)
+    try:
+        return "markdown", read_document(text)
+    except Exception:  # noqa: BLE001 - see above; the block is then one subject of plain text
+        _log.exception("markdown reader failed")
+        return "freeform", Parsed(entries=[Entry(name=collapse(text.strip().split("\n")[0])[:100],
+                                                 summary=text.strip())],
+                                  notes=["the text could not be read; treated as one source"])
 
 
 def _assemble(text: str, fmt: BlockFormat, parsed: Parsed, links: list[str]) -> SourceBlock:

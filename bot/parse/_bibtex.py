@@ -7,8 +7,6 @@ from __future__ import annotations
 import logging
 import re
 
-import bibtexparser
-
 from bot.parse._common import MAX_ENTRIES, Doc, Entry, Parsed, abstract_urls, collapse, kind_for
 from bot.urls import find_urls
 
@@ -59,6 +57,8 @@ def parse_bibtex(doc: Doc) -> Parsed | None:
     entries = _entry_texts(doc.text)
     if not entries:
         return None
+    import bibtexparser  # slow to import; only BibTeX blocks need it
+
     library = bibtexparser.parse_string("\n".join(entries))  # type: ignore[attr-defined]
     if not library.entries:
         return None

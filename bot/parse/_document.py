@@ -1,0 +1,491 @@
+"""The document model every Markdown-like paste goes through (awesome lists, READMEs, model
+card bodies, digests, tables, loose lists of titles and URLs, plain text).
+
+Block structure comes from markdown-it.rs (`markdown_it_pyrs`: CommonMark + GFM tables, the
+rules of markdown-it, in Rust: 0.13 s for a 1 MB paste where markdown-it-py takes 1.9 s and
+mistune 1.4 s; the budget is 0.15 s). Inline markup is resolved by `_markup`, the same code
+that cleans names of every other format.
+
+Entries come from structure: a list item with its sub-items (field lines and `[code]` links
+attach to it; sub-items with titles of their own are entries), a table row (header -> fields),
+a heading or a bold title line with its body (digests, `Paper: url` field lists), a paragraph
+of title / URL lines. With fewer than two such entries the text is a page about one subject
+(a README, a model card): one subject entry, plus the works its opening prose links to by name.
+Text that fits no entry is the block's context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.models import SourceRole
+from bot.parse._common import Entry, Parsed, collapse, is_paper_url, kind_for
+from bot.parse._markup import Link, clean_name, generic_label, links, names_a_thing, readable
+from bot.urls import find_urls, link_kind, normalize_url
+
+_LIST = ("bullet_list", "ordered_list")
+_FIELD = re.compile(
+    r"^[^\S\n]*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>[A-Za-z][\w .&/-]{0,28}?)(?:\*\*|__)?[^\S\n]*"
+    r"[:\uff1a](?:\*\*|__)?[^\S\n]*(?P<value>\S.*)$"
+)
+_NAME_HEADERS = (
+    ("title",), ("paper", "publication"), ("name", "model", "method", "detector", "network",
+    "architecture", "approach", "algorithm", "backbone", "arch", "project", "tool", "framework",
+    "library", "repo", "dataset"),
+)
+_NO_NAME_HEADERS = ("date", "year", "time", "venue", "conf", "code", "link", "url", "pdf", "#")
+_VENUE_TAIL = re.compile(r"\s*[(\[](?P<venue>[^()\[\]]*\b(?:19|20)\d{2}\b[^()\[\]]*)[)\]]\s*\W*$")
+_VENUE_HEAD = re.compile(r"^\s*[(\[][^()\[\]]{1,40}[)\]]\s*")
+_ALIAS_HEAD = re.compile(r"^\s*(?:\*\*|__)?\[(?P<alias>[^\[\]]{1,30})\](?:\*\*|__)?\s+(?=\S)")
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w.'-]*|[A-Z]\.|and|et|al\.?|de|van|von|der|da|di|la|le)$")
+_SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " -- ")
+_TITLE_MAX = 300
+_SHORT_TITLE = 200
+
+
+@dataclass
+class _Section:
+    title: str = ""
+    level: int = 0
+    body: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    children: int = 0  # entries made inside this section
+
+
+def _slice(raw: bytes, node: Any) -> str:
+    a, b = node.srcmap or (0, 0)
+    return raw[a:b].decode("utf-8", "replace")
+
+
+def _tree(text: str) -> Any:
+    import markdown_it_pyrs  # a Rust extension, imported only when a paste is Markdown-read
+
+    md = markdown_it_pyrs.MarkdownIt("gfm")
+    try:
+        return md.tree(text)
+    # A Rust panic arrives as pyo3's PanicException, a BaseException: turn it into an error
+    # parse_block's fallback handles, so no exception escapes the parser.
+    except BaseException as exc:
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise RuntimeError(f"markdown parser panicked: {exc}") from None
+
+
+def _lead_title(own: str, found: list[Link]) -> str:
+    """The title of an item's own text: a leading named link, a leading bold run, or the text
+    before the first link, without a leading venue tag, a trailing venue and an author list."""
+    body = own.strip()
+    body = re.sub(r"^(?:[-*+]|\d{1,3}[.)])\s+", "", body)
+    alias = _ALIAS_HEAD.match(body)
+    if alias:
+        body = body[alias.end() :]
+    body = _VENUE_HEAD.sub("", body) if _VENUE_HEAD.match(body) and "](" not in body[:3] else body
+    first = found[0] if found else None
+    offset = own.find(body) if body else 0
+    if first is not None and names_a_thing(first.label):
+        before = clean_name(own[: first.start])
+        if len(before) < 3 or not re.search(r"[A-Za-z]{3}", before):
+            return first.label
+    bold = re.match(r"^\s*(?:\*\*|__)(?P<t>.+?)(?:\*\*|__)", body)
+    if bold and len(clean_name(bold.group("t"))) > 1:
+        return clean_name(bold.group("t")).rstrip(".")
+    cut = first.start - offset if first is not None and first.start >= offset else len(body)
+    head = body[:cut]
+    for sep in _SEPARATORS:
+        at = head.find(sep)
+        if at > 0:
+            head = head[:at]
+            break
+    head = _VENUE_TAIL.sub("", head)
+    name = clean_name(head)
+    if ", " in name:
+        prefix, _, last = name.rpartition(", ")
+        words = prefix.replace(",", " ").split()
+        if len(last) > 12 and words and all(_NAME_WORD.match(w) for w in words):
+            name = last
+    return name.rstrip(".")
+
+
+def _fields(text: str) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for line in text.splitlines():
+        m = _FIELD.match(line)
+        if m and len(m.group("label").split()) <= 3 and not m.group("label").lower().startswith("http"):
+            key = m.group("label").strip().lower()
+            value = clean_name(m.group("value"))
+            if value and key not in meta:
+                meta[key] = value[:300]
+    return meta
+
+
+def _field_only(text: str, found: list[Link]) -> bool:
+    """A line that only carries links or a `Label: value` (an entry's sub-line)."""
+    rest = text
+    for link in sorted(found, key=lambda k: -k.start):
+        if generic_label(link.label) or not link.label:
+            rest = rest[: link.start] + rest[link.end :]
+        else:
+            return False
+    rest = clean_name(rest)
+    if not rest:
+        return bool(found)
+    m = _FIELD.match(text.strip())
+    return m is not None and len(m.group("label").split()) <= 3
+
+
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.raw = text.encode("utf-8", "surrogatepass")
+        self.parsed = Parsed()
+        self.sections: list[_Section] = []
+        self.section = _Section()
+        self.item_entries = 0
+        self.context: list[str] = []
+        self.title = ""  # the first top-level heading
+        self.first_code = -1
+
+    # -- walking ---------------------------------------------------------------------------
+    def read(self) -> Parsed:
+        root = _tree(self.text)
+        self._blocks(list(root.children))
+        self._close_section()
+        return self.parsed
+
+    def _blocks(self, nodes: list[Any]) -> None:
+        for i, node in enumerate(nodes):
+            if self.parsed.full():
+                return
+            name = node.name
+            if name == "heading" or name == "lheading":
+                self._close_section()
+                raw = _slice(self.raw, node)
+                title = clean_name(raw.split("\n")[0].lstrip("#")) if name == "heading" else clean_name(
+                    raw.split("\n")[0]
+                )
+                self.section = _Section(title=title, level=int(node.meta.get("level", 1)))
+                self.section.links = links(raw)
+                if not self.title:
+                    self.title = title
+            elif name == "paragraph":
+                nxt = nodes[i + 1].name if i + 1 < len(nodes) else ""
+                self._paragraph(_slice(self.raw, node), nxt)
+            elif name in _LIST:
+                for item in node.children:
+                    self._item(item)
+            elif name == "table":
+                self._table(node)
+            elif name == "blockquote":
+                self._blocks(list(node.children))
+            elif name in ("fence", "code_block"):
+                if self.first_code < 0:
+                    self.first_code = node.srcmap[0] if node.srcmap else 0
+                self.context.append(_slice(self.raw, node))
+            elif name == "front_matter":
+                continue
+            else:  # html_block, hr, footnotes …
+                raw = _slice(self.raw, node)
+                self.section.body.append(raw)
+                self.section.links += links(raw)
+
+    def _close_section(self) -> None:
+        s = self.section
+        if s.title or s.body:
+            self.sections.append(s)
+        if s.children == 0 and s.title:
+            own = [link for link in s.links]
+            meta = dict(s.meta)
+            for piece in s.body:
+                meta = {**_fields(piece), **meta}
+            if own and (len(s.body) <= 6 or meta):
+                self._add(s.title, own, "\n\n".join(readable(b) for b in s.body), meta, section=False)
+                s.children = -1  # read as an entry of its own
+
+    def _paragraph(self, raw: str, nxt: str) -> None:
+        lines = [ln for ln in raw.split("\n") if ln.strip()]
+        if lines and all(ln.lstrip().startswith("|") for ln in lines) and len(lines) >= 1:
+            for ln in lines:
+                self._row(ln, [], [])
+            return
+        found = links(raw)
+        if not found:
+            if nxt in _LIST and len(lines) == 1 and len(raw) < _SHORT_TITLE:
+                # A title line over a list of its fields ("**Title**" then "- Paper: url").
+                self._close_section()
+                self.section = _Section(title=clean_name(raw), level=99)
+                return
+            self.section.body.append(raw)
+            return
+        if self._pairs(lines):
+            return
+        bare = [find_urls(ln.strip()) for ln in lines]
+        if all(len(u) == 1 and len(ln.strip().strip("<>")) - len(u[0]) <= 1 for ln, u in zip(lines, bare)):
+            for (url,) in bare:
+                self._add("", [Link("", url, 0, 0)], "", {})
+            return
+        per_line = [links(ln) for ln in lines]
+        if len(lines) >= 2 and all(per_line) and all(
+            names_a_thing(p[0].label) or not _field_only(ln, p) for ln, p in zip(lines, per_line)
+        ):
+            for ln, p in zip(lines, per_line):
+                self._add(_lead_title(ln, p), p, readable(ln), {})
+            return
+        self.section.body.append(raw)
+        self.section.links += found
+
+    def _pairs(self, lines: list[str]) -> bool:
+        """Title lines each followed by URL-only lines (a bare reading list)."""
+        groups: list[tuple[list[str], list[str]]] = []
+        for ln in lines:
+            s = ln.strip()
+            urls = find_urls(s)
+            if urls and len(urls) == 1 and s.strip("<>") == urls[0]:
+                if not groups:
+                    return False
+                groups[-1][1].append(urls[0])
+            elif groups and groups[-1][1]:
+                groups[-1][1].append(s) if False else groups.append(([s], []))
+            elif groups:
+                groups[-1][0].append(s)
+            else:
+                groups.append(([s], []))
+        if not groups or not all(g[1] for g in groups):
+            return False
+        for title_lines, urls in groups:
+            found = [Link("", u, 0, 0) for u in urls if find_urls(u)]
+            text = "\n".join(title_lines)
+            self._add(clean_name(" ".join(title_lines)), found, readable(text), _fields(text))
+        return True
+
+    def _item(self, item: Any) -> None:
+        subs = [c for c in item.children if c.name in _LIST]
+        start = item.srcmap[0] if item.srcmap else 0
+        end = subs[0].srcmap[0] if subs and subs[0].srcmap else (item.srcmap[1] if item.srcmap else 0)
+        own = self.raw[start:end].decode("utf-8", "replace")
+        found = links(own)
+        sub_items = [c for s in subs for c in s.children]
+        body = re.sub(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+", "", own)
+        lines = [ln.strip().strip("<>") for ln in body.strip().split("\n")]
+        if len(lines) > 1 and not sub_items and all(
+            (u := find_urls(ln)) and len(ln) - len(u[0]) <= 1 for ln in lines
+        ):
+            self._paragraph(body, "")  # lazy continuation lines: a bare list of URLs or titles
+            return
+        if found and _field_only(own, found) and self.section.title:
+            self.section.links += found
+            self.section.meta.update(_fields(own))
+            self.section.body.append(own)
+            for sub in sub_items:
+                self._item(sub)
+            return
+        attached: list[Link] = []
+        texts = [own]
+        titled: list[Any] = []
+        for sub in sub_items:
+            sub_raw = _slice(self.raw, sub)
+            sub_links = links(sub_raw)
+            if not sub_links or _field_only(sub_raw, sub_links):
+                attached += sub_links
+                texts.append(sub_raw)
+            else:
+                titled.append(sub)
+        if not found and not attached:
+            if not titled:
+                if _fields(own) and self.section.title:
+                    self.section.meta.update(_fields(own))
+                self.section.body.append(own)
+            for sub in titled:
+                self._item(sub)
+            return
+        title = _lead_title(own, found)
+        meta = _fields("\n".join(texts[1:]))
+        plain = own
+        for link in reversed(found):
+            plain = plain[: link.start] + plain[link.end :]
+        plain = collapse(plain.replace("**", ""))
+        venue = _VENUE_TAIL.search(plain)
+        if venue:
+            meta.setdefault("venue", venue.group("venue").strip())
+            authors = plain[: venue.start()].rsplit(" - ", 1)
+            if len(authors) == 2 and re.search(r",|&| and |et al", authors[1]):
+                meta.setdefault("authors", authors[1].strip(" -"))
+        self._add(title, found + attached, "\n\n".join(readable(t) for t in texts), meta)
+        for sub in titled:
+            self._item(sub)
+
+    # -- tables ----------------------------------------------------------------------------
+    def _table(self, node: Any) -> None:
+        headers: list[str] = []
+        rows: list[str] = []
+        for part in node.children:
+            for row in part.children:
+                if part.name == "thead":
+                    headers = [clean_name(_slice(self.raw, c)).lower() for c in row.children]
+                else:
+                    rows.append(_slice(self.raw, row))
+        name_col = _name_column(headers)
+        linked = any(links(r) for r in rows)
+        if not linked and (name_col is None or not headers):
+            self.section.body += rows
+            return
+        for r in rows:
+            if self.parsed.full():
+                return
+            self._row(r, headers, [name_col] if name_col is not None else [])
+
+    def _row(self, line: str, headers: list[str], name_col: list[int]) -> None:
+        cells = _cells(line)
+        if not any(c.strip() for c in cells) or all(set(c.strip()) <= set("-: ") for c in cells):
+            return
+        col = name_col[0] if name_col else _guess_name_cell(cells)
+        name = ""
+        if col is not None and col < len(cells):
+            cell = cells[col]
+            cell_links = links(cell)
+            named = [k for k in cell_links if names_a_thing(k.label)]
+            name = named[0].label if named else clean_name(cell)
+            if find_urls(name) and find_urls(name)[0] == name:
+                name = ""
+        found = links(line)
+        meta: dict[str, str] = {}
+        for i, cell in enumerate(cells):
+            if i == col or i >= len(headers) or not headers[i]:
+                continue
+            value = clean_name(cell)
+            if value and value.lower() not in ("null", "-", "n/a", "none"):
+                meta[headers[i][:40]] = value[:300]
+        if not (name or found):
+            self.section.body.append(line)
+            return
+        self._add(name, found, readable(line), meta)
+
+    # -- entries ---------------------------------------------------------------------------
+    def _add(
+        self, name: str, found: list[Link], summary: str, meta: dict[str, str],
+        *, section: bool = True, role: SourceRole | None = None,
+    ) -> None:
+        if self.parsed.full():
+            return
+        urls: list[str] = []
+        for link in found:
+            if link.url not in urls:
+                urls.append(link.url)
+        name = name[:_TITLE_MAX]
+        if not name and not urls:
+            return
+        kind = kind_for(urls, summary)
+        if urls and not any(is_paper_url(u) for u in urls) and any(
+            link_kind(u) in ("github", "huggingface") for u in urls
+        ):
+            kind = "model"
+        self.parsed.entries.append(Entry(name=name, urls=urls, summary=summary, meta=meta,
+                                         kind=kind, role=role))
+        self.item_entries += 1
+        if section:
+            self.section.children += 1
+
+
+def _cells(row: str) -> list[str]:
+    inner = row.strip()
+    inner = inner.removeprefix("|")
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    # A `|` inside a link label or URL is not a cell boundary; GFM escapes it, pastes do not.
+    return [c.strip() for c in re.split(r"(?<!\\)\|(?![^\[]*\]\()", inner)]
+
+
+def _name_column(headers: list[str]) -> int | None:
+    for words in _NAME_HEADERS:
+        for i, h in enumerate(headers):
+            if any(w in h for w in words) and not any(h.startswith(n) for n in _NO_NAME_HEADERS):
+                return i
+    return None
+
+
+def _guess_name_cell(cells: list[str]) -> int | None:
+    """Without a header: the bold cell, else the longest cell that is not a link or a number."""
+    for i, c in enumerate(cells):
+        s = c.strip()
+        if s.startswith(("**", "__")) and s.endswith(("**", "__")) and not re.fullmatch(
+            r"[\W\d_]+", s.strip("*_")
+        ):
+            return i
+    best, size = None, 0
+    for i, c in enumerate(cells):
+        text = clean_name(re.sub(r"\[[^\]]*\]\([^)]*\)", "", c))
+        if len(text) > size and re.search(r"[A-Za-z]{2}", text):
+            best, size = i, len(text)
+    return best
+
+
+def read_document(text: str, *, subject: bool = False) -> Parsed:
+    """Entries of a Markdown-like or plain-text paste (see the module docstring); with
+    `subject`, the text is known to be about one thing (a model card's body)."""
+    reader = _Reader(text)
+    parsed = reader.read()
+    if len(parsed.entries) >= 2 and not subject:
+        _merge(parsed)
+        if reader.context:
+            parsed.notes.append(f"{len(reader.context)} code block(s) kept as context only")
+        return parsed
+    return _subject(reader, parsed)
+
+
+def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
+    """A page about one thing: the subject entry, and the works its opening prose names."""
+    text = reader.text
+    prose = [b for s in reader.sections for b in s.body]
+    all_links = [k for s in reader.sections for k in s.links]
+    for e in parsed.entries:
+        all_links += [Link("", u, 0, 0) for u in e.urls]
+    title = reader.title or (clean_name(prose[0].split("\n")[0]) if prose else "")
+    related: list[Entry] = []
+    limit = reader.first_code if reader.first_code >= 0 else len(reader.raw)
+    opening = reader.raw[:limit].decode("utf-8", "replace")
+    own: list[str] = []
+    seen: set[str] = set()
+    for link in links(opening):
+        key = normalize_url(link.url)
+        if key in seen:
+            continue
+        if names_a_thing(link.label) and (is_paper_url(link.url) or link_kind(link.url) == "github") \
+                and collapse(link.label).lower() != title.lower():
+            seen.add(key)
+            related.append(Entry(name=link.label, urls=[link.url], kind=kind_for([link.url], ""),
+                                 role="related"))
+    for link in all_links + links(text):
+        key = normalize_url(link.url)
+        if key not in seen:
+            seen.add(key)
+            own.append(link.url)
+    summary = "\n\n".join(readable(p) for p in prose if readable(p))
+    meta: dict[str, str] = {}
+    for p in prose:
+        meta = {**_fields(p), **meta}
+    subject = Entry(name=title, urls=own, summary=summary, meta=meta, kind="model" if not (
+        own and is_paper_url(own[0])) else "paper", role="subject")
+    out = Parsed(entries=[subject, *related], notes=parsed.notes)
+    _merge(out)
+    return out
+
+
+def _merge(parsed: Parsed) -> None:
+    """Entries with the same name are one source (a title linked twice, a duplicated bullet)."""
+    kept: dict[str, Entry] = {}
+    merged = 0
+    for e in parsed.entries:
+        key = re.sub(r"[\W_]+", " ", e.name.lower()).strip() or (
+            normalize_url(e.urls[0]) if e.urls else "")
+        if key in kept:
+            k = kept[key]
+            k.urls += [u for u in e.urls if u not in k.urls]
+            k.summary = k.summary or e.summary
+            k.meta = {**e.meta, **k.meta}
+            merged += 1
+        else:
+            kept[key] = e
+    parsed.entries = list(kept.values())
+    if merged:
+        parsed.notes.append(f"{merged} duplicate entr{'y' if merged == 1 else 'ies'} merged")
