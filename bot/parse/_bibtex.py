@@ -53,10 +53,18 @@ def _entry_texts(text: str) -> list[str]:
 
 
 def parse_bibtex(doc: Doc) -> Parsed | None:
-    """None when no entry parses (the caller then tries the next format)."""
+    """None when no entry parses, or when the entries are only part of a larger document (a
+    README with a citation block): the caller then reads it as a document."""
     entries = _entry_texts(doc.text)
     if not entries:
         return None
+    outside = doc.text
+    for entry in entries:
+        outside = outside.replace(entry, "")
+    if re.search(r"\]\(https?://", outside) or len(
+        "".join(outside.split())
+    ) > sum(len("".join(e.split())) for e in entries):
+        return None  # entries inside a document (a README's citation blocks): read the document
     import bibtexparser  # slow to import; only BibTeX blocks need it
 
     library = bibtexparser.parse_string("\n".join(entries))  # type: ignore[attr-defined]

@@ -30,6 +30,15 @@ _FIELD = re.compile(
     r"^[^\S\n]*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>[A-Za-z][\w .&/-]{0,28}?)(?:\*\*|__)?[^\S\n]*"
     r"[:\uff1a](?:\*\*|__)?[^\S\n]*(?P<value>\S.*)$"
 )
+# What a sub-line's label says when the line is a field of its entry ("Paper: url").
+_FIELD_WORDS = re.compile(
+    r"^(?:paper|papers|code|codes|link|links|url|authors?|abstract|venue|year|date|project"
+    r"(?: page)?|github|arxiv|pdf|demo|weights?|dataset|task|license|model|conference|journal"
+    r"|website|homepage|video|slides|blog|summary|tldr|keywords|tags|notes?|status|stars|doi"
+    r"|publication|published|affiliations?|institution|contact|citation|official|source|repo"
+    r"|repository|huggingface|hf|checkpoints?|config|results?|metrics?|method|framework)$",
+    re.IGNORECASE,
+)
 _NAME_HEADERS = (
     ("title",), ("paper", "publication"), ("name", "model", "method", "detector", "network",
     "architecture", "approach", "algorithm", "backbone", "arch", "project", "tool", "framework",
@@ -42,6 +51,8 @@ _ALIAS_HEAD = re.compile(r"^\s*(?:\*\*|__)?\[(?P<alias>[^\[\]]{1,30})\](?:\*\*|_
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w.'-]*|[A-Z]\.|and|et|al\.?|de|van|von|der|da|di|la|le)$")
 _SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " -- ")
 _TITLE_MAX = 300
+_BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
+_QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
 _SHORT_TITLE = 200
 
 
@@ -104,9 +115,21 @@ def _lead_title(own: str, found: list[Link]) -> str:
     if ", " in name:
         prefix, _, last = name.rpartition(", ")
         words = prefix.replace(",", " ").split()
-        if len(last) > 12 and words and all(_NAME_WORD.match(w) for w in words):
+        people = [p.split() for p in prefix.split(", ")]
+        if len(last) > 12 and words and all(_NAME_WORD.match(w) for w in words) and all(
+            len(p) >= 2 for p in people
+        ):
             name = last
     return name.rstrip(".")
+
+
+def _prose(title: str) -> bool:
+    """A lead that is a sentence, not a title: long, or with a sentence break inside."""
+    words = title.split()
+    return len(words) > 30 or bool(re.search(r"[a-z]{3}\. [A-Z]", title)) or bool(
+        re.match(r"^\W*(?:\d{4}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})", title)
+    ) or bool(re.search(r"\b(?:released|please|refer to|achieves|added|merged)\b", title)
+              and len(words) > 6)
 
 
 def _fields(text: str) -> dict[str, str]:
@@ -133,7 +156,7 @@ def _field_only(text: str, found: list[Link]) -> bool:
     if not rest:
         return bool(found)
     m = _FIELD.match(text.strip())
-    return m is not None and len(m.group("label").split()) <= 3
+    return m is not None and _FIELD_WORDS.search(m.group("label")) is not None
 
 
 class _Reader:
@@ -143,7 +166,8 @@ class _Reader:
         self.parsed = Parsed()
         self.sections: list[_Section] = []
         self.section = _Section()
-        self.item_entries = 0
+        self.item_entries = 0  # entries from list items, table rows, title/URL lines
+        self.votes = 0  # sections that read as records of a listing
         self.context: list[str] = []
         self.title = ""  # the first top-level heading
         self.first_code = -1
@@ -174,8 +198,10 @@ class _Reader:
                 nxt = nodes[i + 1].name if i + 1 < len(nodes) else ""
                 self._paragraph(_slice(self.raw, node), nxt)
             elif name in _LIST:
-                for item in node.children:
-                    self._item(item)
+                items = list(node.children)
+                linked = sum(1 for it in items if links(_slice(self.raw, it)))
+                for item in items:
+                    self._item(item, listing=linked * 2 > len(items) and len(items) > 2)
             elif name == "table":
                 self._table(node)
             elif name == "blockquote":
@@ -183,7 +209,12 @@ class _Reader:
             elif name in ("fence", "code_block"):
                 if self.first_code < 0:
                     self.first_code = node.srcmap[0] if node.srcmap else 0
-                self.context.append(_slice(self.raw, node))
+                code = _slice(self.raw, node)
+                if self.section.title and self.section.children == 0 and _BIBTEX.search(code):
+                    # A section's citation block: its URLs are the section's entry's.
+                    self.section.links += [k for k in links(code) if k.url]
+                else:
+                    self.context.append(code)
             elif name == "front_matter":
                 continue
             else:  # html_block, hr, footnotes …
@@ -196,13 +227,20 @@ class _Reader:
         if s.title or s.body:
             self.sections.append(s)
         if s.children == 0 and s.title:
-            own = [link for link in s.links]
+            # The section is an entry when it carries links of its own ([PDF], [[Paper]], a
+            # bare URL, a `Link:` field); links named in its prose (a tool it mentions) are not.
+            own = [link for link in s.links if not names_a_thing(link.label)]
             meta = dict(s.meta)
             for piece in s.body:
                 meta = {**_fields(piece), **meta}
             if own and (len(s.body) <= 6 or meta):
-                self._add(s.title, own, "\n\n".join(readable(b) for b in s.body), meta, section=False)
+                self._add(s.title, s.links, "\n\n".join(readable(b) for b in s.body), meta,
+                          section=False)
                 s.children = -1  # read as an entry of its own
+                prose = any(not _fields(b) and len(clean_name(b)) > 80 for b in s.body)
+                if meta or not prose or any(is_paper_url(k.url) or link_kind(k.url) == "github"
+                                            for k in own):
+                    self.votes += 1  # looks like one record of a listing (a digest entry)
 
     def _paragraph(self, raw: str, nxt: str) -> None:
         lines = [ln for ln in raw.split("\n") if ln.strip()]
@@ -223,6 +261,9 @@ class _Reader:
             return
         bare = [find_urls(ln.strip()) for ln in lines]
         if all(len(u) == 1 and len(ln.strip().strip("<>")) - len(u[0]) <= 1 for ln, u in zip(lines, bare)):
+            if self.section.title and self.section.children <= 0:
+                self.section.links += found  # a heading over its reference URLs
+                return
             for (url,) in bare:
                 self._add("", [Link("", url, 0, 0)], "", {})
             return
@@ -260,7 +301,7 @@ class _Reader:
             self._add(clean_name(" ".join(title_lines)), found, readable(text), _fields(text))
         return True
 
-    def _item(self, item: Any) -> None:
+    def _item(self, item: Any, *, listing: bool = False) -> None:
         subs = [c for c in item.children if c.name in _LIST]
         start = item.srcmap[0] if item.srcmap else 0
         end = subs[0].srcmap[0] if subs and subs[0].srcmap else (item.srcmap[1] if item.srcmap else 0)
@@ -292,6 +333,20 @@ class _Reader:
                 texts.append(sub_raw)
             else:
                 titled.append(sub)
+        quoted = _QUOTED.search(own) if not found and not attached and not titled else None
+        if quoted and len(quoted.group("t").split()) >= 3:
+            # A citation line: authors (year) "Title". Venue.
+            meta = {}
+            year = re.search(r"\((?:19|20)\d{2}\)", own[: quoted.start()])
+            if year:
+                meta["year"] = year.group(0).strip("()")
+            self._add(clean_name(quoted.group("t")).rstrip(".,"), [], readable(own), meta)
+            return
+        lead = _lead_title(own.strip().split("\n")[0], []) if listing and not found and not attached and not titled else ""
+        if lead and not _prose(lead) and len(lead) >= 12:
+            # One item without a link in a list of linked ones is still one of its entries.
+            self._add(lead, [], readable(own), _fields(own))
+            return
         if not found and not attached:
             if not titled:
                 if _fields(own) and self.section.title:
@@ -301,6 +356,14 @@ class _Reader:
                 self._item(sub)
             return
         title = _lead_title(own, found)
+        if _prose(title):
+            # A news line or a sentence that mentions works: text of the section, whose
+            # named links a page about one subject reads as related works.
+            self.section.body += texts
+            self.section.links += found + attached
+            for sub in titled:
+                self._item(sub)
+            return
         meta = _fields("\n".join(texts[1:]))
         plain = own
         for link in reversed(found):
@@ -328,7 +391,9 @@ class _Reader:
                     rows.append(_slice(self.raw, row))
         name_col = _name_column(headers)
         linked = any(links(r) for r in rows)
-        if not linked and (name_col is None or not headers):
+        # Without links a table is a listing only when it is keyed by its first column
+        # ("Detector | mAP …"); otherwise its rows are facts of the section ("Size | Params").
+        if not linked and name_col != 0:
             self.section.body += rows
             return
         for r in rows:
@@ -346,7 +411,11 @@ class _Reader:
             cell = cells[col]
             cell_links = links(cell)
             named = [k for k in cell_links if names_a_thing(k.label)]
-            name = named[0].label if named else clean_name(cell)
+            bare = cell
+            for k in reversed(cell_links):
+                if not names_a_thing(k.label):
+                    bare = bare[: k.start] + bare[k.end :]
+            name = named[0].label if named else clean_name(bare)
             if find_urls(name) and find_urls(name)[0] == name:
                 name = ""
         found = links(line)
@@ -383,8 +452,8 @@ class _Reader:
             kind = "model"
         self.parsed.entries.append(Entry(name=name, urls=urls, summary=summary, meta=meta,
                                          kind=kind, role=role))
-        self.item_entries += 1
         if section:
+            self.item_entries += 1
             self.section.children += 1
 
 
@@ -425,7 +494,7 @@ def read_document(text: str, *, subject: bool = False) -> Parsed:
     `subject`, the text is known to be about one thing (a model card's body)."""
     reader = _Reader(text)
     parsed = reader.read()
-    if len(parsed.entries) >= 2 and not subject:
+    if (reader.item_entries >= 2 or reader.votes >= 2) and not subject:
         _merge(parsed)
         if reader.context:
             parsed.notes.append(f"{len(reader.context)} code block(s) kept as context only")

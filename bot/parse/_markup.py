@@ -15,12 +15,12 @@ import html
 import re
 from dataclasses import dataclass
 
-from bot.urls import find_urls
+from bot.urls import clean_url, find_urls
 
 # A Markdown link or image: one level of nested brackets in the label ([`[pdf]`](url)), an
 # optional <…> around the URL and an optional "title".
 _LINK = re.compile(
-    r"(?P<bang>!?)\[(?P<label>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+    r"(?P<bang>!?)\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])*)\]"
     r"\(\s*<?(?P<url>[^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)"
 )
 _ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']?(?P<url>[^\"'\s>]+)[\"']?[^>]*>(?P<label>.*?)</a\s*>",
@@ -39,7 +39,7 @@ _BADGE = re.compile(
     r"|api\.star-history|starchart|\.svg(?:[?#]|$)|/workflows/.*/badge",
     re.IGNORECASE,
 )
-_EDGES = " \t\n-\u2013\u2014|:;,.\u00b7\u2022*_>#[](){}"
+_EDGES = " \t\n-\u2013\u2014|:;,.\u00b7\u2022*_>#[]{}"
 # Link texts that say what a link is rather than what it names ("[paper]", "[[code]]",
 # "GitHub repo"): such a link belongs to the entry around it and never names one.
 _GENERIC = re.compile(
@@ -75,9 +75,10 @@ def generic_label(label: str) -> bool:
 
 def names_a_thing(label: str) -> bool:
     """A link text that names a work ("BioBERT", a paper title), not "our repo" or "here"."""
-    return not generic_label(label) and not _GENERIC_WORDS.search(label) and bool(
-        re.search(r"[A-Za-z]{2}", label)
-    )
+    if generic_label(label) or not re.search(r"[A-Za-z]{2}", label):
+        return False
+    # "our repo", "Google's BERT repository": a short text with a word for a kind of link.
+    return len(label.split()) > 3 or not _GENERIC_WORDS.search(label)
 
 
 def links(text: str) -> list[Link]:
@@ -91,16 +92,16 @@ def links(text: str) -> list[Link]:
             url = m.group("url")
             if m.group("bang") or is_badge(url) or "![" in m.group("label"):
                 continue
-            label_urls = find_urls(url)
-            if label_urls:
-                found.append(Link(clean_name(m.group("label")), label_urls[0], m.start(), m.end()))
+            target = _target(url)
+            if target:
+                found.append(Link(clean_name(m.group("label")), target, m.start(), m.end()))
     if "<a" in text or "<A" in text:
         for m in _ANCHOR.finditer(text):
             taken.append((m.start(), m.end()))
             url = m.group("url")
-            label_urls = find_urls(url)
-            if label_urls and not is_badge(url) and "<img" not in m.group("label").lower():
-                found.append(Link(clean_name(m.group("label")), label_urls[0], m.start(), m.end()))
+            target = _target(url)
+            if target and not is_badge(url) and "<img" not in m.group("label").lower():
+                found.append(Link(clean_name(m.group("label")), target, m.start(), m.end()))
     if "<img" in text or "<IMG" in text:
         taken += [(m.start(), m.end()) for m in _IMG_TAG.finditer(text)]
     if "://" in text or "github" in text or ".org/" in text or ".co/" in text:
@@ -113,6 +114,14 @@ def links(text: str) -> list[Link]:
     return found
 
 
+def _target(url: str) -> str:
+    """The URL a link points to, cleaned, or "" for a relative link (`configs/x.py`)."""
+    if url.startswith(("http://", "https://")):
+        return clean_url(url)
+    found = find_urls(url) if "." in url else []
+    return found[0] if found else ""
+
+
 def urls_of(text: str) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
@@ -123,9 +132,10 @@ def urls_of(text: str) -> list[str]:
     return out
 
 
-def clean_name(text: str) -> str:
+def clean_name(text: str, *, markdown: bool = True) -> str:
     """`text` as a name: link text kept, images/badges/tags/emphasis/emoji removed, HTML
-    entities decoded, whitespace collapsed, stray separators trimmed."""
+    entities decoded, whitespace collapsed, stray separators trimmed. With `markdown` off
+    (a JSON or YAML string value) `*` and `_` are literal characters and stay."""
     if "[" in text:
         text = _LINK.sub(lambda m: "" if m.group("bang") else m.group("label"), text)
     if "<" in text:
@@ -134,13 +144,19 @@ def clean_name(text: str) -> str:
         text = _SUP.sub(lambda m: m.group(2) if re.search(r"[A-Za-z]{2}", m.group(2)) else " ", text)
         text = _ANCHOR.sub(lambda m: m.group("label"), text)
         text = _TAG.sub(" ", text)
-    text = _EMPHASIS.sub("", text)
+    if markdown:
+        text = _EMPHASIS.sub("", text)
     if "&" in text:
         text = html.unescape(text)
     text = _SHORTCODE.sub(" ", text)
     text = _EMOJI.sub(" ", text)
     text = text.replace("\\", "")
     text = " ".join(text.split()).strip(_EDGES)
+    # Parentheses are trimmed only when unbalanced: "Graphs (GraphRAG)" keeps its own.
+    while text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].strip(_EDGES)
+    while text.startswith("(") and text.count("(") > text.count(")"):
+        text = text[1:].strip(_EDGES)
     while text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1].strip(_EDGES)
     return text

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.models import SourceKind
-from bot.parse._common import Entry, abstract_urls, collapse, kind_for
+from bot.parse._common import Entry, abstract_urls, kind_for
+from bot.parse._markup import clean_name
 from bot.urls import find_urls
 
 _NAME_KEYS = ("title", "name", "model", "paper_title", "model_name", "paper", "repo_name", "repo",
@@ -110,7 +111,7 @@ def _all_strings(value: object, depth: int = 0) -> list[str]:
 def entry_from(record: dict[str, object], kind: SourceKind | None, verbatim: Verbatim) -> Entry:
     fields = {k.lower(): v for k, v in record.items()}
     name = next(
-        (collapse(v) for k in _NAME_KEYS if isinstance(v := fields.get(k), str)
+        (clean_name(v, markdown=False) for k in _NAME_KEYS if isinstance(v := fields.get(k), str)
          and v.strip() and not find_urls(v)),
         "",
     )

@@ -31,30 +31,22 @@ def _collapse(text: str) -> str:
 
 # Cases the reader does not get fully right yet (strict: a fix must remove its name here).
 KNOWN_GAPS = frozenset({
-    "103-readme-dinov2-pretrained-models",
     "104-readme-whisper-model-sizes",
     "107-model_card-sb3-dqn-spaceinvaders",
     "113-results_table-medseg-kits-lits-promise",
     "114-readme-swin-transformer-intro-news",
     "117-readme-yolov7-full",
     "118-awesome_list-rl-applications-author-first",
-    "119-awesome_list-speech-voice-conversion",
-    "120-title_url_list-time-series-papers",
-    "121-title_url_list-backbone-reference-links",
-    "123-awesome_list-graphrag-star-badges",
     "202-metafile-mmocr-abinet-textrecog",
     "207-paper-page-daily-paper-card-situation-recognition",
     "208-listing-hf-daily-papers-readme",
     "210-arxiv-digest-rl-arxiv-daily-table",
     "215-bibtex-deepspeech-bibliography",
-    "216-bibtex-ai-learning-marl-citations",
     "217-bibtex-multivae-paper-bib",
     "218-bibtex-wearable-hrv-paper-bib",
-    "221-yaml-list-publications-yml-software-engineering",
     "222-paper-page-paper-notes-centertrack",
     "223-arxiv-digest-nlp-arxiv-daily-json-archive",
     "226-listing-hf-daily-papers-summary-digest",
-    "227-paper-page-hf-paper-summary-padoc",
 })
 
 
