@@ -105,11 +105,20 @@ def links(text: str) -> list[Link]:
     if "<img" in text or "<IMG" in text:
         taken += [(m.start(), m.end()) for m in _IMG_TAG.finditer(text)]
     if "://" in text or "github" in text or ".org/" in text or ".co/" in text:
-        for url in find_urls(text):
-            at = text.find(url)
-            if at < 0 or is_badge(url) or any(a <= at < b for a, b in taken):
-                continue
-            found.append(Link("", url, at, at + len(url)))
+        # Bare URLs: only the text outside the links is scanned again (blanked, so offsets hold).
+        rest = text
+        if taken:
+            parts, pos = [], 0
+            for a, b in sorted(taken):
+                if a >= pos:
+                    parts += [text[pos:a], " " * (b - a)]
+                    pos = b
+            rest = "".join([*parts, text[pos:]])
+        if "://" in rest or "github" in rest or ".org/" in rest or ".co/" in rest:
+            for url in find_urls(rest):
+                at = rest.find(url)
+                if at >= 0 and not is_badge(url):
+                    found.append(Link("", url, at, at + len(url)))
     found.sort(key=lambda link: link.start)
     return found
 
@@ -144,13 +153,17 @@ def clean_name(text: str, *, markdown: bool = True) -> str:
         text = _SUP.sub(lambda m: m.group(2) if re.search(r"[A-Za-z]{2}", m.group(2)) else " ", text)
         text = _ANCHOR.sub(lambda m: m.group("label"), text)
         text = _TAG.sub(" ", text)
-    if markdown:
+    # Each rule runs only when its characters are there: names are cleaned by the thousand.
+    if markdown and ("*" in text or "_" in text or "`" in text or "~" in text):
         text = _EMPHASIS.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    text = _SHORTCODE.sub(" ", text)
-    text = _EMOJI.sub(" ", text)
-    text = text.replace("\\", "")
+    if ":" in text:
+        text = _SHORTCODE.sub(" ", text)
+    if not text.isascii():
+        text = _EMOJI.sub(" ", text)
+    if "\\" in text:
+        text = text.replace("\\", "")
     text = " ".join(text.split()).strip(_EDGES)
     # Parentheses are trimmed only when unbalanced: "Graphs (GraphRAG)" keeps its own.
     while text.endswith(")") and text.count(")") > text.count("("):
@@ -174,8 +187,10 @@ def readable(text: str) -> str:
     whitespace inside a line is collapsed."""
     if "![" in text:
         text = _R_BADGE.sub(lambda m: "\n\n" if is_badge(m.group("url")) else m.group(0), text)
-    text = _R_LINK.sub(r"\1", text)
-    text = _R_TAG.sub(" ", text)
+    if "[" in text:
+        text = _R_LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _R_TAG.sub(" ", text)
     text = _R_MARK.sub(" ", text)
     paragraphs = (" ".join(p.split()) for p in re.split(r"\n[^\S\n]*\n", text))
     return "\n\n".join(p for p in paragraphs if p)
