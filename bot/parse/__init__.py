@@ -55,7 +55,15 @@ def _json_block(doc: Doc) -> Parsed | None:
     if data is None:
         return None
     parsed = _json.parse_json(doc, data)
-    return parsed if parsed.entries else None
+    if parsed.entries:
+        return parsed
+    # No records, but string values that are Markdown (an archive of digest table rows keyed
+    # by id): those strings are the document.
+    leaves = _json.strings(data)
+    if any("](" in leaf or leaf.lstrip().startswith("|") for leaf in leaves):
+        parsed = read_document("\n".join(leaf.strip() for leaf in leaves))
+        return parsed if parsed.entries else None
+    return None
 
 
 def _bibtex(doc: Doc) -> Parsed | None:

@@ -23,7 +23,7 @@ from typing import Any
 from bot.models import SourceRole
 from bot.parse._common import Entry, Parsed, collapse, is_paper_url, kind_for
 from bot.parse._markup import Link, clean_name, generic_label, links, names_a_thing, readable
-from bot.urls import find_urls, link_kind, normalize_url
+from bot.urls import arxiv_id, find_urls, link_kind, normalize_url
 
 _LIST = ("bullet_list", "ordered_list")
 _FIELD = re.compile(
@@ -51,6 +51,7 @@ _ALIAS_HEAD = re.compile(r"^\s*(?:\*\*|__)?\[(?P<alias>[^\[\]]{1,30})\](?:\*\*|_
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w.'-]*|[A-Z]\.|and|et|al\.?|de|van|von|der|da|di|la|le)$")
 _SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " -- ")
 _TITLE_MAX = 300
+_SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.DOTALL)
 _BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
 _QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
 _SHORT_TITLE = 200
@@ -121,6 +122,18 @@ def _lead_title(own: str, found: list[Link]) -> str:
         ):
             name = last
     return name.rstrip(".")
+
+
+_ID_PREFIX = re.compile(r"^\W*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)\W*(?:[\u2014\u2013:|-]\s*)?")
+
+
+def _split_id(name: str) -> tuple[str, str]:
+    """("AgentOPSD: …", "2608.05987") from "2608.05987 — AgentOPSD: …"; a name that is only
+    an id stays as it is."""
+    m = _ID_PREFIX.match(name)
+    if m and len(name) > m.end() + 2:
+        return name[m.end() :].strip(), m.group("id")
+    return name, ""
 
 
 def _prose(title: str) -> bool:
@@ -199,7 +212,7 @@ class _Reader:
                 self._paragraph(_slice(self.raw, node), nxt)
             elif name in _LIST:
                 items = list(node.children)
-                linked = sum(1 for it in items if links(_slice(self.raw, it)))
+                linked = sum(1 for it in items if "](" in (t := _slice(self.raw, it)) or links(t))
                 for item in items:
                     self._item(item, listing=linked * 2 > len(items) and len(items) > 2)
             elif name == "table":
@@ -217,6 +230,12 @@ class _Reader:
                     self.context.append(code)
             elif name == "front_matter":
                 continue
+            elif name == "html_block" and (m := _SUMMARY.search(_slice(self.raw, node))):
+                # <details><summary>Title</summary>: a collapsible entry, titled like a heading.
+                self._close_section()
+                title = re.sub(r"[\u2b50\U0001f31f]\ufe0f?\s*\d+", " ", m.group("t"))
+                title = re.sub(r"^\s*\d{1,3}[.)]\s+", "", clean_name(title))
+                self.section = _Section(title=title, level=99)
             else:  # html_block, hr, footnotes …
                 raw = _slice(self.raw, node)
                 self.section.body.append(raw)
@@ -342,10 +361,15 @@ class _Reader:
                 meta["year"] = year.group(0).strip("()")
             self._add(clean_name(quoted.group("t")).rstrip(".,"), [], readable(own), meta)
             return
-        lead = _lead_title(own.strip().split("\n")[0], []) if listing and not found and not attached and not titled else ""
+        lead, ident = "", ""
+        if listing and not found and not attached and not titled:
+            first = own.strip().split("\n")[0]
+            lead, ident = _split_id(clean_name(re.sub(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+", "", first)))
+            lead = _lead_title(lead, [])
         if lead and not _prose(lead) and len(lead) >= 12:
-            # One item without a link in a list of linked ones is still one of its entries.
-            self._add(lead, [], readable(own), _fields(own))
+            # One item without a link in a list of linked ones is still one of its entries
+            # (a local link, `[2608.05987 — Title](2026-08-07/2608.05987.md)`, is no URL).
+            self._add(lead, [], readable(own), {**_fields(own), **({"arxiv_id": ident} if ident else {})})
             return
         if not found and not attached:
             if not titled:
@@ -406,6 +430,7 @@ class _Reader:
         if not any(c.strip() for c in cells) or all(set(c.strip()) <= set("-: ") for c in cells):
             return
         col = name_col[0] if name_col else _guess_name_cell(cells)
+        ident = ""
         name = ""
         if col is not None and col < len(cells):
             cell = cells[col]
@@ -418,6 +443,7 @@ class _Reader:
             name = named[0].label if named else clean_name(bare)
             if find_urls(name) and find_urls(name)[0] == name:
                 name = ""
+            name, ident = _split_id(name)
         found = links(line)
         meta: dict[str, str] = {}
         for i, cell in enumerate(cells):
@@ -429,6 +455,8 @@ class _Reader:
         if not (name or found):
             self.section.body.append(line)
             return
+        if ident:
+            meta["arxiv_id"] = ident
         self._add(name, found, readable(line), meta)
 
     # -- entries ---------------------------------------------------------------------------
@@ -555,6 +583,26 @@ def _merge(parsed: Parsed) -> None:
             merged += 1
         else:
             kept[key] = e
-    parsed.entries = list(kept.values())
+    # An entry known only by an arXiv id and a title (a list of local links) is the same work
+    # as the entry whose URL carries that id (the table row with its links): one source, with
+    # the fuller name.
+    by_id: dict[str, Entry] = {}
+    for e in kept.values():
+        for u in e.urls:
+            ident = arxiv_id(u).split("v")[0]
+            if ident:
+                by_id.setdefault(ident, e)
+    out: list[Entry] = []
+    for e in kept.values():
+        ident = e.meta.get("arxiv_id", "").split("v")[0]
+        target = by_id.get(ident) if ident and not e.urls else None
+        if target is not None and target is not e:
+            if len(e.name) > len(target.name):
+                target.name = e.name
+            target.summary = target.summary or e.summary
+            merged += 1
+            continue
+        out.append(e)
+    parsed.entries = out
     if merged:
         parsed.notes.append(f"{merged} duplicate entr{'y' if merged == 1 else 'ies'} merged")

@@ -39,14 +39,12 @@ KNOWN_GAPS = frozenset({
     "118-awesome_list-rl-applications-author-first",
     "202-metafile-mmocr-abinet-textrecog",
     "207-paper-page-daily-paper-card-situation-recognition",
-    "208-listing-hf-daily-papers-readme",
     "210-arxiv-digest-rl-arxiv-daily-table",
     "215-bibtex-deepspeech-bibliography",
     "217-bibtex-multivae-paper-bib",
     "218-bibtex-wearable-hrv-paper-bib",
     "222-paper-page-paper-notes-centertrack",
     "223-arxiv-digest-nlp-arxiv-daily-json-archive",
-    "226-listing-hf-daily-papers-summary-digest",
 })
 
 
