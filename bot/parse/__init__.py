@@ -20,7 +20,7 @@ from bot.models import BlockFormat, Source, SourceBlock, SourceKind, SourceRole
 from bot.parse import _json, _yaml
 from bot.parse._bibtex import looks_like_bibtex, parse_bibtex
 from bot.parse._common import Doc, Entry, Parsed, collapse
-from bot.parse._document import read_document
+from bot.parse._document import merge_same_names, read_document
 from bot.parse._listing import count_entries, has_chrome, parse_listing, tagged
 from bot.parse._paper_page import looks_like_paper_page, parse_paper_page
 from bot.parse._request import looks_like_request, parse_request
@@ -97,7 +97,10 @@ def _paper_page(doc: Doc) -> Parsed | None:
 
 
 def _metafile(doc: Doc) -> Parsed | None:
-    return read_metafile(doc.text) if looks_like_metafile(doc.text) else None
+    parsed = read_metafile(doc.text) if looks_like_metafile(doc.text) else None
+    if parsed is not None:
+        merge_same_names(parsed)  # collections of one paper (one per model family) are one paper
+    return parsed
 
 
 def _cff(doc: Doc) -> Parsed | None:

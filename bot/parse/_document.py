@@ -51,6 +51,12 @@ _ALIAS_HEAD = re.compile(r"^\s*(?:\*\*|__)?\[(?P<alias>[^\[\]]{1,30})\](?:\*\*|_
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w.'-]*|[A-Z]\.|and|et|al\.?|de|van|von|der|da|di|la|le)$")
 _SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " -- ")
 _TITLE_MAX = 300
+_HOWTO = re.compile(
+    r"^\W*(?:setup|set up|install(?:ation|ing)?|requirements?|dependencies|usage|how to use"
+    r"|getting started|quick ?start|training|evaluation|inference|license|citation|citing"
+    r"|acknowledge?ments?|contributing|faq|troubleshooting|environment)\b",
+    re.IGNORECASE,
+)
 _SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.DOTALL)
 _BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
 _QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
@@ -184,6 +190,10 @@ class _Reader:
         self.context: list[str] = []
         self.title = ""  # the first top-level heading
         self.first_code = -1
+        # Byte spans of set-up sections (Installation, Usage …): the tools they link are not
+        # works the page is about.
+        self.howto: list[tuple[int, int]] = []
+        self.howto_level = 0
 
     # -- walking ---------------------------------------------------------------------------
     def read(self) -> Parsed:
@@ -203,7 +213,14 @@ class _Reader:
                 title = clean_name(raw.split("\n")[0].lstrip("#")) if name == "heading" else clean_name(
                     raw.split("\n")[0]
                 )
-                self.section = _Section(title=title, level=int(node.meta.get("level", 1)))
+                level = int(node.meta.get("level", 1))
+                at = node.srcmap[0] if node.srcmap else 0
+                if self.howto and self.howto[-1][1] < 0 and level <= self.howto_level:
+                    self.howto[-1] = (self.howto[-1][0], at)
+                if _HOWTO.match(title) and not (self.howto and self.howto[-1][1] < 0):
+                    self.howto.append((at, -1))
+                    self.howto_level = level
+                self.section = _Section(title=title, level=level)
                 self.section.links = links(raw)
                 if not self.title:
                     self.title = title
@@ -214,7 +231,7 @@ class _Reader:
                 items = list(node.children)
                 linked = sum(1 for it in items if "](" in (t := _slice(self.raw, it)) or links(t))
                 for item in items:
-                    self._item(item, listing=linked * 2 > len(items) and len(items) > 2)
+                    self._item(item, listing=linked * 4 >= len(items) * 3 and len(items) > 2)
             elif name == "table":
                 self._table(node)
             elif name == "blockquote":
@@ -522,8 +539,13 @@ def read_document(text: str, *, subject: bool = False) -> Parsed:
     `subject`, the text is known to be about one thing (a model card's body)."""
     reader = _Reader(text)
     parsed = reader.read()
-    if (reader.item_entries >= 2 or reader.votes >= 2) and not subject:
-        _merge(parsed)
+    prose = sum(len(b) for sec in reader.sections for b in sec.body) + sum(
+        len(b) for b in reader.section.body)
+    listed = sum(len(e.summary) for e in parsed.entries)
+    # A few linked notes under pages of prose are remarks of a page about one subject.
+    notes_only = reader.item_entries < 5 and reader.votes < 2 and prose > 3 * listed
+    if (reader.item_entries >= 2 or reader.votes >= 2) and not subject and not notes_only:
+        merge_same_names(parsed)
         if reader.context:
             parsed.notes.append(f"{len(reader.context)} code block(s) kept as context only")
         return parsed
@@ -537,10 +559,18 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
     all_links = [k for s in reader.sections for k in s.links]
     for e in parsed.entries:
         all_links += [Link("", u, 0, 0) for u in e.urls]
-    title = reader.title or (clean_name(prose[0].split("\n")[0]) if prose else "")
+    titles = [s.title for s in reader.sections if s.title and s.level < 99]
+    named = [t for t in titles if not ((m := _FIELD.match(t)) and (
+        _FIELD_WORDS.match(m.group("label").strip()) or m.group("value")[:1].isdigit()))]
+    title = (named or titles or [""])[0] or (clean_name(prose[0].split("\n")[0]) if prose else "")
     related: list[Entry] = []
     limit = reader.first_code if reader.first_code >= 0 else len(reader.raw)
-    opening = reader.raw[:limit].decode("utf-8", "replace")
+    kept, pos = [], 0
+    for a, b in reader.howto:
+        kept.append(reader.raw[pos:min(a, limit)])
+        pos = max(pos, b if b >= 0 else len(reader.raw))
+    kept.append(reader.raw[pos:limit])
+    opening = b" ".join(kept).decode("utf-8", "replace")
     own: list[str] = []
     seen: set[str] = set()
     for link in links(opening):
@@ -564,11 +594,11 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
     subject = Entry(name=title, urls=own, summary=summary, meta=meta, kind="model" if not (
         own and is_paper_url(own[0])) else "paper", role="subject")
     out = Parsed(entries=[subject, *related], notes=parsed.notes)
-    _merge(out)
+    merge_same_names(out)
     return out
 
 
-def _merge(parsed: Parsed) -> None:
+def merge_same_names(parsed: Parsed) -> None:
     """Entries with the same name are one source (a title linked twice, a duplicated bullet)."""
     kept: dict[str, Entry] = {}
     merged = 0

@@ -52,7 +52,9 @@ _GENERIC = re.compile(
     re.IGNORECASE,
 )
 _GENERIC_WORDS = re.compile(
-    r"\b(?:repo|repository|code|codebase|here|paper|website|page|blog|library)\b", re.IGNORECASE
+    r"\b(?:repo|repository|code|codebase|here|paper|website|page|blog|library|card|notebook"
+    r"|colab|example|examples|docs|documentation|demo|guide|installation|instructions|tutorial)\b",
+    re.IGNORECASE
 )
 
 
