@@ -1,12 +1,15 @@
-"""Pasted text -> `SourceBlock`: format detection, one private module per format.
+"""Pasted text -> `SourceBlock`: format detection, then one reader per kind of document.
 
-`parse_block` never raises on any `str` except `TooLarge` above the size limit: unrecognised
-text becomes a best-effort block with a note. Every URL a source carries is checked against
-the URLs found in the raw text (`bot.urls.find_urls`), so no parser can invent one.
+`parse_block` never raises on any `str` except `TooLarge` above the size limit. Every URL a
+source carries is checked against the URLs found in the raw text (`bot.urls.find_urls`), so no
+reader can invent one.
 
-Detection order (first that fits): empty, request (seed 000), JSON, BibTeX, Markdown table,
-bare URL list, YAML records, bulleted/numbered list, Daily Papers listing, single paper page,
-freeform.
+Detection order (first that fits): empty; documents that say what they are (OpenMMLab
+metafile, CITATION.cff, a model card's front matter); the request format (seed 000); JSON;
+BibTeX (a file of entries, not a README with a citation block); YAML records; a plain-text
+Daily Papers listing or paper page (no Markdown structure); everything else through the
+document model (`_document`: Markdown structure, tables, lists, sections, prose). A reader
+that raises is logged at ERROR with its format and the block goes to the document model.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from bot.models import BlockFormat, Source, SourceBlock, SourceKind, SourceRole
 from bot.parse import _json, _yaml
 from bot.parse._bibtex import looks_like_bibtex, parse_bibtex
 from bot.parse._common import Doc, Entry, Parsed, collapse
-from bot.parse._document import merge_same_names, read_document
 from bot.parse._listing import count_entries, has_chrome, parse_listing, tagged
 from bot.parse._paper_page import looks_like_paper_page, parse_paper_page
 from bot.parse._request import looks_like_request, parse_request
@@ -37,6 +39,20 @@ from bot.parse.sentences import split_sentences
 from bot.urls import arxiv_id, find_urls, name_from_url, normalize_url
 
 __all__ = ["DEFAULT_MAX_BYTES", "parse_block", "split_message", "split_sentences"]
+
+
+# The document model compiles many patterns and loads the Markdown parser: the request format
+# and plain listings (the common chat pastes) never pay for it.
+def read_document(text: str, *, subject: bool = False) -> Parsed:
+    from bot.parse._document import read_document as read
+
+    return read(text, subject=subject)
+
+
+def merge_same_names(parsed: Parsed) -> None:
+    from bot.parse._document import merge_same_names as merge
+
+    merge(parsed)
 
 DEFAULT_MAX_BYTES = 1_048_576
 _NAME_MAX = 300

@@ -11,7 +11,7 @@ from bot.parse._common import MAX_ENTRIES, Doc, Entry, Parsed, abstract_urls, co
 from bot.urls import find_urls
 
 # An entry head with its key: "@article{key," (comments, strings and garbage have no key).
-_ENTRY = re.compile(r"^[^\S\n]*@[A-Za-z]+[^\S\n]*\{[^\S\n]*[^\s,{}]+[^\S\n]*,", re.MULTILINE)
+_ENTRY = re.compile(r"^[^\S\n]*@[A-Za-z]+[^\S\n]*\{\s*[^\s,{}]+\s*,", re.MULTILINE)
 _BRACE = re.compile(r"[{}]")
 _URL_FIELDS = ("url", "howpublished", "doi", "eprinturl", "pdf", "code", "github", "note")
 _VENUE_FIELDS = ("journal", "booktitle", "publisher", "venue")
@@ -78,6 +78,10 @@ def parse_bibtex(doc: Doc) -> Parsed | None:
         urls: list[str] = []
         for key in _URL_FIELDS:
             urls += [u for u in find_urls(fields.get(key, "")) if u not in urls]
+        # Any other field that holds a URL (adsurl, pdf links under local names).
+        for key, value in fields.items():
+            if key not in ("abstract", "title") and "://" in value:
+                urls += [u for u in find_urls(value) if u not in urls]
         urls += [u for u in abstract_urls(summary) if u not in urls]
         meta = {label: fields[key].strip() for key, label in _META_FIELDS.items() if fields.get(key)}
         if fields.get("author"):

@@ -57,6 +57,7 @@ _HOWTO = re.compile(
     r"|acknowledge?ments?|contributing|faq|troubleshooting|environment)\b",
     re.IGNORECASE,
 )
+_BIB_TITLE = re.compile(r"\btitle\s*=\s*[{\"]+(.+?)[}\"]+\s*,?\s*$", re.IGNORECASE | re.MULTILINE)
 _SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.DOTALL)
 _BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
 _QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
@@ -119,10 +120,11 @@ def _lead_title(own: str, found: list[Link]) -> str:
             break
     head = _VENUE_TAIL.sub("", head)
     name = clean_name(head)
-    if ", " in name:
-        prefix, _, last = name.rpartition(", ")
+    if "," in name:
+        prefix, _, last = name.rpartition(",")
+        last = last.strip()
         words = prefix.replace(",", " ").split()
-        people = [p.split() for p in prefix.split(", ")]
+        people = [p.split() for p in prefix.split(",")]
         if len(last) > 12 and words and all(_NAME_WORD.match(w) for w in words) and all(
             len(p) >= 2 for p in people
         ):
@@ -140,6 +142,10 @@ def _split_id(name: str) -> tuple[str, str]:
     if m and len(name) > m.end() + 2:
         return name[m.end() :].strip(), m.group("id")
     return name, ""
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\W_]+", " ", name.lower()).strip()
 
 
 def _prose(title: str) -> bool:
@@ -243,6 +249,11 @@ class _Reader:
                 if self.section.title and self.section.children == 0 and _BIBTEX.search(code):
                     # A section's citation block: its URLs are the section's entry's.
                     self.section.links += [k for k in links(code) if k.url]
+                elif self.parsed.entries and (bib := _BIB_TITLE.search(code)) and _key(
+                    bib.group(1)) == _key(self.parsed.entries[-1].name):
+                    # The citation block of the entry just above it: its URLs are that entry's.
+                    last = self.parsed.entries[-1]
+                    last.urls += [u for u in find_urls(code) if u not in last.urls]
                 else:
                     self.context.append(code)
             elif name == "front_matter":
@@ -457,7 +468,15 @@ class _Reader:
             for k in reversed(cell_links):
                 if not names_a_thing(k.label):
                     bare = bare[: k.start] + bare[k.end :]
-            name = named[0].label if named else clean_name(bare)
+            unlinked = cell
+            for k in reversed(cell_links):
+                unlinked = unlinked[: k.start] + unlinked[k.end :]
+            # The cell's own text names the row ("Title [(MICCAI2019)](url)"); a link's text
+            # only when the link is all the cell says.
+            if len(clean_name(unlinked)) >= 3 or not named:
+                name = clean_name(unlinked) if len(clean_name(unlinked)) >= 3 else clean_name(bare)
+            else:
+                name = named[0].label
             if find_urls(name) and find_urls(name)[0] == name:
                 name = ""
             name, ident = _split_id(name)

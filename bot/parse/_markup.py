@@ -148,7 +148,10 @@ def clean_name(text: str, *, markdown: bool = True) -> str:
     entities decoded, whitespace collapsed, stray separators trimmed. With `markdown` off
     (a JSON or YAML string value) `*` and `_` are literal characters and stay."""
     if "[" in text:
-        text = _LINK.sub(lambda m: "" if m.group("bang") else m.group("label"), text)
+        # An image, or a link around one (a badge linking to CI), says nothing in a name.
+        text = _LINK.sub(
+            lambda m: "" if m.group("bang") or "![" in m.group("label") else m.group("label"), text
+        )
     if "<" in text:
         # A footnote mark (<sup>1,2</sup>) goes; a sub/superscript that is part of a word
         # (CogniCrypt<sub>GEN</sub>) stays in it.
@@ -164,8 +167,8 @@ def clean_name(text: str, *, markdown: bool = True) -> str:
         text = _SHORTCODE.sub(" ", text)
     if not text.isascii():
         text = _EMOJI.sub(" ", text)
-    if "\\" in text:
-        text = text.replace("\\", "")
+    if "\\" in text:  # a Markdown escape (\_ \*) goes; LaTeX (\circ) is text
+        text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
     text = " ".join(text.split()).strip(_EDGES)
     # Parentheses are trimmed only when unbalanced: "Graphs (GraphRAG)" keeps its own.
     while text.endswith(")") and text.count(")") > text.count("("):
