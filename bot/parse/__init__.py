@@ -129,6 +129,8 @@ def _model_card(doc: Doc) -> Parsed | None:
         return None
     data, body_at = found
     fields = card_fields(data)
+    if not fields and "model-index" not in data:
+        return None  # front matter of another kind (a Jekyll page): the document model reads it
     parsed = read_document(doc.text[body_at:], subject=True)
     subject = parsed.entries[0]
     subject.meta = {**fields, **subject.meta}

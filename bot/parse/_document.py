@@ -58,6 +58,8 @@ _HOWTO = re.compile(
     re.IGNORECASE,
 )
 _BIB_TITLE = re.compile(r"\btitle\s*=\s*[{\"]+(.+?)[}\"]+\s*,?\s*$", re.IGNORECASE | re.MULTILINE)
+_TR = re.compile(r"<tr\b[^>]*>(?P<body>.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
+_TD = re.compile(r"<t[dh]\b[^>]*>(?P<c>.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
 _SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.DOTALL)
 _BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
 _QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
@@ -196,6 +198,7 @@ class _Reader:
         self.context: list[str] = []
         self.title = ""  # the first top-level heading
         self.first_code = -1
+        self.section_entries: list[Entry] = []
         # Byte spans of set-up sections (Installation, Usage …): the tools they link are not
         # works the page is about.
         self.howto: list[tuple[int, int]] = []
@@ -264,6 +267,8 @@ class _Reader:
                 title = re.sub(r"[\u2b50\U0001f31f]\ufe0f?\s*\d+", " ", m.group("t"))
                 title = re.sub(r"^\s*\d{1,3}[.)]\s+", "", clean_name(title))
                 self.section = _Section(title=title, level=99)
+            elif name == "html_block" and "<tr" in (raw := _slice(self.raw, node)).lower():
+                self._html_table(raw)
             else:  # html_block, hr, footnotes …
                 raw = _slice(self.raw, node)
                 self.section.body.append(raw)
@@ -453,8 +458,23 @@ class _Reader:
                 return
             self._row(r, headers, [name_col] if name_col is not None else [])
 
-    def _row(self, line: str, headers: list[str], name_col: list[int]) -> None:
-        cells = _cells(line)
+    def _html_table(self, raw: str) -> None:
+        """An HTML <table>: header cells from <th>, one entry per <tr> of <td> cells."""
+        headers: list[str] = []
+        for row in _TR.finditer(raw):
+            body = row.group("body")
+            if "<th" in body.lower() and "<td" not in body.lower():
+                headers = [clean_name(c.group("c")).lower() for c in _TD.finditer(body)]
+                continue
+            cells = [c.group("c") for c in _TD.finditer(body)]
+            if cells and not self.parsed.full():
+                col = _name_column(headers)
+                self._row(row.group(0), headers, [col] if col is not None else [], cells=cells)
+        self.section.links += [k for k in links(raw) if not k.label]
+
+    def _row(self, line: str, headers: list[str], name_col: list[int],
+             cells: list[str] | None = None) -> None:
+        cells = _cells(line) if cells is None else cells
         if not any(c.strip() for c in cells) or all(set(c.strip()) <= set("-: ") for c in cells):
             return
         col = name_col[0] if name_col else _guess_name_cell(cells)
@@ -514,8 +534,10 @@ class _Reader:
             link_kind(u) in ("github", "huggingface") for u in urls
         ):
             kind = "model"
-        self.parsed.entries.append(Entry(name=name, urls=urls, summary=summary, meta=meta,
-                                         kind=kind, role=role))
+        entry = Entry(name=name, urls=urls, summary=summary, meta=meta, kind=kind, role=role)
+        self.parsed.entries.append(entry)
+        if not section:
+            self.section_entries.append(entry)
         if section:
             self.item_entries += 1
             self.section.children += 1
@@ -538,7 +560,13 @@ def _name_column(headers: list[str]) -> int | None:
 
 
 def _guess_name_cell(cells: list[str]) -> int | None:
-    """Without a header: the bold cell, else the longest cell that is not a link or a number."""
+    """Without a recognised header: the cell that is one titled link, the bold cell, else the
+    longest cell that is not a link or a number."""
+    for i, c in enumerate(cells):
+        m = re.fullmatch(r"\s*(?:<a\s[^>]*>(?P<a>[^<]+)</a>|\[(?P<m>[^\]]+)\]\([^)]*\))\s*", c)
+        label = (m.group("a") or m.group("m")) if m else ""
+        if label and len(label.split()) >= 3:
+            return i
     for i, c in enumerate(cells):
         s = c.strip()
         if s.startswith(("**", "__")) and s.endswith(("**", "__")) and not re.fullmatch(
@@ -564,11 +592,32 @@ def read_document(text: str, *, subject: bool = False) -> Parsed:
     # A few linked notes under pages of prose are remarks of a page about one subject.
     notes_only = reader.item_entries < 5 and reader.votes < 2 and prose > 3 * listed
     if (reader.item_entries >= 2 or reader.votes >= 2) and not subject and not notes_only:
+        _prose_papers(reader, parsed)
         merge_same_names(parsed)
         if reader.context:
             parsed.notes.append(f"{len(reader.context)} code block(s) kept as context only")
         return parsed
     return _subject(reader, parsed)
+
+
+def _prose_papers(reader: _Reader, parsed: Parsed) -> None:
+    """Papers a listing's prose names by title ("following [Vision Transformers Need
+    Registers](arxiv…)") are related works of the page, beside its listed entries."""
+    sections = {id(e) for e in reader.section_entries}
+    known = {normalize_url(u) for e in parsed.entries if id(e) not in sections for u in e.urls}
+    for piece in [b for sec in reader.sections for b in sec.body] + reader.section.body:
+        if "<tr" in piece.lower():
+            continue
+        for link in links(piece):
+            key = normalize_url(link.url)
+            if key not in known and is_paper_url(link.url) and names_a_thing(link.label) \
+                    and len(link.label.split()) >= 2:
+                known.add(key)
+                for e in reader.section_entries:  # a mention in a section's prose, not its link
+                    if _key(e.name) != _key(link.label):
+                        e.urls = [u for u in e.urls if normalize_url(u) != key]
+                parsed.entries.append(Entry(name=link.label, urls=[link.url], kind="paper",
+                                            role="related"))
 
 
 def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
