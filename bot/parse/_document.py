@@ -74,6 +74,7 @@ class _Section:
     links: list[Link] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     children: int = 0  # entries made inside this section
+    last: Entry | None = None  # the latest of them
 
 
 def _slice(raw: bytes, node: Any) -> str:
@@ -278,6 +279,10 @@ class _Reader:
         s = self.section
         if s.title or s.body:
             self.sections.append(s)
+        if s.children == 1 and s.last is not None:
+            # One entry under a section's own [code] / [weights] links: they are its links.
+            extra = [k.url for k in s.links if generic_label(k.label) and k.url not in s.last.urls]
+            s.last.urls += extra
         if s.children == 0 and s.title:
             # The section is an entry when it carries links of its own ([PDF], [[Paper]], a
             # bare URL, a `Link:` field); links named in its prose (a tool it mentions) are not.
@@ -541,6 +546,7 @@ class _Reader:
         if section:
             self.item_entries += 1
             self.section.children += 1
+            self.section.last = entry
 
 
 def _cells(row: str) -> list[str]:

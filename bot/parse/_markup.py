@@ -51,6 +51,9 @@ _GENERIC = re.compile(
     r"|benchmark|supp|supplementary|news|star|stars|\d+|v\d+)\b\W*)+$",
     re.IGNORECASE,
 )
+# A link text that is a file name (`yolov7-seg.pt`): weights or a config, not a work's name.
+_FILE = re.compile(r"[\w.+-]+\.(?:pt|pth|ckpt|bin|onnx|zip|tar|gz|tgz|h5|pkl|safetensors|npz|yaml"
+                   r"|yml|py|json|txt|log)", re.IGNORECASE)
 _GENERIC_WORDS = re.compile(
     r"\b(?:repo|repository|code|codebase|here|paper|website|page|blog|library|card|notebook"
     r"|colab|example|examples|docs|documentation|demo|guide|installation|instructions|tutorial)\b",
@@ -72,7 +75,7 @@ def is_badge(url: str) -> bool:
 
 def generic_label(label: str) -> bool:
     """True when a link text only says what kind of link it is."""
-    return not label or bool(_GENERIC.match(label))
+    return not label or bool(_GENERIC.match(label)) or bool(_FILE.fullmatch(label))
 
 
 def names_a_thing(label: str) -> bool:

@@ -34,7 +34,6 @@ KNOWN_GAPS = frozenset({
     "103-readme-dinov2-pretrained-models",
     "107-model_card-sb3-dqn-spaceinvaders",
     "114-readme-swin-transformer-intro-news",
-    "117-readme-yolov7-full",
     "126-model_card-kokoro-82m-tts",
     "129-readme-medsam-news-citation",
     "223-arxiv-digest-nlp-arxiv-daily-json-archive",
