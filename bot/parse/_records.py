@@ -144,4 +144,12 @@ def entry_from(record: dict[str, object], kind: SourceKind | None, verbatim: Ver
     declared = str(fields.get("kind") or fields.get("type") or "").lower()
     if declared in ("model", "paper"):
         kind = "model" if declared == "model" else "paper"
-    return Entry(name=name, urls=urls, summary=summary, meta=meta, kind=kind or kind_for(urls, summary))
+    # A record that names a paper, or says where and by whom it was published, is a paper
+    # even when its only link is a code repository.
+    published = any(
+        (v := fields.get(k)) is not None and str(v).strip().lower() not in _NONE
+        for k in ("paper", "paper_title", "authors", "author", "venue", "journal", "booktitle",
+                  "doi", "conference")
+    )
+    return Entry(name=name, urls=urls, summary=summary, meta=meta,
+                 kind=kind or kind_for(urls, summary, published=published))
