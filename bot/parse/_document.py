@@ -60,6 +60,8 @@ _HOWTO = re.compile(
 _BIB_TITLE = re.compile(r"\btitle\s*=\s*[{\"]+(.+?)[}\"]+\s*,?\s*$", re.IGNORECASE | re.MULTILINE)
 _TR = re.compile(r"<tr\b[^>]*>(?P<body>.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
 _TD = re.compile(r"<t[dh]\b[^>]*>(?P<c>.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
+_URL_START = re.compile(r"<?(?:https?://|www\.|github\.com/|arxiv\.org/|huggingface\.co/|[\w-]+\.github\.io/)")
+_HAS_LINK = re.compile(r"://|\]\(|github\.com/|arxiv\.org/|huggingface\.co/|\.github\.io/|<a\s")
 _SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.DOTALL)
 _BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
 _QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
@@ -239,7 +241,7 @@ class _Reader:
                 self._paragraph(_slice(self.raw, node), nxt)
             elif name in _LIST:
                 items = list(node.children)
-                linked = sum(1 for it in items if "](" in (t := _slice(self.raw, it)) or links(t))
+                linked = sum(1 for it in items if _HAS_LINK.search(_slice(self.raw, it)))
                 for item in items:
                     self._item(item, listing=linked * 4 >= len(items) * 3 and len(items) > 2)
             elif name == "table":
@@ -289,7 +291,8 @@ class _Reader:
             own = [link for link in s.links if not names_a_thing(link.label)]
             meta = dict(s.meta)
             for piece in s.body:
-                meta = {**_fields(piece), **meta}
+                for key, value in _fields(piece).items():
+                    meta.setdefault(key, value)
             if own and (len(s.body) <= 6 or meta):
                 self._add(s.title, s.links, "\n\n".join(readable(b) for b in s.body), meta,
                           section=False)
@@ -316,7 +319,8 @@ class _Reader:
             return
         if self._pairs(lines):
             return
-        bare = [find_urls(ln.strip()) for ln in lines]
+        starts = all(_URL_START.match(ln.strip()) for ln in lines)
+        bare = [find_urls(ln.strip()) for ln in lines] if starts else [[]]
         if all(len(u) == 1 and len(ln.strip().strip("<>")) - len(u[0]) <= 1 for ln, u in zip(lines, bare)):
             if self.section.title and self.section.children <= 0:
                 self.section.links += found  # a heading over its reference URLs
@@ -324,7 +328,9 @@ class _Reader:
             for (url,) in bare:
                 self._add("", [Link("", url, 0, 0)], "", {})
             return
-        per_line = [links(ln) for ln in lines]
+        # Every line must carry a link for this reading; a cheap look first (big paragraphs).
+        linked = len(lines) >= 2 and all(_HAS_LINK.search(ln) for ln in lines)
+        per_line = [links(ln) for ln in lines] if linked else [[]]
         if len(lines) >= 2 and all(per_line) and all(
             names_a_thing(p[0].label) or not _field_only(ln, p) for ln, p in zip(lines, per_line)
         ):
@@ -339,7 +345,7 @@ class _Reader:
         groups: list[tuple[list[str], list[str]]] = []
         for ln in lines:
             s = ln.strip()
-            urls = find_urls(s)
+            urls = find_urls(s) if _URL_START.match(s) else []
             if urls and len(urls) == 1 and s.strip("<>") == urls[0]:
                 if not groups:
                     return False
@@ -610,16 +616,20 @@ def _prose_papers(reader: _Reader, parsed: Parsed) -> None:
     """Papers a listing's prose names by title ("following [Vision Transformers Need
     Registers](arxiv…)") are related works of the page, beside its listed entries."""
     sections = {id(e) for e in reader.section_entries}
+    holders: dict[str, list[Entry]] = {}
+    for e in reader.section_entries:
+        for u in e.urls:
+            holders.setdefault(normalize_url(u), []).append(e)
     known = {normalize_url(u) for e in parsed.entries if id(e) not in sections for u in e.urls}
     for piece in [b for sec in reader.sections for b in sec.body] + reader.section.body:
-        if "<tr" in piece.lower():
-            continue
+        if ("](" not in piece and "<a" not in piece) or "<tr" in piece.lower():
+            continue  # only a link with a text can name a paper
         for link in links(piece):
             key = normalize_url(link.url)
             if key not in known and is_paper_url(link.url) and names_a_thing(link.label) \
                     and len(link.label.split()) >= 2:
                 known.add(key)
-                for e in reader.section_entries:  # a mention in a section's prose, not its link
+                for e in holders.get(key, []):  # a mention in a section's prose, not its link
                     if _key(e.name) != _key(link.label):
                         e.urls = [u for u in e.urls if normalize_url(u) != key]
                 parsed.entries.append(Entry(name=link.label, urls=[link.url], kind="paper",
@@ -661,10 +671,11 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
         if key not in seen:
             seen.add(key)
             own.append(link.url)
-    summary = "\n\n".join(readable(p) for p in prose if readable(p))
+    summary = "\n\n".join(r for p in prose if (r := readable(p)))
     meta: dict[str, str] = {}
     for p in prose:
-        meta = {**_fields(p), **meta}
+        for key, value in _fields(p).items():
+            meta.setdefault(key, value)
     subject = Entry(name=title, urls=own, summary=summary, meta=meta, kind="model" if not (
         own and is_paper_url(own[0])) else "paper", role="subject")
     out = Parsed(entries=[subject, *related], notes=parsed.notes)

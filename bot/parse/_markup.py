@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from bot.urls import clean_url, find_urls
 
 # A Markdown link or image: one level of nested brackets in the label ([`[pdf]`](url)), an
-# optional <…> around the URL and an optional "title".
+# optional <…> around the URL and an optional "title". Possessive quantifiers: the label scan
+# never backtracks, so an unclosed "[" costs one pass.
 _LINK = re.compile(
-    r"(?P<bang>!?)\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])*)\]"
+    r"(?P<bang>!?)\[(?P<label>(?:[^\[\]]++|\[[^\[\]]*+\])*+)\]"
     r"\(\s*<?(?P<url>[^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)"
 )
 _ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']?(?P<url>[^\"'\s>]+)[\"']?[^>]*>(?P<label>.*?)</a\s*>",
