@@ -417,8 +417,9 @@ class _Reader:
             return
         if not found and not attached:
             if not titled:
-                if _fields(own) and self.section.title:
-                    self.section.meta.update(_fields(own))
+                fields = _fields(own) if self.section.title else {}
+                if fields:
+                    self.section.meta.update(fields)
                 self.section.body.append(own)
             for sub in titled:
                 self._item(sub)
