@@ -37,15 +37,35 @@ _SCHEME = 12  # "https://www." may precede the probe
 _SPACE = re.compile(r"\s")
 
 
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_TAG = re.compile(r"<br\s*/?>|</?[A-Za-z][^>]*>")
+_MD_MARK = re.compile(r"\*\*|__|`|^#+\s*|^\s*[-*+>]\s+|\|", re.MULTILINE)
+
+
+def strip_markup(text: str) -> str:
+    """Text as a reader sees it, normalised: Markdown/HTML markup removed, link and image
+    labels kept (the evaluation's `strip_markup`, rule for rule)."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_TAG.sub(" ", text)
+    return norm_text(_MD_MARK.sub(" ", text))
+
+
 class BlockText:
     """A block's text with its lowercased form, made once per answer and shared by every
-    grounding check of that answer."""
+    grounding check of that answer; the markup-free form is made on first need."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.low = text.lower()
         # Lowercasing changed some offsets (rare scripts): the probes below cannot be used.
         self.exact = len(self.low) == len(text)
+        self._stripped: str | None = None
+
+    @property
+    def stripped(self) -> str:
+        if self._stripped is None:
+            self._stripped = strip_markup(self.text)
+        return self._stripped
 
     def link(self, url: str) -> bool:
         key = norm_url(url)
@@ -65,6 +85,14 @@ class BlockText:
         return False
 
     def evidence(self, text: str) -> bool:
+        """A contiguous span of the block's text, as written or once Markdown/HTML markup is
+        removed from both (a table row's cells, a link's label)."""
+        if self._raw_evidence(text):
+            return True
+        needle = strip_markup(text)
+        return bool(needle) and needle in self.stripped
+
+    def _raw_evidence(self, text: str) -> bool:
         needle = norm_text(text)
         if not needle:
             return False

@@ -1,36 +1,58 @@
-"""Pasted text -> `SourceBlock`: format detection, one private module per format.
+"""Pasted text -> `SourceBlock`: format detection, then one reader per kind of document.
 
-`parse_block` never raises on any `str` except `TooLarge` above the size limit: unrecognised
-text becomes a best-effort block with a note. Every URL a source carries is checked against
-the URLs found in the raw text (`bot.urls.find_urls`), so no parser can invent one.
+`parse_block` never raises on any `str` except `TooLarge` above the size limit. Every URL a
+source carries is checked against the URLs found in the raw text (`bot.urls.find_urls`), so no
+reader can invent one.
 
-Detection order (first that fits): empty, request (seed 000), JSON, BibTeX, Markdown table,
-bare URL list, YAML records, bulleted/numbered list, Daily Papers listing, single paper page,
-freeform.
+Detection order (first that fits): empty; documents that say what they are (OpenMMLab
+metafile, CITATION.cff, a model card's front matter); the request format (seed 000); JSON;
+BibTeX (a file of entries, not a README with a citation block); YAML records; a plain-text
+Daily Papers listing or paper page (no Markdown structure); everything else through the
+document model (`_document`: Markdown structure, tables, lists, sections, prose). A reader
+that raises is logged at ERROR with its format and the block goes to the document model.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 from bot.errors import TooLarge
 from bot.models import BlockFormat, Source, SourceBlock, SourceKind, SourceRole
 from bot.parse import _json, _yaml
 from bot.parse._bibtex import looks_like_bibtex, parse_bibtex
-from bot.parse._bullets import looks_like_bullets, parse_bullets
 from bot.parse._common import Doc, Entry, Parsed, collapse
-from bot.parse._freeform import parse_freeform
 from bot.parse._listing import count_entries, has_chrome, parse_listing, tagged
 from bot.parse._paper_page import looks_like_paper_page, parse_paper_page
 from bot.parse._request import looks_like_request, parse_request
 from bot.parse._split import split_message
-from bot.parse._table import looks_like_table, parse_table
-from bot.parse._urllist import looks_like_url_list, parse_url_list
+from bot.parse._structured import (
+    card_fields,
+    front_matter,
+    looks_like_cff,
+    looks_like_metafile,
+    read_cff,
+    read_metafile,
+)
 from bot.parse.sentences import split_sentences
 from bot.urls import arxiv_id, find_urls, name_from_url, normalize_url
 
 __all__ = ["DEFAULT_MAX_BYTES", "parse_block", "split_message", "split_sentences"]
+
+
+# The document model compiles many patterns and loads the Markdown parser: the request format
+# and plain listings (the common chat pastes) never pay for it.
+def read_document(text: str, *, subject: bool = False) -> Parsed:
+    from bot.parse._document import read_document as read
+
+    return read(text, subject=subject)
+
+
+def merge_same_names(parsed: Parsed) -> None:
+    from bot.parse._document import merge_same_names as merge
+
+    merge(parsed)
 
 DEFAULT_MAX_BYTES = 1_048_576
 _NAME_MAX = 300
@@ -49,19 +71,19 @@ def _json_block(doc: Doc) -> Parsed | None:
     if data is None:
         return None
     parsed = _json.parse_json(doc, data)
-    return parsed if parsed.entries else None
+    if parsed.entries:
+        return parsed
+    # No records, but string values that are Markdown (an archive of digest table rows keyed
+    # by id): those strings are the document.
+    leaves = _json.strings(data)
+    if any("](" in leaf or leaf.lstrip().startswith("|") for leaf in leaves):
+        parsed = read_document("\n".join(leaf.strip() for leaf in leaves))
+        return parsed if parsed.entries else None
+    return None
 
 
 def _bibtex(doc: Doc) -> Parsed | None:
     return parse_bibtex(doc) if looks_like_bibtex(doc) else None
-
-
-def _table(doc: Doc) -> Parsed | None:
-    return parse_table(doc) if looks_like_table(doc) else None
-
-
-def _url_list(doc: Doc) -> Parsed | None:
-    return parse_url_list(doc) if looks_like_url_list(doc) else None
 
 
 def _yaml_block(doc: Doc) -> Parsed | None:
@@ -69,11 +91,17 @@ def _yaml_block(doc: Doc) -> Parsed | None:
     return _yaml.parse_yaml(data) if data is not None else None
 
 
-def _bullets(doc: Doc) -> Parsed | None:
-    return parse_bullets(doc) if looks_like_bullets(doc) else None
+_MARKDOWN = re.compile(r"^[^\S\n]{0,3}(?:#{1,6}[^\S\n]|\||[-*+][^\S\n]+\S|\d{1,3}[.)][^\S\n])|\]\(|<a\s|<br|^---$", re.MULTILINE)
+
+
+def _plain(doc: Doc) -> bool:
+    """Text with no Markdown structure (the layouts of copied web pages)."""
+    return _MARKDOWN.search(doc.text) is None
 
 
 def _listing(doc: Doc) -> Parsed | None:
+    if not _plain(doc):
+        return None
     pairs = count_entries(doc)
     if pairs >= 2 or (pairs and has_chrome(doc.text)):
         return parse_listing(doc, tagged(doc))
@@ -81,17 +109,50 @@ def _listing(doc: Doc) -> Parsed | None:
 
 
 def _paper_page(doc: Doc) -> Parsed | None:
-    return parse_paper_page(doc) if looks_like_paper_page(doc) else None
+    return parse_paper_page(doc) if _plain(doc) and looks_like_paper_page(doc) else None
+
+
+def _metafile(doc: Doc) -> Parsed | None:
+    parsed = read_metafile(doc.text) if looks_like_metafile(doc.text) else None
+    if parsed is not None:
+        merge_same_names(parsed)  # collections of one paper (one per model family) are one paper
+    return parsed
+
+
+def _cff(doc: Doc) -> Parsed | None:
+    return read_cff(doc.text) if looks_like_cff(doc.text) else None
+
+
+def _model_card(doc: Doc) -> Parsed | None:
+    found = front_matter(doc.text) if doc.text.lstrip("\ufeff").startswith("---") else None
+    if found is None:
+        return None
+    data, body_at = found
+    fields = card_fields(data)
+    if not fields and "model-index" not in data:
+        return None  # front matter of another kind (a Jekyll page): the document model reads it
+    parsed = read_document(doc.text[body_at:], subject=True)
+    subject = parsed.entries[0]
+    subject.meta = {**fields, **subject.meta}
+    subject.name = subject.name or fields.get("model_name", "")
+    subject.kind, subject.role = "model", "subject"
+    base = fields.get("base_model", "")
+    known = {collapse(e.name).lower() for e in parsed.entries}
+    if base and "," not in base and base.lower() not in known:
+        urls = [u for u in subject.urls if u.rstrip("/").lower().endswith(base.lower())]
+        parsed.entries.append(Entry(name=base, urls=urls, kind="model", role="related",
+                                    meta={"relation": "base_model"}))
+    return parsed
 
 
 _ATTEMPTS: tuple[tuple[BlockFormat, Attempt], ...] = (
+    ("metafile", _metafile),
+    ("cff", _cff),
+    ("model_card", _model_card),
     ("request", _request),
     ("json", _json_block),
     ("bibtex", _bibtex),
-    ("markdown_table", _table),
-    ("urls", _url_list),
     ("yaml", _yaml_block),
-    ("bullets", _bullets),
     ("listing", _listing),
     ("paper_page", _paper_page),
 )
@@ -123,11 +184,18 @@ def _detect(text: str) -> tuple[BlockFormat, Parsed]:
         # A parser bug must cost one format, never the answer: parse_block promises to raise
         # nothing but TooLarge on any text.
         except Exception as exc:  # noqa: BLE001
-            _log.warning("%s parser failed (%s); trying the next format", fmt, type(exc).__name__)
+            _log.error("%s reader failed (%s); reading the block as a document", fmt,
+                       type(exc).__name__, exc_info=exc)
             continue
         if parsed is not None and (parsed.entries or fmt == "request"):
             return fmt, parsed
-    return "freeform", parse_freeform(doc)
+    try:
+        return "markdown", read_document(text)
+    except Exception:  # noqa: BLE001 - see above; the block is then one subject of plain text
+        _log.exception("markdown reader failed")
+        return "freeform", Parsed(entries=[Entry(name=collapse(text.strip().split("\n")[0])[:100],
+                                                 summary=text.strip())],
+                                  notes=["the text could not be read; treated as one source"])
 
 
 def _assemble(text: str, fmt: BlockFormat, parsed: Parsed, links: list[str]) -> SourceBlock:

@@ -7,13 +7,11 @@ from __future__ import annotations
 import logging
 import re
 
-import bibtexparser
-
 from bot.parse._common import MAX_ENTRIES, Doc, Entry, Parsed, abstract_urls, collapse, kind_for
 from bot.urls import find_urls
 
 # An entry head with its key: "@article{key," (comments, strings and garbage have no key).
-_ENTRY = re.compile(r"^[^\S\n]*@[A-Za-z]+[^\S\n]*\{[^\S\n]*[^\s,{}]+[^\S\n]*,", re.MULTILINE)
+_ENTRY = re.compile(r"^[^\S\n]*@[A-Za-z]+[^\S\n]*\{\s*[^\s,{}]+\s*,", re.MULTILINE)
 _BRACE = re.compile(r"[{}]")
 _URL_FIELDS = ("url", "howpublished", "doi", "eprinturl", "pdf", "code", "github", "note")
 _VENUE_FIELDS = ("journal", "booktitle", "publisher", "venue")
@@ -55,10 +53,20 @@ def _entry_texts(text: str) -> list[str]:
 
 
 def parse_bibtex(doc: Doc) -> Parsed | None:
-    """None when no entry parses (the caller then tries the next format)."""
+    """None when no entry parses, or when the entries are only part of a larger document (a
+    README with a citation block): the caller then reads it as a document."""
     entries = _entry_texts(doc.text)
     if not entries:
         return None
+    outside = doc.text
+    for entry in entries:
+        outside = outside.replace(entry, "")
+    if re.search(r"\]\(https?://", outside) or len(
+        "".join(outside.split())
+    ) > sum(len("".join(e.split())) for e in entries):
+        return None  # entries inside a document (a README's citation blocks): read the document
+    import bibtexparser  # slow to import; only BibTeX blocks need it
+
     library = bibtexparser.parse_string("\n".join(entries))  # type: ignore[attr-defined]
     if not library.entries:
         return None
@@ -70,6 +78,10 @@ def parse_bibtex(doc: Doc) -> Parsed | None:
         urls: list[str] = []
         for key in _URL_FIELDS:
             urls += [u for u in find_urls(fields.get(key, "")) if u not in urls]
+        # Any other field that holds a URL (adsurl, pdf links under local names).
+        for key, value in fields.items():
+            if key not in ("abstract", "title") and "://" in value:
+                urls += [u for u in find_urls(value) if u not in urls]
         urls += [u for u in abstract_urls(summary) if u not in urls]
         meta = {label: fields[key].strip() for key, label in _META_FIELDS.items() if fields.get(key)}
         if fields.get("author"):

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.models import SourceKind
-from bot.parse._common import Entry, abstract_urls, collapse, kind_for
+from bot.parse._common import Entry, abstract_urls, kind_for
+from bot.parse._markup import clean_name
 from bot.urls import find_urls
 
-_NAME_KEYS = ("title", "name", "model", "paper_title", "model_name", "repo", "id")
+_NAME_KEYS = ("title", "name", "model", "paper_title", "model_name", "paper", "repo_name", "repo",
+              "id")
 _URL_KEYS = (
     "url", "urls", "link", "links", "github", "code", "repo", "repository", "arxiv", "paper",
     "pdf", "hf", "huggingface", "hugging_face", "project", "project_page", "homepage", "website",
@@ -30,8 +32,20 @@ _META_MAX = 300
 Verbatim = Callable[[str], str]
 
 
-def records(data: object) -> list[tuple[SourceKind | None, dict[str, object]]]:
-    """The record dicts of a decoded document, each with the kind its container implies."""
+def _named(item: object) -> bool:
+    return isinstance(item, dict) and any(
+        isinstance(v := item.get(k), str) and v.strip() and not find_urls(v)
+        for k in ("title", "name", "paper_title", "paper", "model_name", "model")
+    )
+
+
+def records(data: object, depth: int = 0) -> list[tuple[SourceKind | None, dict[str, object]]]:
+    """The record dicts of a decoded document, each with the kind its container implies.
+    Records may sit under any key or inside other records ({"iclr2024": [...]}, a venue
+    record holding its `awards`): the search goes down to the first level that holds them."""
+    nested = _nested(data, depth)
+    if nested:
+        return nested
     if isinstance(data, list):
         return [(None, _as_record(item)) for item in data if _as_record(item)]
     if not isinstance(data, dict):
@@ -48,6 +62,23 @@ def records(data: object) -> list[tuple[SourceKind | None, dict[str, object]]]:
     if lowered & set(_NAME_KEYS + _URL_KEYS):
         return [(None, {str(k): v for k, v in data.items()})]
     return []
+
+
+def _nested(data: object, depth: int) -> list[tuple[SourceKind | None, dict[str, object]]]:
+    if depth > 4:
+        return []
+    if isinstance(data, list) and any(_named(i) for i in data):
+        return []  # this level holds the records
+    if isinstance(data, dict) and _named(data):
+        return []
+    children = data if isinstance(data, list) else list(data.values()) if isinstance(data, dict) else []
+    found: list[tuple[SourceKind | None, dict[str, object]]] = []
+    for child in children:
+        if isinstance(child, list) and any(_named(i) for i in child):
+            found += [(None, _as_record(i)) for i in child if _named(i)]
+        elif isinstance(child, (list, dict)):
+            found += _nested(child, depth + 1)
+    return found
 
 
 def _as_record(item: object) -> dict[str, object]:
@@ -68,10 +99,19 @@ def _strings(value: object) -> list[str]:
     return []
 
 
+def _all_strings(value: object, depth: int = 0) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if depth > 3:
+        return []
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [s for v in items for s in _all_strings(v, depth + 1)]
+
+
 def entry_from(record: dict[str, object], kind: SourceKind | None, verbatim: Verbatim) -> Entry:
     fields = {k.lower(): v for k, v in record.items()}
     name = next(
-        (collapse(v) for k in _NAME_KEYS if isinstance(v := fields.get(k), str)
+        (clean_name(v, markdown=False) for k in _NAME_KEYS if isinstance(v := fields.get(k), str)
          and v.strip() and not find_urls(v)),
         "",
     )
@@ -79,8 +119,14 @@ def entry_from(record: dict[str, object], kind: SourceKind | None, verbatim: Ver
     for key in _URL_KEYS:
         for value in _strings(fields.get(key)):
             urls += [u for u in find_urls(value) if u not in urls]
+    # Any other field whose value is a URL (paper_url, arxiv_page_url, doi, a nested record's).
+    for value in _all_strings(record):
+        if len(value) < 400 and (found := find_urls(value)) and value.strip() == found[0]:
+            urls += [found[0]] if found[0] not in urls else []
+    inner = [v for v in fields.values() if isinstance(v, dict)]
     summary = next(
-        (verbatim(v.strip()) for k in _SUMMARY_KEYS if isinstance(v := fields.get(k), str) and v.strip()),
+        (verbatim(v.strip()) for f in [fields, *[{str(k).lower(): x for k, x in d.items()} for d in inner]]
+         for k in _SUMMARY_KEYS if isinstance(v := f.get(k), str) and v.strip()),
         "",
     )
     urls += [u for u in abstract_urls(summary) if u not in urls]
@@ -98,4 +144,12 @@ def entry_from(record: dict[str, object], kind: SourceKind | None, verbatim: Ver
     declared = str(fields.get("kind") or fields.get("type") or "").lower()
     if declared in ("model", "paper"):
         kind = "model" if declared == "model" else "paper"
-    return Entry(name=name, urls=urls, summary=summary, meta=meta, kind=kind or kind_for(urls, summary))
+    # A record that names a paper, or says where and by whom it was published, is a paper
+    # even when its only link is a code repository.
+    published = any(
+        (v := fields.get(k)) is not None and str(v).strip().lower() not in _NONE
+        for k in ("paper", "paper_title", "authors", "author", "venue", "journal", "booktitle",
+                  "doi", "conference")
+    )
+    return Entry(name=name, urls=urls, summary=summary, meta=meta,
+                 kind=kind or kind_for(urls, summary, published=published))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-
-import yaml
+from typing import Any
 
 from bot.parse._common import Doc, Parsed
 from bot.parse._records import entry_from, records
@@ -17,7 +16,6 @@ _KEY_LINE = re.compile(
 # PyYAML builds Python objects slowly (seconds per megabyte); YAML records pasted into chat
 # are a few kilobytes, so bigger blocks are read by the text formats instead.
 _MAX_CHARS = 100_000
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def decode(doc: Doc) -> object | None:
@@ -28,8 +26,11 @@ def decode(doc: Doc) -> object | None:
     keys = sum(1 for line in doc.content if ":" in line.text[:40] and _KEY_LINE.match(line.text))
     if keys < 2:
         return None
+    import yaml  # only blocks that read as YAML records pay for PyYAML
+
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=loader)
     except (yaml.YAMLError, ValueError, RecursionError, TypeError):
         return None
     return data if records(data) else None

@@ -41,3 +41,16 @@ def test_predicates_catch_violations() -> None:
     problems = check(block, bad)
     assert len(problems) == 3
     assert any("link" in p for p in problems) and any("ping" in p for p in problems)
+
+
+def test_evidence_is_a_span_once_markup_is_removed() -> None:
+    from bot.parse import parse_block
+
+    block = parse_block(
+        "| Model | Task | Notes |\n|---|---|---|\n"
+        "| **RTM**<br />v2 | [Object Detection](https://a.org/x) | fast &amp; small |\n"
+    )
+    assert evidence_grounded(block, "RTM v2 Object Detection fast &amp; small")
+    assert evidence_grounded(block, "Object Detection")
+    assert not evidence_grounded(block, "RTM Object Detection")  # cells skipped: not contiguous
+    assert not evidence_grounded(block, "Object Detection https://a.org/x fast")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,8 +28,20 @@ def _block(text: str) -> SourceBlock:
 
 
 def _full_evidence(block: SourceBlock, text: str) -> bool:
+    """The invariant by its definition: a span of the block as written, or of the block with
+    markup removed (the evaluation's `strip_markup`, copied here)."""
     needle = norm_text(text)
-    return bool(needle) and needle in norm_text(block.text)
+    if needle and needle in norm_text(block.text):
+        return True
+    stripped = _strip_markup(text)
+    return bool(stripped) and stripped in _strip_markup(block.text)
+
+
+def _strip_markup(t: str) -> str:
+    t = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", t)
+    t = re.sub(r"<br\s*/?>|</?[A-Za-z][^>]*>", " ", t)
+    t = re.sub(r"\*\*|__|`|^#+\s*|^\s*[-*+>]\s+|\|", " ", t, flags=re.MULTILINE)
+    return re.sub(r"\s+", " ", t).strip().lower()
 
 
 def _full_link(block: SourceBlock, url: str) -> bool:

@@ -41,7 +41,7 @@ def test_limit_counts_utf8_bytes_and_is_configurable() -> None:
         parse_block("\u00e9" * (MIB // 2 + 1))  # two bytes each
     with pytest.raises(TooLarge):
         parse_block("abcdef", max_bytes=5)
-    assert parse_block("abcde", max_bytes=5).format == "freeform"
+    assert parse_block("abcde", max_bytes=5).format == "markdown"
 
 
 def test_random_megabyte_block_parses_in_under_two_seconds() -> None:

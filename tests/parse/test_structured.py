@@ -107,9 +107,10 @@ def test_markdown_table() -> None:
         "| PaddleOCR | https://github.com/PaddlePaddle/PaddleOCR | OCR toolkit | 2020 |\n"
     )
     block = parse_block(text)
-    assert block.format == "markdown_table"
+    assert block.format == "markdown"
     raft, ocr = block.sources
-    assert (raft.id, raft.name, raft.summary) == ("p1", "RAFT", "Optical flow.")
+    assert (raft.id, raft.name) == ("p1", "RAFT")
+    assert raft.summary == "RAFT https://arxiv.org/abs/2003.12039 Optical flow. 2020"
     assert raft.urls == ["https://github.com/princeton-vl/RAFT", "https://arxiv.org/abs/2003.12039"]
     assert raft.meta["year"] == "2020"
     assert (ocr.id, ocr.name, ocr.urls) == ("m1", "PaddleOCR", ["https://github.com/PaddlePaddle/PaddleOCR"])
@@ -124,7 +125,7 @@ def test_bare_url_list() -> None:
         "http://github.com/princeton-vl/RAFT/\n"
     )
     block = parse_block(text)
-    assert block.format == "urls"
+    assert block.format == "markdown"
     assert [(s.id, s.name) for s in block.sources] == [
         ("m1", "princeton-vl/RAFT"),
         ("p1", "2111.13680v4"),

@@ -1,0 +1,724 @@
+"""The document model every Markdown-like paste goes through (awesome lists, READMEs, model
+card bodies, digests, tables, loose lists of titles and URLs, plain text).
+
+Block structure comes from markdown-it.rs (`markdown_it_pyrs`: CommonMark + GFM tables, the
+rules of markdown-it, in Rust: 0.13 s for a 1 MB paste where markdown-it-py takes 1.9 s and
+mistune 1.4 s; the budget is 0.15 s). Inline markup is resolved by `_markup`, the same code
+that cleans names of every other format.
+
+Entries come from structure: a list item with its sub-items (field lines and `[code]` links
+attach to it; sub-items with titles of their own are entries), a table row (header -> fields),
+a heading or a bold title line with its body (digests, `Paper: url` field lists), a paragraph
+of title / URL lines. With fewer than two such entries the text is a page about one subject
+(a README, a model card): one subject entry, plus the works its opening prose links to by name.
+Text that fits no entry is the block's context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.models import SourceRole
+from bot.parse._common import Entry, Parsed, collapse, is_paper_url, kind_for
+from bot.parse._markup import Link, clean_name, generic_label, links, names_a_thing, readable
+from bot.urls import arxiv_id, find_urls, link_kind, normalize_url
+
+_LIST = ("bullet_list", "ordered_list")
+_FIELD = re.compile(
+    r"^[^\S\n]*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>[A-Za-z][\w .&/-]{0,28}?)(?:\*\*|__)?[^\S\n]*"
+    r"[:\uff1a](?:\*\*|__)?[^\S\n]*(?P<value>\S.*)$"
+)
+# What a sub-line's label says when the line is a field of its entry ("Paper: url").
+_FIELD_WORDS = re.compile(
+    r"^(?:paper|papers|code|codes|link|links|url|authors?|abstract|venue|year|date|project"
+    r"(?: page)?|github|arxiv|pdf|demo|weights?|dataset|task|license|model|conference|journal"
+    r"|website|homepage|video|slides|blog|summary|tldr|keywords|tags|notes?|status|stars|doi"
+    r"|publication|published|affiliations?|institution|contact|citation|official|source|repo"
+    r"|repository|huggingface|hf|checkpoints?|config|results?|metrics?|method|framework)$",
+    re.IGNORECASE,
+)
+_NAME_HEADERS = (
+    ("title",), ("paper", "publication"), ("name", "model", "method", "detector", "network",
+    "architecture", "approach", "algorithm", "backbone", "arch", "project", "tool", "framework",
+    "library", "repo", "dataset"),
+)
+_NO_NAME_HEADERS = ("date", "year", "time", "venue", "conf", "code", "link", "url", "pdf", "#")
+_VENUE_TAIL = re.compile(r"\s*[(\[](?P<venue>[^()\[\]]*\b(?:19|20)\d{2}\b[^()\[\]]*)[)\]]\s*\W*$")
+_VENUE_HEAD = re.compile(r"^\s*[(\[][^()\[\]]{1,40}[)\]]\s*")
+_ALIAS_HEAD = re.compile(r"^\s*(?:\*\*|__)?\[(?P<alias>[^\[\]]{1,30})\](?:\*\*|__)?\s+(?=\S)")
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w.'-]*|[A-Z]\.|and|et|al\.?|de|van|von|der|da|di|la|le)$")
+_SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " -- ")
+_TITLE_MAX = 300
+_HOWTO = re.compile(
+    r"^\W*(?:setup|set up|install(?:ation|ing)?|requirements?|dependencies|usage|how to use"
+    r"|getting started|quick ?start|training|evaluation|inference|license|citation|citing"
+    r"|acknowledge?ments?|contributing|faq|troubleshooting|environment)\b",
+    re.IGNORECASE,
+)
+_BIB_TITLE = re.compile(r"\btitle\s*=\s*[{\"]+(.+?)[}\"]+\s*,?\s*$", re.IGNORECASE | re.MULTILINE)
+_TR = re.compile(r"<tr\b[^>]*>(?P<body>.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
+_TD = re.compile(r"<t[dh]\b[^>]*>(?P<c>.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
+_URL_START = re.compile(r"<?(?:https?://|www\.|github\.com/|arxiv\.org/|huggingface\.co/|[\w-]+\.github\.io/)")
+_HAS_LINK = re.compile(r"://|\]\(|github\.com/|arxiv\.org/|huggingface\.co/|\.github\.io/|<a\s")
+_SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.DOTALL)
+_BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
+_QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
+_SHORT_TITLE = 200
+
+
+@dataclass
+class _Section:
+    title: str = ""
+    level: int = 0
+    body: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    children: int = 0  # entries made inside this section
+    last: Entry | None = None  # the latest of them
+
+
+def _slice(raw: bytes, node: Any) -> str:
+    a, b = node.srcmap or (0, 0)
+    return raw[a:b].decode("utf-8", "replace")
+
+
+def _tree(text: str) -> Any:
+    import markdown_it_pyrs  # a Rust extension, imported only when a paste is Markdown-read
+
+    md = markdown_it_pyrs.MarkdownIt("gfm")
+    try:
+        return md.tree(text)
+    # A Rust panic arrives as pyo3's PanicException, a BaseException: turn it into an error
+    # parse_block's fallback handles, so no exception escapes the parser.
+    except BaseException as exc:
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise RuntimeError(f"markdown parser panicked: {exc}") from None
+
+
+def _lead_title(own: str, found: list[Link]) -> str:
+    """The title of an item's own text: a leading named link, a leading bold run, or the text
+    before the first link, without a leading venue tag, a trailing venue and an author list."""
+    body = own.strip()
+    body = re.sub(r"^(?:[-*+]|\d{1,3}[.)])\s+", "", body)
+    alias = _ALIAS_HEAD.match(body)
+    if alias:
+        body = body[alias.end() :]
+    body = _VENUE_HEAD.sub("", body) if _VENUE_HEAD.match(body) and "](" not in body[:3] else body
+    first = found[0] if found else None
+    offset = own.find(body) if body else 0
+    if first is not None and names_a_thing(first.label):
+        before = clean_name(own[: first.start])
+        if len(before) < 3 or not re.search(r"[A-Za-z]{3}", before):
+            return first.label
+    bold = re.match(r"^\s*(?:\*\*|__)(?P<t>.+?)(?:\*\*|__)", body)
+    if bold and len(clean_name(bold.group("t"))) > 1:
+        return clean_name(bold.group("t")).rstrip(".")
+    cut = first.start - offset if first is not None and first.start >= offset else len(body)
+    head = body[:cut]
+    for sep in _SEPARATORS:
+        at = head.find(sep)
+        if at > 0:
+            head = head[:at]
+            break
+    head = _VENUE_TAIL.sub("", head)
+    name = clean_name(head)
+    if "," in name:
+        prefix, _, last = name.rpartition(",")
+        last = last.strip()
+        words = prefix.replace(",", " ").split()
+        people = [p.split() for p in prefix.split(",")]
+        if len(last) > 12 and words and all(_NAME_WORD.match(w) for w in words) and all(
+            len(p) >= 2 for p in people
+        ):
+            name = last
+    return name.rstrip(".")
+
+
+_ID_PREFIX = re.compile(r"^\W*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)\W*(?:[\u2014\u2013:|-]\s*)?")
+
+
+def _split_id(name: str) -> tuple[str, str]:
+    """("AgentOPSD: …", "2608.05987") from "2608.05987 — AgentOPSD: …"; a name that is only
+    an id stays as it is."""
+    m = _ID_PREFIX.match(name)
+    if m and len(name) > m.end() + 2:
+        return name[m.end() :].strip(), m.group("id")
+    return name, ""
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\W_]+", " ", name.lower()).strip()
+
+
+def _prose(title: str) -> bool:
+    """A lead that is a sentence, not a title: long, or with a sentence break inside."""
+    words = title.split()
+    return len(words) > 30 or bool(re.search(r"[a-z]{3}\. [A-Z]", title)) or bool(
+        re.match(r"^\W*(?:\d{4}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})", title)
+    ) or bool(re.search(r"\b(?:released|please|refer to|achieves|added|merged)\b", title)
+              and len(words) > 6)
+
+
+def _fields(text: str) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for line in text.splitlines():
+        m = _FIELD.match(line)
+        if m and len(m.group("label").split()) <= 3 and not m.group("label").lower().startswith("http"):
+            key = m.group("label").strip().lower()
+            value = clean_name(m.group("value"))
+            if value and key not in meta:
+                meta[key] = value[:300]
+    return meta
+
+
+def _field_only(text: str, found: list[Link]) -> bool:
+    """A line that only carries links or a `Label: value` (an entry's sub-line)."""
+    rest = text
+    for link in sorted(found, key=lambda k: -k.start):
+        if generic_label(link.label) or not link.label:
+            rest = rest[: link.start] + rest[link.end :]
+        else:
+            return False
+    rest = clean_name(rest)
+    if not rest:
+        return bool(found)
+    m = _FIELD.match(text.strip())
+    return m is not None and _FIELD_WORDS.search(m.group("label")) is not None
+
+
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.raw = text.encode("utf-8", "surrogatepass")
+        self.parsed = Parsed()
+        self.sections: list[_Section] = []
+        self.section = _Section()
+        self.item_entries = 0  # entries from list items, table rows, title/URL lines
+        self.votes = 0  # sections that read as records of a listing
+        self.context: list[str] = []
+        self.title = ""  # the first top-level heading
+        self.first_code = -1
+        self.section_entries: list[Entry] = []
+        # Byte spans of set-up sections (Installation, Usage …): the tools they link are not
+        # works the page is about.
+        self.howto: list[tuple[int, int]] = []
+        self.howto_level = 0
+
+    # -- walking ---------------------------------------------------------------------------
+    def read(self) -> Parsed:
+        root = _tree(self.text)
+        self._blocks(list(root.children))
+        self._close_section()
+        return self.parsed
+
+    def _blocks(self, nodes: list[Any]) -> None:
+        for i, node in enumerate(nodes):
+            if self.parsed.full():
+                return
+            name = node.name
+            if name == "heading" or name == "lheading":
+                self._close_section()
+                raw = _slice(self.raw, node)
+                title = clean_name(raw.split("\n")[0].lstrip("#")) if name == "heading" else clean_name(
+                    raw.split("\n")[0]
+                )
+                level = int(node.meta.get("level", 1))
+                at = node.srcmap[0] if node.srcmap else 0
+                if self.howto and self.howto[-1][1] < 0 and level <= self.howto_level:
+                    self.howto[-1] = (self.howto[-1][0], at)
+                if _HOWTO.match(title) and not (self.howto and self.howto[-1][1] < 0):
+                    self.howto.append((at, -1))
+                    self.howto_level = level
+                self.section = _Section(title=title, level=level)
+                self.section.links = links(raw)
+                if not self.title:
+                    self.title = title
+            elif name == "paragraph":
+                nxt = nodes[i + 1].name if i + 1 < len(nodes) else ""
+                self._paragraph(_slice(self.raw, node), nxt)
+            elif name in _LIST:
+                items = list(node.children)
+                linked = sum(1 for it in items if _HAS_LINK.search(_slice(self.raw, it)))
+                for item in items:
+                    self._item(item, listing=linked * 4 >= len(items) * 3 and len(items) > 2)
+            elif name == "table":
+                self._table(node)
+            elif name == "blockquote":
+                self._blocks(list(node.children))
+            elif name in ("fence", "code_block"):
+                if self.first_code < 0:
+                    self.first_code = node.srcmap[0] if node.srcmap else 0
+                code = _slice(self.raw, node)
+                if self.section.title and self.section.children == 0 and _BIBTEX.search(code):
+                    # A section's citation block: its URLs are the section's entry's.
+                    self.section.links += [k for k in links(code) if k.url]
+                elif self.parsed.entries and (bib := _BIB_TITLE.search(code)) and _key(
+                    bib.group(1)) == _key(self.parsed.entries[-1].name):
+                    # The citation block of the entry just above it: its URLs are that entry's.
+                    last = self.parsed.entries[-1]
+                    last.urls += [u for u in find_urls(code) if u not in last.urls]
+                else:
+                    self.context.append(code)
+            elif name == "front_matter":
+                continue
+            elif name == "html_block" and (m := _SUMMARY.search(_slice(self.raw, node))):
+                # <details><summary>Title</summary>: a collapsible entry, titled like a heading.
+                self._close_section()
+                title = re.sub(r"[\u2b50\U0001f31f]\ufe0f?\s*\d+", " ", m.group("t"))
+                title = re.sub(r"^\s*\d{1,3}[.)]\s+", "", clean_name(title))
+                self.section = _Section(title=title, level=99)
+            elif name == "html_block" and "<tr" in (raw := _slice(self.raw, node)).lower():
+                self._html_table(raw)
+            else:  # html_block, hr, footnotes …
+                raw = _slice(self.raw, node)
+                self.section.body.append(raw)
+                self.section.links += links(raw)
+
+    def _close_section(self) -> None:
+        s = self.section
+        if s.title or s.body:
+            self.sections.append(s)
+        if s.children == 1 and s.last is not None:
+            # One entry under a section's own [code] / [weights] links: they are its links.
+            extra = [k.url for k in s.links if generic_label(k.label) and k.url not in s.last.urls]
+            s.last.urls += extra
+        if s.children == 0 and s.title:
+            # The section is an entry when it carries links of its own ([PDF], [[Paper]], a
+            # bare URL, a `Link:` field); links named in its prose (a tool it mentions) are not.
+            own = [link for link in s.links if not names_a_thing(link.label)]
+            meta = dict(s.meta)
+            for piece in s.body:
+                for key, value in _fields(piece).items():
+                    meta.setdefault(key, value)
+            if own and (len(s.body) <= 6 or meta):
+                self._add(s.title, s.links, "\n\n".join(readable(b) for b in s.body), meta,
+                          section=False)
+                s.children = -1  # read as an entry of its own
+                prose = any(not _fields(b) and len(clean_name(b)) > 80 for b in s.body)
+                if meta or not prose or any(is_paper_url(k.url) or link_kind(k.url) == "github"
+                                            for k in own):
+                    self.votes += 1  # looks like one record of a listing (a digest entry)
+
+    def _paragraph(self, raw: str, nxt: str) -> None:
+        lines = [ln for ln in raw.split("\n") if ln.strip()]
+        if lines and all(ln.lstrip().startswith("|") for ln in lines) and len(lines) >= 1:
+            for ln in lines:
+                self._row(ln, [], [])
+            return
+        found = links(raw)
+        if not found:
+            if nxt in _LIST and len(lines) == 1 and len(raw) < _SHORT_TITLE:
+                # A title line over a list of its fields ("**Title**" then "- Paper: url").
+                self._close_section()
+                self.section = _Section(title=clean_name(raw), level=99)
+                return
+            self.section.body.append(raw)
+            return
+        if self._pairs(lines):
+            return
+        starts = all(_URL_START.match(ln.strip()) for ln in lines)
+        bare = [find_urls(ln.strip()) for ln in lines] if starts else [[]]
+        if all(len(u) == 1 and len(ln.strip().strip("<>")) - len(u[0]) <= 1 for ln, u in zip(lines, bare)):
+            if self.section.title and self.section.children <= 0:
+                self.section.links += found  # a heading over its reference URLs
+                return
+            for (url,) in bare:
+                self._add("", [Link("", url, 0, 0)], "", {})
+            return
+        # Every line must carry a link for this reading; a cheap look first (big paragraphs).
+        linked = len(lines) >= 2 and all(_HAS_LINK.search(ln) for ln in lines)
+        per_line = [links(ln) for ln in lines] if linked else [[]]
+        if len(lines) >= 2 and all(per_line) and all(
+            names_a_thing(p[0].label) or not _field_only(ln, p) for ln, p in zip(lines, per_line)
+        ):
+            for ln, p in zip(lines, per_line):
+                self._add(_lead_title(ln, p), p, readable(ln), {})
+            return
+        self.section.body.append(raw)
+        self.section.links += found
+
+    def _pairs(self, lines: list[str]) -> bool:
+        """Title lines each followed by URL-only lines (a bare reading list)."""
+        groups: list[tuple[list[str], list[str]]] = []
+        for ln in lines:
+            s = ln.strip()
+            urls = find_urls(s) if _URL_START.match(s) else []
+            if urls and len(urls) == 1 and s.strip("<>") == urls[0]:
+                if not groups:
+                    return False
+                groups[-1][1].append(urls[0])
+            elif groups and groups[-1][1]:
+                groups[-1][1].append(s) if False else groups.append(([s], []))
+            elif groups:
+                groups[-1][0].append(s)
+            else:
+                groups.append(([s], []))
+        if not groups or not all(g[1] for g in groups):
+            return False
+        for title_lines, urls in groups:
+            found = [Link("", u, 0, 0) for u in urls if find_urls(u)]
+            text = "\n".join(title_lines)
+            self._add(clean_name(" ".join(title_lines)), found, readable(text), _fields(text))
+        return True
+
+    def _item(self, item: Any, *, listing: bool = False) -> None:
+        subs = [c for c in item.children if c.name in _LIST]
+        start = item.srcmap[0] if item.srcmap else 0
+        end = subs[0].srcmap[0] if subs and subs[0].srcmap else (item.srcmap[1] if item.srcmap else 0)
+        own = self.raw[start:end].decode("utf-8", "replace")
+        found = links(own)
+        sub_items = [c for s in subs for c in s.children]
+        body = re.sub(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+", "", own)
+        lines = [ln.strip().strip("<>") for ln in body.strip().split("\n")]
+        if len(lines) > 1 and not sub_items and all(
+            (u := find_urls(ln)) and len(ln) - len(u[0]) <= 1 for ln in lines
+        ):
+            self._paragraph(body, "")  # lazy continuation lines: a bare list of URLs or titles
+            return
+        if found and _field_only(own, found) and self.section.title:
+            self.section.links += found
+            self.section.meta.update(_fields(own))
+            self.section.body.append(own)
+            for sub in sub_items:
+                self._item(sub)
+            return
+        attached: list[Link] = []
+        texts = [own]
+        titled: list[Any] = []
+        for sub in sub_items:
+            sub_raw = _slice(self.raw, sub)
+            sub_links = links(sub_raw)
+            if not sub_links or _field_only(sub_raw, sub_links):
+                attached += sub_links
+                texts.append(sub_raw)
+            else:
+                titled.append(sub)
+        quoted = _QUOTED.search(own) if not found and not attached and not titled else None
+        if quoted and len(quoted.group("t").split()) >= 3:
+            # A citation line: authors (year) "Title". Venue.
+            meta = {}
+            year = re.search(r"\((?:19|20)\d{2}\)", own[: quoted.start()])
+            if year:
+                meta["year"] = year.group(0).strip("()")
+            self._add(clean_name(quoted.group("t")).rstrip(".,"), [], readable(own), meta)
+            return
+        lead, ident = "", ""
+        if listing and not found and not attached and not titled:
+            first = own.strip().split("\n")[0]
+            lead, ident = _split_id(clean_name(re.sub(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+", "", first)))
+            lead = _lead_title(lead, [])
+        if lead and not _prose(lead) and len(lead) >= 12:
+            # One item without a link in a list of linked ones is still one of its entries
+            # (a local link, `[2608.05987 — Title](2026-08-07/2608.05987.md)`, is no URL).
+            self._add(lead, [], readable(own), {**_fields(own), **({"arxiv_id": ident} if ident else {})})
+            return
+        if not found and not attached:
+            if not titled:
+                fields = _fields(own) if self.section.title else {}
+                if fields:
+                    self.section.meta.update(fields)
+                self.section.body.append(own)
+            for sub in titled:
+                self._item(sub)
+            return
+        title = _lead_title(own, found)
+        if _prose(title):
+            # A news line or a sentence that mentions works: text of the section, whose
+            # named links a page about one subject reads as related works.
+            self.section.body += texts
+            self.section.links += found + attached
+            for sub in titled:
+                self._item(sub)
+            return
+        meta = _fields("\n".join(texts[1:]))
+        plain = own
+        for link in reversed(found):
+            plain = plain[: link.start] + plain[link.end :]
+        plain = collapse(plain.replace("**", ""))
+        venue = _VENUE_TAIL.search(plain)
+        if venue:
+            meta.setdefault("venue", venue.group("venue").strip())
+            authors = plain[: venue.start()].rsplit(" - ", 1)
+            if len(authors) == 2 and re.search(r",|&| and |et al", authors[1]):
+                meta.setdefault("authors", authors[1].strip(" -"))
+        self._add(title, found + attached, "\n\n".join(readable(t) for t in texts), meta)
+        for sub in titled:
+            self._item(sub)
+
+    # -- tables ----------------------------------------------------------------------------
+    def _table(self, node: Any) -> None:
+        headers: list[str] = []
+        rows: list[str] = []
+        for part in node.children:
+            for row in part.children:
+                if part.name == "thead":
+                    headers = [clean_name(_slice(self.raw, c)).lower() for c in row.children]
+                else:
+                    rows.append(_slice(self.raw, row))
+        name_col = _name_column(headers)
+        linked = any(links(r) for r in rows)
+        # Without links a table is a listing only when it is keyed by its first column
+        # ("Detector | mAP …"); otherwise its rows are facts of the section ("Size | Params").
+        if not linked and name_col != 0:
+            self.section.body += rows
+            return
+        for r in rows:
+            if self.parsed.full():
+                return
+            self._row(r, headers, [name_col] if name_col is not None else [])
+
+    def _html_table(self, raw: str) -> None:
+        """An HTML <table>: header cells from <th>, one entry per <tr> of <td> cells."""
+        headers: list[str] = []
+        for row in _TR.finditer(raw):
+            body = row.group("body")
+            if "<th" in body.lower() and "<td" not in body.lower():
+                headers = [clean_name(c.group("c")).lower() for c in _TD.finditer(body)]
+                continue
+            cells = [c.group("c") for c in _TD.finditer(body)]
+            if cells and not self.parsed.full():
+                col = _name_column(headers)
+                self._row(row.group(0), headers, [col] if col is not None else [], cells=cells)
+        self.section.links += [k for k in links(raw) if not k.label]
+
+    def _row(self, line: str, headers: list[str], name_col: list[int],
+             cells: list[str] | None = None) -> None:
+        cells = _cells(line) if cells is None else cells
+        if not any(c.strip() for c in cells) or all(set(c.strip()) <= set("-: ") for c in cells):
+            return
+        col = name_col[0] if name_col else _guess_name_cell(cells)
+        ident = ""
+        name = ""
+        if col is not None and col < len(cells):
+            cell = cells[col]
+            cell_links = links(cell)
+            named = [k for k in cell_links if names_a_thing(k.label)]
+            bare = cell
+            for k in reversed(cell_links):
+                if not names_a_thing(k.label):
+                    bare = bare[: k.start] + bare[k.end :]
+            unlinked = cell
+            for k in reversed(cell_links):
+                unlinked = unlinked[: k.start] + unlinked[k.end :]
+            # The cell's own text names the row ("Title [(MICCAI2019)](url)"); a link's text
+            # only when the link is all the cell says.
+            if len(clean_name(unlinked)) >= 3 or not named:
+                name = clean_name(unlinked) if len(clean_name(unlinked)) >= 3 else clean_name(bare)
+            else:
+                name = named[0].label
+            if find_urls(name) and find_urls(name)[0] == name:
+                name = ""
+            name, ident = _split_id(name)
+        found = links(line)
+        meta: dict[str, str] = {}
+        for i, cell in enumerate(cells):
+            if i == col or i >= len(headers) or not headers[i]:
+                continue
+            value = clean_name(cell)
+            if value and value.lower() not in ("null", "-", "n/a", "none"):
+                meta[headers[i][:40]] = value[:300]
+        if not (name or found):
+            self.section.body.append(line)
+            return
+        if ident:
+            meta["arxiv_id"] = ident
+        self._add(name, found, readable(line), meta)
+
+    # -- entries ---------------------------------------------------------------------------
+    def _add(
+        self, name: str, found: list[Link], summary: str, meta: dict[str, str],
+        *, section: bool = True, role: SourceRole | None = None,
+    ) -> None:
+        if self.parsed.full():
+            return
+        urls: list[str] = []
+        for link in found:
+            if link.url not in urls:
+                urls.append(link.url)
+        name = name[:_TITLE_MAX]
+        if not name and not urls:
+            return
+        kind = kind_for(urls, summary)
+        if urls and not any(is_paper_url(u) for u in urls) and any(
+            link_kind(u) in ("github", "huggingface") for u in urls
+        ):
+            kind = "model"
+        entry = Entry(name=name, urls=urls, summary=summary, meta=meta, kind=kind, role=role)
+        self.parsed.entries.append(entry)
+        if not section:
+            self.section_entries.append(entry)
+        if section:
+            self.item_entries += 1
+            self.section.children += 1
+            self.section.last = entry
+
+
+def _cells(row: str) -> list[str]:
+    inner = row.strip()
+    inner = inner.removeprefix("|")
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    # A `|` inside a link label or URL is not a cell boundary; GFM escapes it, pastes do not.
+    return [c.strip() for c in re.split(r"(?<!\\)\|(?![^\[]*\]\()", inner)]
+
+
+def _name_column(headers: list[str]) -> int | None:
+    for words in _NAME_HEADERS:
+        for i, h in enumerate(headers):
+            if any(w in h for w in words) and not any(h.startswith(n) for n in _NO_NAME_HEADERS):
+                return i
+    return None
+
+
+def _guess_name_cell(cells: list[str]) -> int | None:
+    """Without a recognised header: the cell that is one titled link, the bold cell, else the
+    longest cell that is not a link or a number."""
+    for i, c in enumerate(cells):
+        m = re.fullmatch(r"\s*(?:<a\s[^>]*>(?P<a>[^<]+)</a>|\[(?P<m>[^\]]+)\]\([^)]*\))\s*", c)
+        label = (m.group("a") or m.group("m")) if m else ""
+        if label and len(label.split()) >= 3:
+            return i
+    for i, c in enumerate(cells):
+        s = c.strip()
+        if s.startswith(("**", "__")) and s.endswith(("**", "__")) and not re.fullmatch(
+            r"[\W\d_]+", s.strip("*_")
+        ):
+            return i
+    best, size = None, 0
+    for i, c in enumerate(cells):
+        text = clean_name(re.sub(r"\[[^\]]*\]\([^)]*\)", "", c))
+        if len(text) > size and re.search(r"[A-Za-z]{2}", text):
+            best, size = i, len(text)
+    return best
+
+
+def read_document(text: str, *, subject: bool = False) -> Parsed:
+    """Entries of a Markdown-like or plain-text paste (see the module docstring); with
+    `subject`, the text is known to be about one thing (a model card's body)."""
+    reader = _Reader(text)
+    parsed = reader.read()
+    prose = sum(len(b) for sec in reader.sections for b in sec.body) + sum(
+        len(b) for b in reader.section.body)
+    listed = sum(len(e.summary) for e in parsed.entries)
+    # A few linked notes under pages of prose are remarks of a page about one subject.
+    notes_only = reader.item_entries < 5 and reader.votes < 2 and prose > 3 * listed
+    if (reader.item_entries >= 2 or reader.votes >= 2) and not subject and not notes_only:
+        _prose_papers(reader, parsed)
+        merge_same_names(parsed)
+        if reader.context:
+            parsed.notes.append(f"{len(reader.context)} code block(s) kept as context only")
+        return parsed
+    return _subject(reader, parsed)
+
+
+def _prose_papers(reader: _Reader, parsed: Parsed) -> None:
+    """Papers a listing's prose names by title ("following [Vision Transformers Need
+    Registers](arxiv…)") are related works of the page, beside its listed entries."""
+    sections = {id(e) for e in reader.section_entries}
+    holders: dict[str, list[Entry]] = {}
+    for e in reader.section_entries:
+        for u in e.urls:
+            holders.setdefault(normalize_url(u), []).append(e)
+    known = {normalize_url(u) for e in parsed.entries if id(e) not in sections for u in e.urls}
+    for piece in [b for sec in reader.sections for b in sec.body] + reader.section.body:
+        if ("](" not in piece and "<a" not in piece) or "<tr" in piece.lower():
+            continue  # only a link with a text can name a paper
+        for link in links(piece):
+            key = normalize_url(link.url)
+            if key not in known and is_paper_url(link.url) and names_a_thing(link.label) \
+                    and len(link.label.split()) >= 2:
+                known.add(key)
+                for e in holders.get(key, []):  # a mention in a section's prose, not its link
+                    if _key(e.name) != _key(link.label):
+                        e.urls = [u for u in e.urls if normalize_url(u) != key]
+                parsed.entries.append(Entry(name=link.label, urls=[link.url], kind="paper",
+                                            role="related"))
+
+
+def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
+    """A page about one thing: the subject entry, and the works its opening prose names."""
+    text = reader.text
+    prose = [b for s in reader.sections for b in s.body]
+    all_links = [k for s in reader.sections for k in s.links]
+    for e in parsed.entries:
+        all_links += [Link("", u, 0, 0) for u in e.urls]
+    titles = [s.title for s in reader.sections if s.title and s.level < 99]
+    named = [t for t in titles if not ((m := _FIELD.match(t)) and (
+        _FIELD_WORDS.match(m.group("label").strip()) or m.group("value")[:1].isdigit()))]
+    title = (named or titles or [""])[0] or (clean_name(prose[0].split("\n")[0]) if prose else "")
+    related: list[Entry] = []
+    limit = reader.first_code if reader.first_code >= 0 else len(reader.raw)
+    kept, pos = [], 0
+    for a, b in reader.howto:
+        kept.append(reader.raw[pos:min(a, limit)])
+        pos = max(pos, b if b >= 0 else len(reader.raw))
+    kept.append(reader.raw[pos:limit])
+    opening = b" ".join(kept).decode("utf-8", "replace")
+    own: list[str] = []
+    seen: set[str] = set()
+    for link in links(opening):
+        key = normalize_url(link.url)
+        if key in seen:
+            continue
+        if names_a_thing(link.label) and (is_paper_url(link.url) or link_kind(link.url) == "github") \
+                and collapse(link.label).lower() != title.lower():
+            seen.add(key)
+            related.append(Entry(name=link.label, urls=[link.url], kind=kind_for([link.url], ""),
+                                 role="related"))
+    for link in all_links + links(text):
+        key = normalize_url(link.url)
+        if key not in seen:
+            seen.add(key)
+            own.append(link.url)
+    summary = "\n\n".join(r for p in prose if (r := readable(p)))
+    meta: dict[str, str] = {}
+    for p in prose:
+        for key, value in _fields(p).items():
+            meta.setdefault(key, value)
+    subject = Entry(name=title, urls=own, summary=summary, meta=meta, kind="model" if not (
+        own and is_paper_url(own[0])) else "paper", role="subject")
+    out = Parsed(entries=[subject, *related], notes=parsed.notes)
+    merge_same_names(out)
+    return out
+
+
+def merge_same_names(parsed: Parsed) -> None:
+    """Entries with the same name are one source (a title linked twice, a duplicated bullet)."""
+    kept: dict[str, Entry] = {}
+    merged = 0
+    for e in parsed.entries:
+        key = re.sub(r"[\W_]+", " ", e.name.lower()).strip() or (
+            normalize_url(e.urls[0]) if e.urls else "")
+        if key in kept:
+            k = kept[key]
+            k.urls += [u for u in e.urls if u not in k.urls]
+            k.summary = k.summary or e.summary
+            k.meta = {**e.meta, **k.meta}
+            merged += 1
+        else:
+            kept[key] = e
+    # An entry known only by an arXiv id and a title (a list of local links) is the same work
+    # as the entry whose URL carries that id (the table row with its links): one source, with
+    # the fuller name.
+    by_id: dict[str, Entry] = {}
+    for e in kept.values():
+        for u in e.urls:
+            ident = arxiv_id(u).split("v")[0]
+            if ident:
+                by_id.setdefault(ident, e)
+    out: list[Entry] = []
+    for e in kept.values():
+        ident = e.meta.get("arxiv_id", "").split("v")[0]
+        target = by_id.get(ident) if ident and not e.urls else None
+        if target is not None and target is not e:
+            if len(e.name) > len(target.name):
+                target.name = e.name
+            target.summary = target.summary or e.summary
+            merged += 1
+            continue
+        out.append(e)
+    parsed.entries = out
+    if merged:
+        parsed.notes.append(f"{merged} duplicate entr{'y' if merged == 1 else 'ies'} merged")

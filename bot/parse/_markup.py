@@ -1,0 +1,205 @@
+"""Inline markup, resolved the same way for every format: `[text](url)` keeps its text and
+yields its URL, images and HTML tags go, badges never become a name or a link.
+
+Two readings of one piece of text:
+- `clean_name`: what a reader calls the thing (no markup, no emoji, entities decoded);
+- `readable`: the text with markup removed exactly as the grounding check removes it
+  (`BlockText.evidence`, mirroring the evaluation's `strip_markup`), so every sentence of a
+  summary made by `readable` from a slice of the block is a contiguous span of the block's
+  stripped text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from bot.urls import clean_url, find_urls
+
+# A Markdown link or image: one level of nested brackets in the label ([`[pdf]`](url)), an
+# optional <…> around the URL and an optional "title". Possessive quantifiers: the label scan
+# never backtracks, so an unclosed "[" costs one pass.
+_LINK = re.compile(
+    r"(?P<bang>!?)\[(?P<label>(?:[^\[\]]++|\[[^\[\]]*+\])*+)\]"
+    r"\(\s*<?(?P<url>[^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)"
+)
+_ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']?(?P<url>[^\"'\s>]+)[\"']?[^>]*>(?P<label>.*?)</a\s*>",
+                     re.IGNORECASE | re.DOTALL)
+_IMG_TAG = re.compile(r"<img\s[^>]*>", re.IGNORECASE)
+_SUP = re.compile(r"<(sup|sub)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<br\s*/?>|</?[A-Za-z][^>]*>")
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)|(?<=\S)_(?![\w_])|`+|~~")
+_SHORTCODE = re.compile(r":[a-z0-9_+-]{2,30}:")
+_EMOJI = re.compile(
+    "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\u2190-\u21FF\u2300-\u23FF]"
+)
+_BADGE = re.compile(
+    r"img\.shields\.io|shields\.io/|badge\.fury\.io|badgen\.net|/badges?[/.?]|badge\.svg"
+    r"|travis-ci\.|codecov\.io|circleci\.com/.*svg|visitor-badge|hits\.|komarev\.com"
+    r"|api\.star-history|starchart|\.svg(?:[?#]|$)|/workflows/.*/badge",
+    re.IGNORECASE,
+)
+_EDGES = " \t\n-\u2013\u2014|:;,.\u00b7\u2022*_>#[]{}"
+# Link texts that say what a link is rather than what it names ("[paper]", "[[code]]",
+# "GitHub repo"): such a link belongs to the entry around it and never names one.
+_GENERIC = re.compile(
+    r"^(?:\W*(?:paper|papers|pdf|arxiv|code|codes|github|git|repo|repository|project|project page"
+    r"|page|website|web|site|homepage|home|blog|demo|video|videos|slides?|poster|link|links|here"
+    r"|this|official|unofficial|pytorch|tensorflow|tf|jax|caffe|torch|keras|mxnet|paddle|model"
+    r"|models|weights?|checkpoints?|ckpt|download|config|log|dataset|data|doi|bib|bibtex|html"
+    r"|abs|abstract|openreview|hf|hugging ?face|colab|notebook|docs?|documentation|api|leaderboard"
+    r"|benchmark|supp|supplementary|news|star|stars|\d+|v\d+)\b\W*)+$",
+    re.IGNORECASE,
+)
+# A link text that is a file name (`yolov7-seg.pt`): weights or a config, not a work's name.
+_FILE = re.compile(r"[\w.+-]+\.(?:pt|pth|ckpt|bin|onnx|zip|tar|gz|tgz|h5|pkl|safetensors|npz|yaml"
+                   r"|yml|py|json|txt|log)", re.IGNORECASE)
+_GENERIC_WORDS = re.compile(
+    r"\b(?:repo|repository|code|codebase|here|paper|website|page|blog|library|card|notebook"
+    r"|colab|example|examples|docs|documentation|demo|guide|installation|instructions|tutorial)\b",
+    re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str  # cleaned link text ("" for a bare URL)
+    url: str
+    start: int  # offsets in the text it was found in
+    end: int
+
+
+def is_badge(url: str) -> bool:
+    return bool(_BADGE.search(url))
+
+
+def generic_label(label: str) -> bool:
+    """True when a link text only says what kind of link it is."""
+    return not label or bool(_GENERIC.match(label)) or bool(_FILE.fullmatch(label))
+
+
+def names_a_thing(label: str) -> bool:
+    """A link text that names a work ("BioBERT", a paper title), not "our repo" or "here"."""
+    if generic_label(label) or not re.search(r"[A-Za-z]{2}", label):
+        return False
+    # "our repo", "Google's BERT repository": a short text with a word for a kind of link.
+    return len(label.split()) > 3 or not _GENERIC_WORDS.search(label)
+
+
+def links(text: str) -> list[Link]:
+    """The links of `text` in order: Markdown links, `<a href>` anchors and bare URLs; badge
+    and other images excluded (a badge inside a link drops the link too)."""
+    found: list[Link] = []
+    taken: list[tuple[int, int]] = []
+    if "[" in text:
+        for m in _LINK.finditer(text):
+            taken.append((m.start(), m.end()))
+            url = m.group("url")
+            if m.group("bang") or is_badge(url) or "![" in m.group("label"):
+                continue
+            target = _target(url)
+            if target:
+                found.append(Link(clean_name(m.group("label")), target, m.start(), m.end()))
+    if "<a" in text or "<A" in text:
+        for m in _ANCHOR.finditer(text):
+            taken.append((m.start(), m.end()))
+            url = m.group("url")
+            target = _target(url)
+            if target and not is_badge(url) and "<img" not in m.group("label").lower():
+                found.append(Link(clean_name(m.group("label")), target, m.start(), m.end()))
+    if "<img" in text or "<IMG" in text:
+        taken += [(m.start(), m.end()) for m in _IMG_TAG.finditer(text)]
+    if "://" in text or "github" in text or ".org/" in text or ".co/" in text:
+        # Bare URLs: only the text outside the links is scanned again (blanked, so offsets hold).
+        rest = text
+        if taken:
+            parts, pos = [], 0
+            for a, b in sorted(taken):
+                if a >= pos:
+                    parts += [text[pos:a], " " * (b - a)]
+                    pos = b
+            rest = "".join([*parts, text[pos:]])
+        if "://" in rest or "github" in rest or ".org/" in rest or ".co/" in rest:
+            for url in find_urls(rest):
+                at = rest.find(url)
+                if at >= 0 and not is_badge(url):
+                    found.append(Link("", url, at, at + len(url)))
+    found.sort(key=lambda link: link.start)
+    return found
+
+
+def _target(url: str) -> str:
+    """The URL a link points to, cleaned, or "" for a relative link (`configs/x.py`)."""
+    if url.startswith(("http://", "https://")):
+        return clean_url(url)
+    found = find_urls(url) if "." in url else []
+    return found[0] if found else ""
+
+
+def urls_of(text: str) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for link in links(text):
+        if link.url not in seen:
+            seen.add(link.url)
+            out.append(link.url)
+    return out
+
+
+def clean_name(text: str, *, markdown: bool = True) -> str:
+    """`text` as a name: link text kept, images/badges/tags/emphasis/emoji removed, HTML
+    entities decoded, whitespace collapsed, stray separators trimmed. With `markdown` off
+    (a JSON or YAML string value) `*` and `_` are literal characters and stay."""
+    if "[" in text:
+        # An image, or a link around one (a badge linking to CI), says nothing in a name.
+        text = _LINK.sub(
+            lambda m: "" if m.group("bang") or "![" in m.group("label") else m.group("label"), text
+        )
+    if "<" in text:
+        # A footnote mark (<sup>1,2</sup>) goes; a sub/superscript that is part of a word
+        # (CogniCrypt<sub>GEN</sub>) stays in it.
+        text = _SUP.sub(lambda m: m.group(2) if re.search(r"[A-Za-z]{2}", m.group(2)) else " ", text)
+        text = _ANCHOR.sub(lambda m: m.group("label"), text)
+        text = _TAG.sub(" ", text)
+    # Each rule runs only when its characters are there: names are cleaned by the thousand.
+    if markdown and ("*" in text or "_" in text or "`" in text or "~" in text):
+        text = _EMPHASIS.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if ":" in text:
+        text = _SHORTCODE.sub(" ", text)
+    if not text.isascii():
+        text = _EMOJI.sub(" ", text)
+    if "\\" in text:  # a Markdown escape (\_ \*) goes; LaTeX (\circ) is text
+        text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+    text = " ".join(text.split()).strip(_EDGES)
+    # Parentheses are trimmed only when unbalanced: "Graphs (GraphRAG)" keeps its own.
+    while text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].strip(_EDGES)
+    while text.startswith("(") and text.count("(") > text.count(")"):
+        text = text[1:].strip(_EDGES)
+    while text.startswith("[") and text.endswith("]") and text.count("[") == 1:
+        text = text[1:-1].strip(_EDGES)
+    return text
+
+
+_R_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_R_BADGE = re.compile(r"\[?!\[[^\]]*\]\((?P<url>[^)\s]*)[^)]*\)(?:\]\([^)]*\))?")
+_R_TAG = re.compile(r"<br\s*/?>|</?[A-Za-z][^>]*>")
+_R_MARK = re.compile(r"\*\*|__|`|^#+\s*|^\s*[-*+>]\s+|\|", re.MULTILINE)
+
+
+def readable(text: str) -> str:
+    """`text` with Markdown/HTML markup removed as the grounding check removes it; badge
+    images become a paragraph break (what is left on either side is still contiguous), and
+    whitespace inside a line is collapsed."""
+    if "![" in text:
+        text = _R_BADGE.sub(lambda m: "\n\n" if is_badge(m.group("url")) else m.group(0), text)
+    if "[" in text:
+        text = _R_LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _R_TAG.sub(" ", text)
+    text = _R_MARK.sub(" ", text)
+    paragraphs = (" ".join(p.split()) for p in re.split(r"\n[^\S\n]*\n", text))
+    return "\n\n".join(p for p in paragraphs if p)
