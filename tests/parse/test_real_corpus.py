@@ -36,7 +36,6 @@ KNOWN_GAPS = frozenset({
     "114-readme-swin-transformer-intro-news",
     "126-model_card-kokoro-82m-tts",
     "129-readme-medsam-news-citation",
-    "223-arxiv-digest-nlp-arxiv-daily-json-archive",
 })
 
 
