@@ -36,7 +36,7 @@ FINDING = re.compile(
     re.IGNORECASE,
 )
 BACKGROUND = re.compile(
-    r"^(a major goal|recent (work|years|advances)|in recent years|traditionally|existing|prior work"
+    r"^(a major goal|recent (work|years|advances)|in recent years|traditional(ly)?|existing|prior work"
     r"|previous (work|methods)|however|despite|although|while|modern|advancements|the [\w-]+ "
     r"(problem|task) (is|has)|[\w-]+ (is|are|has been|have been) (widely|increasingly|often|a))\b",
     re.IGNORECASE,
@@ -50,6 +50,11 @@ METHOD = re.compile(
     r"\bwe (propose|introduce|present|develop|reformulate)\b|\bconsists of\b|\bleverag\w+\b",
     re.IGNORECASE,
 )
+
+
+# What a source offers ("we present X, which forecasts …") answers a choice or an overview
+# better than its motivation does; for how it works it is part of the answer.
+_METHOD_BONUS = {"overview": 0.6, "which_to_pick": 0.2, "general": 0.2, "how_it_works": 0.15}
 
 
 @dataclass
@@ -117,8 +122,8 @@ def score(cands: list[Candidate], query: Query) -> None:
             s -= 0.3
         if wants_release and RELEASE.search(c.text):
             s += 0.3
-        if query.intent == "how_it_works" and METHOD.search(c.text):
-            s += 0.15
+        if METHOD.search(c.text):
+            s += _METHOD_BONUS.get(query.intent, 0.0)
         c.score = s
 
 

@@ -1,7 +1,7 @@
-"""Word analysis shared by every grounding step: one tokenizer and one crude stemmer.
+"""Word analysis shared by every grounding step: one tokenizer and the Snowball stemmer.
 
 Matching is always stem-against-stem (vocabulary, question, sources), so the stemmer only has
-to map word forms of one word to one key; it need not produce real roots.
+to map word forms of one word to one key.
 """
 
 from __future__ import annotations
@@ -18,38 +18,32 @@ import yaml
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*|[,;:!?()\[\]]|\.(?=\s|$)")
 _CAMEL_WORD = re.compile(r"\b[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}[a-z])[A-Za-z0-9]*")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
-# Three passes, one strip each: inflection, derivation, then a final -iz/-at/-en/-e/-y. Enough to
-# send generalize/generalization/generalizable or handwritten/handwriting to one key.
-_PASSES = (
-    ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s"),
-    ("izations", "isations", "ization", "isation", "ational", "ations", "ation", "ition",
-     "ibility", "ability", "ions", "ion", "ments", "ment", "ities", "ity", "ively", "ive", "ably",
-     "able", "ibly", "ible", "ate", "izers", "izer", "izes", "ize", "ises", "ise", "ness", "ers", "er",
-     "al", "ar", "ous", "ful", "ism", "ist"),
-    ("ment", "iz", "at", "en", "e", "y"),
-)
-_MIN_STEM = 3
 DATA = Path(__file__).resolve().parent / "data"
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer  # PyStemmer: Snowball's English stemmer in C (bm25s uses the same library)
+
+    return Stemmer.Stemmer("english")
+
+
+# Snowball leaves some families apart ("generalizable" -> "generaliz", "generalization" ->
+# "general"; "handwriting" -> "handwrit", "handwritten"); cutting every stem to this many
+# letters joins them, and matching is always stem against stem, so a cut key is never shown.
+STEM_CHARS = 7
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Strip suffixes until none applies; double final consonants collapse (written/writing)."""
+    """Snowball (Porter2) stem of a lowercased word, cut to `STEM_CHARS` letters; numbers and
+    codes stay as they are."""
     w = word.lower()
     if len(w) <= 3 or not w.isalpha():
         return w
-    for suffixes in _PASSES:
-        for suf in suffixes:
-            if w.endswith(suf) and len(w) - len(suf) >= _MIN_STEM:
-                if suf == "s" and w[-2] in "su":
-                    break
-                w = w[: -len(suf)] + ("y" if suf in ("ies", "ied") else "")
-                break
-    if len(w) > _MIN_STEM and w[-1] == w[-2] and w[-1] not in "aeiouls":
-        w = w[:-1]
-    return w
+    return str(_stemmer().stemWord(w))[:STEM_CHARS]
 
 
 def camel_words(text: str) -> list[re.Match[str]]:
@@ -95,18 +89,15 @@ def compounds(text: str) -> list[str]:
 
 @lru_cache(maxsize=16)
 def load_data(name: str) -> Any:
-    """A YAML file of data/ (vocabulary, cues, phrases), read once per process."""
+    """A YAML file of data/, read once per process (unchecked: see `bot.ground.schema`)."""
     return yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=_LOADER)
 
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    return frozenset(str(w) for w in load_data("stopwords.yaml")["stopwords"])
+    from bot.ground.schema import words_file
 
-
-@lru_cache(maxsize=1)
-def generic_words() -> frozenset[str]:
-    return frozenset(stem(str(w)) for w in load_data("stopwords.yaml")["generic"])
+    return frozenset(words_file().stopwords)
 
 
 def stems(text: str) -> list[str]:

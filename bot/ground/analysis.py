@@ -1,0 +1,98 @@
+"""Everything about a block that no question changes, worked out once per block.
+
+A follow-up in a thread asks about the same block again; its sources' analysis (tokens, stems,
+vocabulary hits), the words coverage checks against, and the block text's lowercased form are
+kept in a small LRU keyed by the block's content, so the follow-up pays only for the question.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+
+from bot.ground.coverage import Known, key
+from bot.ground.invariants import BlockText
+from bot.ground.labels import salient
+from bot.ground.relevance import Doc, analyse_source
+from bot.ground.tasks import vocabulary
+from bot.models import SourceBlock
+
+CACHE_BLOCKS = 16
+MAX_COVERS = 3
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    docs: list[Doc]
+    # Coverage keys of every word the block's sources hold, its own question excepted.
+    known: Known
+    text: BlockText
+    # The block's main tasks, for saying what the sources do cover.
+    covers: list[str]
+
+
+def _known(block: SourceBlock, docs: list[Doc]) -> Known:
+    text = block.text
+    # The block's own question and instructions are not evidence that it answers anything.
+    for part in (block.question, block.instructions):
+        if part:
+            text = text.replace(part, " ")
+    found = {key(w) for w in _WORD.findall(text)}
+    for d in docs:
+        found.update(d.termset)
+        for v in d.source.meta.values():
+            found.update(key(w) for w in _WORD.findall(v))
+    return Known(found)
+
+
+def covers(docs: list[Doc]) -> list[str]:
+    """The application tasks most of the block's sources are about."""
+    info = vocabulary().info
+    count: Counter[str] = Counter()
+    for d in docs:
+        for lab in salient(d):
+            if info[lab].domain:
+                count[lab] += 1
+    return [lab for lab, _ in count.most_common(MAX_COVERS)]
+
+
+class _Cache:
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, Analysis] = OrderedDict()
+        # Answers may be computed in worker threads (asyncio.to_thread): guard the dict.
+        self._lock = threading.Lock()
+
+    def get(self, block: SourceBlock) -> Analysis:
+        k = _block_key(block)
+        with self._lock:
+            hit = self._items.get(k)
+            if hit is not None:
+                self._items.move_to_end(k)
+                return hit
+        docs = [analyse_source(s) for s in block.sources]
+        made = Analysis(docs=docs, known=_known(block, docs), text=BlockText(block.text),
+                        covers=covers(docs))
+        with self._lock:
+            self._items[k] = made
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return made
+
+
+def _block_key(block: SourceBlock) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(block.text.encode("utf-8", "surrogatepass"))
+    h.update(block.model_dump_json(exclude={"text"}).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+_CACHE = _Cache(CACHE_BLOCKS)
+
+
+def analyse_block(block: SourceBlock) -> Analysis:
+    return _CACHE.get(block)
