@@ -19,8 +19,11 @@ from bot.ground.labels import salient
 from bot.ground.relevance import Doc, analyse_source
 from bot.ground.tasks import vocabulary
 from bot.models import SourceBlock
+from bot.urls import link_kind
 
 CACHE_BLOCKS = 16
+RELEASED = ("code", "released", "release", "implementation", "available", "open", "source",
+            "github", "repository", "weights", "checkpoints", "pretrained")
 MAX_COVERS = 3
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*")
 
@@ -42,6 +45,9 @@ def _known(block: SourceBlock, docs: list[Doc]) -> Known:
         if part:
             text = text.replace(part, " ")
     found = {key(w) for w in _WORD.findall(text)}
+    # A code or model link is the block's way of saying the code or weights are released.
+    if any(link_kind(u) in ("github", "huggingface") for u in block.links):
+        found.update(key(w) for w in RELEASED)
     for d in docs:
         found.update(d.termset)
         for v in d.source.meta.values():

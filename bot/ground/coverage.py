@@ -17,6 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from bot.ground.intent import intents
 from bot.ground.lexicon import filler, is_hard, nameable, weight
 from bot.ground.schema import cues_file, words_file
 from bot.ground.text import stem
@@ -33,6 +34,8 @@ _SURFACE = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*")
 _NEGATION = frozenset({"without", "no", "not", "never", "nor", "non"})
 _NEGATION_REACH = 3
 SUPPORTED = 0.5
+# An ask that points back at the story ("anything here for that?", "can it do this?").
+_BACK = re.compile(r"\b(that|this|these|those|them|it)\s*[?.!]?\s*$|\bfor (that|this|it)\b", re.IGNORECASE)
 PREFIX = 6  # shortest key that may meet longer keys it begins
 # Below this an ask names no subject of its own ("which one does this?").
 SUBJECT_WEIGHT = 0.6
@@ -157,6 +160,13 @@ def _is_cut_word(piece: str) -> bool:
     return re.fullmatch(_WH, piece, re.IGNORECASE) is not None
 
 
+def _supported(words: list[_Word], known: Known | Collection[str], bar: float) -> bool:
+    weights = [(1.0 if w.hard else w.weight, w.key in known) for w in words
+               if (w.weight > 0 or w.hard) and not w.negated]
+    total = sum(wt for wt, _ in weights)
+    return total == 0 or sum(wt for wt, hit in weights if hit) / total >= bar
+
+
 def _measures(phrase: str) -> bool:
     return any(w.hard for w in _words(phrase))
 
@@ -194,9 +204,15 @@ def assess(question: str, known: Known | Collection[str]) -> Coverage:
     story = " ".join(context)
     checked = unsupported = 0
     for clause in clauses:
+        if "overview" in intents(clause):
+            checked += 1  # any block answers "what is this?"
+            continue
         words = _words(clause)
         told = False
-        if sum(w.weight for w in words if not w.negated) < SUBJECT_WEIGHT and story:
+        if story and (
+            sum(w.weight for w in words if not w.negated) < SUBJECT_WEIGHT
+            or _BACK.search(clause) and not _supported(words, known, SUPPORTED)
+        ):
             clause, story, told = story, "", True
             words = _words(clause)
         content = [i for i, w in enumerate(words) if (w.weight > 0 or w.hard) and not w.negated]
@@ -226,6 +242,9 @@ def assess(question: str, known: Known | Collection[str]) -> Coverage:
             result.missing.append(quoted(clause))
     for sentence in context if story else ():
         words = _words(sentence)
+        hard = [w for w in words if w.hard and not w.negated]
+        if not hard or any(w.key in known for w in hard):
+            continue  # the story's resources are reported, or it names none
         absent = {i for i, w in enumerate(words) if (w.weight > 0 or w.hard) and not w.negated
                   and w.key not in known}
         for gap in _runs(sentence, words, absent):

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.ground.relevance import Doc
+from bot.ground.schema import tasks_file
 from bot.ground.tasks import TaskInfo
 from bot.ground.text import stems
 
@@ -35,6 +37,21 @@ _TO = re.compile(r"\b([A-Za-z]+(?:[ -][A-Za-z]+)?)-to-([A-Za-z]+(?:-[A-Za-z]+)?)
 _DECLARED = ("pipeline_tag", "task")
 
 
+@lru_cache(maxsize=1)
+def _data_nouns() -> frozenset[str]:
+    """Stems of the words the vocabulary uses for data (its groups' modalities and inputs and
+    outputs): "end-to-end" or "state-of-the-art" name no data, "text-to-image" does."""
+    out: set[str] = set()
+    for group in tasks_file().groups.values():
+        for phrase in (group.modality, group.input, group.output):
+            out.update(s for s in stems(phrase) if s.isalpha() and len(s) > 2)
+    return frozenset(out - {"and", "or", "the", "data", "kind", "any"})
+
+
+def _names_data(phrase: str) -> bool:
+    return any(s in _data_nouns() for s in stems(phrase))
+
+
 def _clean(np: str) -> str:
     np = re.sub(r"^(?:an? |the |their |its )", "", np.strip(), flags=re.IGNORECASE)
     return np if 0 < len(np.split()) <= MAX_WORDS else ""
@@ -43,7 +60,7 @@ def _clean(np: str) -> str:
 def _declared(doc: Doc) -> tuple[str, str]:
     for key in _DECLARED:
         m = _TO.search(doc.source.meta.get(key, "").replace("_", "-"))
-        if m:
+        if m and _names_data(m.group(1)) and _names_data(m.group(2)):
             return m.group(1).replace("-", " "), m.group(2).replace("-", " ")
     return "", ""
 
@@ -60,7 +77,7 @@ def _stated(doc: Doc) -> tuple[str, str]:
             break
     if not (inp and out):
         m = _TO.search(doc.source.name)
-        if m:
+        if m and _names_data(m.group(1)) and _names_data(m.group(2)):
             inp, out = inp or m.group(1).lower(), out or m.group(2).lower()
     return inp, out
 

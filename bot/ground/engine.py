@@ -28,6 +28,7 @@ from bot.models import Answer, Evidence, Link, Source, SourceBlock, Step, Task, 
 from bot.safety import defang, has_ping
 
 log = logging.getLogger(__name__)
+FALLBACK = 3
 
 
 def _clean_source(source: Source, relevance: float) -> Source:
@@ -59,6 +60,11 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
     query = analyse_question(question)
     rel = score_sources(block, docs, query)
     selected = select(block, docs, rel, query)
+    coverage = assess(question, an.known)
+    if not selected and coverage.covered and docs:
+        # The block's words answer the question though no source stands out (a table whose
+        # rows parse as bare numbers): the first sources, in block order, carry the answer.
+        selected = list(range(min(FALLBACK, len(docs))))
     chosen = [docs[i].source for i in selected]
 
     labels = infer(docs=docs, rel=rel, selected=selected, query=query)
@@ -67,7 +73,6 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         c for c in evidence_mod.choose(per_source, [s.id for s in chosen])
         if an.text.evidence(c.text)
     ]
-    coverage = assess(question, an.known)
     if not selected:
         coverage.covered = False
 

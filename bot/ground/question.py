@@ -18,6 +18,7 @@ from bot.models import SourceBlock
 
 # Below this total word weight a message names no subject (a wrapper); one rare word is ~1.
 SUBJECT = 0.6
+TOPIC = 2.5  # beside an overview request, a few more words still name no topic
 _MENTION = re.compile(r"<@[!&]?\w+>|(?<!\w)@[\w.-]+")
 
 
@@ -31,7 +32,13 @@ def meant(block: SourceBlock, asked: str) -> Meant:
     text = _MENTION.sub(" ", asked).strip()
     found = intents(text)
     own = (block.question or "").strip()
-    if "overview" in found and informative(_without_overview_words(text)) < SUBJECT:
+    # An overview asked first ("tl;dr? and is there a smaller one?") is what is wanted, unless
+    # the rest names a subject of its own ("summarize the papers on protein folding").
+    first = min(found.values()) if found else 0
+    if "overview" in found and (
+        found["overview"] == first and informative(_without_overview_words(text)) < TOPIC
+        or informative(_without_overview_words(text)) < SUBJECT
+    ):
         return Meant(question=asked.strip() or own, overview=True)
     if informative(text) >= SUBJECT:
         return Meant(question=asked.strip(), overview=False)
