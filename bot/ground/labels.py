@@ -8,6 +8,7 @@ modality when the sources use its words, else nothing.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,23 @@ class Labels:
     @property
     def all(self) -> list[str]:
         return self.domain + [s for s in self.setting if s not in self.domain]
+
+
+# "… for Survival Prediction", "… for One-Shot Voice Conversion": the task a title states.
+_FOR_TASK = re.compile(
+    r"\b(?:for|towards?)\s+(?:the\s+|an?\s+)?((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*"
+    r"(?:tion|sion|ing|sis|ment|ance|val))\s*$",
+    re.IGNORECASE,
+)
+
+
+def stated_task(docs: Sequence[Doc]) -> str:
+    """The task a title states in so many words, lowercased; "" when none does."""
+    for d in docs:
+        m = _FOR_TASK.search(d.source.name.strip().rstrip("."))
+        if m and not m.group(1).lower().startswith(("understanding", "learning")):
+            return m.group(1).lower()
+    return ""
 
 
 def salient(doc: Doc) -> Counter[str]:
@@ -99,6 +117,10 @@ def infer(
     setting = _top({k: float(v) for k, v in query.tasks.items()}, False, MAX_SETTING)
     if not setting and not domain:
         setting = _top(secondary, False, MAX_SETTING)
+    if not domain:
+        # The vocabulary names no task: say the one the sources' own titles state, if any.
+        stated = stated_task([docs[i] for i in [*models, *owned, *selected[:3]]])
+        domain = [stated] if stated else []
     head = domain[0] if domain else (setting[0] if setting else "")
     basis = [docs[i] for i in models] + [docs[i] for i in owned] or [docs[i] for i in selected[:2]]
     inp, out = data_io(basis, vocab.info.get(head))

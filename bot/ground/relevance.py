@@ -277,9 +277,15 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
     targets = set(query.tasks)
     for m in models:
         targets |= set(docs[m].name_tasks)
+    # A task every source of a listing shares tells them apart no better than a common word:
+    # its weight falls with the share of sources that have it.
+    spread = 1.0
+    if targets and len(docs) > SMALL_BLOCK:
+        shares = [sum(1 for d in docs if t in d.tasks) / len(docs) for t in targets]
+        spread = 1.0 - sum(shares) / len(shares)
     raw: list[float] = []
     for i, d in enumerate(docs):
-        s = 0.6 * float(bmn[i]) + 0.3 * task_overlap(targets, d.tasks)
+        s = 0.6 * float(bmn[i]) + 0.3 * spread * task_overlap(targets, d.tasks)
         if mentioned(d.source, query.text):
             s += 0.35
         if i in owned:
