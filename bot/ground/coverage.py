@@ -34,6 +34,7 @@ _SURFACE = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*")
 _NEGATION = frozenset({"without", "no", "not", "never", "nor", "non"})
 _NEGATION_REACH = 3
 SUPPORTED = 0.5
+QUALIFIER_REACH = 4  # words between a measurement and the phrase that qualifies it
 # An ask that points back at the story ("anything here for that?", "can it do this?").
 _BACK = re.compile(r"\b(that|this|these|those|them|it)\s*[?.!]?\s*$|\bfor (that|this|it)\b", re.IGNORECASE)
 PREFIX = 6  # shortest key that may meet longer keys it begins
@@ -126,8 +127,33 @@ def _runs(clause: str, words: list[_Word], missing: set[int]) -> list[str]:
         ):
             run = run[:-1]
         if run and any(nameable(words[i].text) for i in run):
-            out.append(clause[words[run[0]].start : words[run[-1]].end])
+            out.append(clause[words[run[0]].start : words[run[-1]].end] + _qualifier(
+                clause, words, run[-1], missing) if any(words[i].hard for i in run) else
+                clause[words[run[0]].start : words[run[-1]].end])
     return out
+
+
+def _qualifier(clause: str, words: list[_Word], end: int, missing: set[int]) -> str:
+    """The prepositional phrase that qualifies a measurement a few words on ("which latency
+    would we see on an edge device" -> " on an edge device"), when its words are missing too."""
+    join, preps = _joiners(), frozenset(cues_file().prepositions)
+    for p in range(end + 1, min(len(words), end + 1 + QUALIFIER_REACH)):
+        if re.search(r"[,;.?!()]", clause[words[end].end : words[p].start]):
+            return ""
+        if words[p].text.lower() not in preps:
+            continue
+        last = p
+        for k in range(p + 1, len(words)):
+            gap = clause[words[k - 1].end : words[k].start]
+            if re.search(r"[,;.?!()]", gap):
+                break
+            if k in missing or words[k].text.lower() in join or gap == "-":
+                last = k
+            else:
+                break
+        held = [k for k in range(p + 1, last + 1) if k in missing]
+        return " " + clause[words[p].start : words[last].end] if held else ""
+    return ""
 
 
 def _edge_weak(word: _Word) -> bool:

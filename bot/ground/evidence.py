@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.ground.injection import is_injection
 from bot.ground.relevance import Doc, Query, bm25_small, concept_tokens, task_overlap
@@ -80,7 +80,16 @@ def ping_free(sentence: str) -> str:
 
 def candidates(doc: Doc, rank: int) -> tuple[list[Candidate], int]:
     """Quotable sentences of one source (analysed from the source's own analysis), and how
-    many of its sentences were injections."""
+    many of its sentences were injections. They depend on the source alone: worked out once
+    per analysed source (a follow-up on the block reuses them), fresh copies per answer."""
+    if doc.quotes is None:
+        doc.quotes = _candidates(doc)
+    found, injected = doc.quotes
+    return [replace(c, rank=rank) for c in found], injected
+
+
+def _candidates(doc: Doc) -> tuple[list[Candidate], int]:
+    rank = 0
     out: list[Candidate] = []
     injected = 0
     summary = doc.source.summary

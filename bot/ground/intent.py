@@ -21,7 +21,17 @@ def _patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
     return tuple((name, tuple(re.compile(p) for p in by_name.get(name, []))) for name in INTENTS)
 
 
+@lru_cache(maxsize=1024)
+def _intents(question: str) -> tuple[tuple[str, int], ...]:
+    return tuple(_scan(question).items())
+
+
 def intents(question: str) -> dict[str, int]:
+    """Every intent the question shows, strongest first, with where it first shows."""
+    return dict(_intents(question))
+
+
+def _scan(question: str) -> dict[str, int]:
     """Every intent the question shows, strongest first (hits, then first position), each
     with the position of its first hit."""
     q = question.lower()

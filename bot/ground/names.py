@@ -1,7 +1,7 @@
 """No prose of an answer names a model, paper or tool that the block does not.
 
 A name here is a word shaped like one: CamelCase ("GMFlow", "XMem"), capitals ("RAFT",
-"PP-OCR"), letters run into digits ("YOLOv8", "T5"). Such a word in a summary, note or caveat
+"PP-OCR"), letters run into digits ("YOLOv8", "T5"), a word and a version ("Llama-3"). Such a word in a summary, note or caveat
 must occur in the block, in the question, or in the engine's own vocabulary and sentence
 templates (task names such as "EEG decoding", "3D", "URL"); anything else came from outside.
 """
@@ -16,7 +16,7 @@ from bot.ground.schema import cues_file, tasks_file
 
 _NAME = re.compile(
     r"(?<![\w-])(?:[A-Z][a-z0-9]+[A-Z][\w]*|[A-Z]{2,}[\w]*|[a-z]+[A-Z][\w]*|[A-Za-z]+[0-9][\w]*"
-    r"|[0-9]+[A-Za-z][\w]*)(?:-[A-Za-z0-9]+)*(?![\w-])"
+    r"|[0-9]+[A-Za-z][\w]*|[A-Z][a-z]+(?=-[A-Za-z]*[0-9]))(?:-[A-Za-z0-9.]*[A-Za-z0-9])*(?![\w-])"
 )
 
 

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -45,6 +46,8 @@ class Doc:
     body: Analysed | None = None
     task_hits: list[tuple[int, int, str]] = field(default_factory=list)
     cue_hits: list[tuple[int, int, str]] = field(default_factory=list)
+    # Quotable sentences and the injection count (bot.ground.evidence), made on first use.
+    quotes: tuple[list[Any], int] | None = None
 
     @cached_property
     def own_keys(self) -> frozenset[str]:

@@ -42,6 +42,17 @@ class WordsFile(_Strict):
     meta: list[StrictStr]
     # Measurements and resources: an ask about one that no source mentions is unanswered.
     hard: list[StrictStr]
+    # A measurement word a block shows without writing it: a license by its name
+    # ("Apache-2.0"), fps by "frames per second". Regular expressions per word.
+    shown_by: dict[StrictStr, list[StrictStr]] = Field(default_factory=dict)
+
+    @field_validator("shown_by")
+    @classmethod
+    def _compiles(cls, raw: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in raw.values():
+            for p in patterns:
+                re.compile(p)
+        return raw
 
 
 class CuesFile(_Strict):

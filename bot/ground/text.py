@@ -46,20 +46,31 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(w))[:STEM_CHARS]
 
 
+# Where a CamelCase word can be: a capital after a small letter, or two capitals then a small
+# one. Only the words around such spots are matched against `_CAMEL_WORD`.
+_CAMEL_SPOT = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+_TOKEN_START = re.compile(r"[A-Za-z0-9]*$")
+
+
 def camel_words(text: str) -> list[re.Match[str]]:
     """`_CAMEL_WORD.finditer(text)`, without running that backtracking pattern over all of
-    `text`: only words with an upper-case letter after a lower-case one can match, and the few
-    that do are checked where they stand."""
+    `text`: it is tried only at the start of the words that hold a CamelCase spot."""
     out: list[re.Match[str]] = []
     cursor = 0
-    for tok in _WORD.findall(text):
-        if tok.islower() or tok.isupper() or tok[1:].islower() or not tok[0].isalpha():
+    for spot in _CAMEL_SPOT.finditer(text):
+        if spot.start() < cursor:
             continue
-        at = text.find(tok, cursor)
+        lead = _TOKEN_START.search(text, max(cursor, spot.start() - 64), spot.start())
+        at = lead.start() if lead else spot.start()
+        # `_WORD` tokens start with a letter: skip leading digits as it would.
+        while at < spot.start() and text[at].isdigit():
+            at += 1
         m = _CAMEL_WORD.match(text, at)
-        cursor = at + len(tok)
-        if m:
+        if m and m.start() == at and (at == 0 or not text[at - 1].isalnum()):
             out.append(m)
+            cursor = m.end()
+        else:
+            cursor = spot.end()
     return out
 
 
