@@ -56,9 +56,10 @@ def build(
         out.append(say.say("nothing_relevant", covers=list(covers)))
     elif coverage.missing or coverage.measures:
         out.append(say.say("partial", asks=coverage.missing, measures=coverage.measures))
-    for d in chosen:
-        if d.source.role == "recommended" and d.source.kind == "model" and not has_paper(d.source):
-            out.append(say.say("no_paper", name=d.source.name))
+    bare = [d.source.name for d in chosen
+            if d.source.role == "recommended" and d.source.kind == "model" and not has_paper(d.source)]
+    if bare:
+        out.append(say.say("no_paper", names=bare))
     main_groups = {vocab.info[lab].group for lab in main_labels if lab in vocab.info}
     if main_groups and main_labels:
         off: list[str] = []

@@ -235,8 +235,11 @@ def assess(question: str, known: Known | Collection[str]) -> Coverage:
             continue
         words = _words(clause)
         told = False
+        # A choosing ask ("anything here worth reading?") is about the story's subject.
+        choosing = next(iter(intents(clause))) == "which_to_pick"
         if story and (
-            sum(w.weight for w in words if not w.negated) < SUBJECT_WEIGHT
+            choosing
+            or sum(w.weight for w in words if not w.negated) < SUBJECT_WEIGHT
             or _BACK.search(clause) and not _supported(words, known, SUPPORTED)
         ):
             clause, story, told = story, "", True

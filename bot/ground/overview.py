@@ -65,9 +65,10 @@ def overview(block: SourceBlock, an: Analysis, question: str, say: Wording) -> A
     wf = workflow_mod.build(docs=docs, selected=selected[:3], task_input="", task_output="",
                             best=per_source, say=say)
     caveats = []
-    for i in recommended(docs):
-        if docs[i].source.kind == "model" and not has_paper(docs[i].source):
-            caveats.append(say.say("no_paper", name=docs[i].source.name))
+    bare = [docs[i].source.name for i in recommended(docs)
+            if docs[i].source.kind == "model" and not has_paper(docs[i].source)]
+    if bare:
+        caveats.append(say.say("no_paper", names=bare))
     if not (block.links or any(s.urls for s in block.sources)):
         caveats.append(say.say("no_urls"))
     if injected:
