@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import bm25s
-import numpy as np
-
 from bot.ground.coverage import split_asks
 from bot.ground.intent import intents, primary_of, setting_cues
 from bot.ground.lexicon import filler
@@ -151,9 +148,18 @@ def analyse_question(question: str) -> Query:
     )
 
 
-def bm25_scores(corpus: Sequence[list[str]], query: list[str]) -> np.ndarray:
+# Up to this many documents the plain-Python scorer is faster than building a bm25s index, and
+# a small block's answer never imports numpy and bm25s (the CLI's cold start pays for them).
+SMALL_CORPUS = 64
+
+
+def bm25_scores(corpus: Sequence[list[str]], query: list[str]) -> list[float]:
     if not corpus or not query:
-        return np.zeros(len(corpus))
+        return [0.0] * len(corpus)
+    if len(corpus) <= SMALL_CORPUS:
+        return bm25_small(corpus, query)
+    import bm25s  # with numpy: ~0.1 s of import, only for long blocks
+
     # Only the query's words are ever scored: every other word becomes one filler token, which
     # keeps each document's length (and so every score) while the index shrinks to a few words.
     # bm25s needs at least one token per document to index it.
@@ -163,8 +169,8 @@ def bm25_scores(corpus: Sequence[list[str]], query: list[str]) -> np.ndarray:
     retriever.index(docs, show_progress=False)
     known = [t for t in query if t in retriever.vocab_dict]
     if not known:
-        return np.zeros(len(corpus))
-    return np.asarray(retriever.get_scores(known), dtype=float)
+        return [0.0] * len(corpus)
+    return [float(x) for x in retriever.get_scores(known)]
 
 
 BM25_K1, BM25_B = 1.5, 0.75  # bm25s's defaults, so sentences and sources score alike
@@ -273,8 +279,8 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
     if not docs:
         return []
     bm = bm25_scores([d.terms for d in docs], query.terms)
-    top = float(bm.max()) if bm.size else 0.0
-    bmn = bm / top if top > 0 else np.zeros(len(docs))
+    top = max(bm, default=0.0)
+    bmn = [b / top if top > 0 else 0.0 for b in bm]
     models = recommended(docs)
     owned = own_papers(docs, models)
     targets = set(query.tasks)
