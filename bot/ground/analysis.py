@@ -12,6 +12,7 @@ import re
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.ground.coverage import Known, key
 from bot.ground.invariants import BlockText
@@ -47,8 +48,9 @@ def _known(block: SourceBlock, docs: list[Doc]) -> Known:
             text = text.replace(part, " ")
     # Each distinct word once: a long listing repeats most of its words many times.
     found = {key(w) for w in set(_WORD.findall(text.lower()))}
-    for word, patterns in words_file().shown_by.items():
-        if any(re.search(p, text, re.IGNORECASE) for p in patterns):
+    low = text.lower()
+    for word, pattern in _shown_by().items():
+        if pattern.search(low):
             found.add(key(word))
     # A code or model link is the block's way of saying the code or weights are released.
     if any(link_kind(u) in ("github", "huggingface") for u in block.links):
@@ -58,6 +60,11 @@ def _known(block: SourceBlock, docs: list[Doc]) -> Known:
         for v in d.source.meta.values():
             found.update(key(w) for w in set(_WORD.findall(v.lower())))
     return Known(found)
+
+
+@lru_cache(maxsize=1)
+def _shown_by() -> dict[str, re.Pattern[str]]:
+    return {w: re.compile("|".join(f"(?:{p})" for p in ps)) for w, ps in words_file().shown_by.items()}
 
 
 def covers(docs: list[Doc]) -> list[str]:

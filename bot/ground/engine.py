@@ -31,13 +31,19 @@ log = logging.getLogger(__name__)
 FALLBACK = 3
 
 
+def _safe(text: str) -> str:
+    # Every ping trigger holds "@" or "<": text with neither needs no defanging (a 1,000-entry
+    # block would otherwise run two substitutions over every name, summary and fact).
+    return defang(text) if "@" in text or "<" in text else text
+
+
 def _clean_source(source: Source, relevance: float) -> Source:
     # Built from an already validated Source with str -> str cleaning: no need to validate again
     # (a 100-paper listing would pay for it a hundred times per answer).
     return Source.model_construct(
-        id=source.id, kind=source.kind, role=source.role, name=defang(source.name),
-        urls=[u for u in source.urls if not has_ping(u)], summary=defang(source.summary),
-        relevance=relevance, meta={defang(k): defang(v) for k, v in source.meta.items()},
+        id=source.id, kind=source.kind, role=source.role, name=_safe(source.name),
+        urls=[u for u in source.urls if not has_ping(u)], summary=_safe(source.summary),
+        relevance=relevance, meta={_safe(k): _safe(v) for k, v in source.meta.items()},
     )
 
 
