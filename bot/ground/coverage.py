@@ -281,4 +281,7 @@ def assess(question: str, known: Known | Collection[str]) -> Coverage:
                 result.measures.append(gap)
     if checked and unsupported == checked:
         result.covered = False
+    # "an edge device" says nothing that "latency on an edge device" does not.
+    result.measures = [m for m in result.measures
+                       if not any(m != other and m in other for other in result.measures)]
     return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.ground.schema import words_file
-from bot.ground.text import stem
+from bot.ground.text import full_stem, stem
 
 # Zipf 7 is "the", 6 "new"/"first", 5 "model"/"video", 4 "laptop"/"accuracy", 3 "latency".
 COMMON = 4.5  # at or above: a common English word ("fit", "edge"), never named in a caveat alone
@@ -34,7 +34,7 @@ def _meta() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _hard() -> frozenset[str]:
-    return frozenset(stem(w) for w in words_file().hard)
+    return frozenset(full_stem(w) for w in words_file().hard)
 
 
 def is_meta(word: str) -> bool:
@@ -43,7 +43,7 @@ def is_meta(word: str) -> bool:
 
 def is_hard(word: str) -> bool:
     """A measurement or resource word (fps, latency, GPU, license …)."""
-    return stem(word) in _hard()
+    return full_stem(word) in _hard()
 
 
 @lru_cache(maxsize=65536)

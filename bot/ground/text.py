@@ -36,6 +36,14 @@ def _stemmer() -> Any:
 STEM_CHARS = 7
 
 
+@lru_cache(maxsize=4096)
+def full_stem(word: str) -> str:
+    """The Snowball stem, uncut: for telling a few listed words apart exactly ("through" is
+    no "throughput", though both cut to one key)."""
+    w = word.lower()
+    return w if len(w) <= 3 or not w.isalpha() else str(_stemmer().stemWord(w))
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball (Porter2) stem of a lowercased word, cut to `STEM_CHARS` letters; numbers and
