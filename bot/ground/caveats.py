@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from bot.ground.coverage import Coverage
 from bot.ground.links import source_urls
-from bot.ground.phrases import join_and, phrase
 from bot.ground.relevance import Doc
 from bot.ground.tasks import vocabulary
+from bot.ground.wording import Wording
 from bot.models import Source, SourceBlock
 from bot.urls import link_kind
 
@@ -44,22 +44,22 @@ def domain_of(doc: Doc) -> str:
 def build(
     *, block: SourceBlock, docs: Sequence[Doc], selected: Sequence[int], main_labels: Sequence[str],
     coverage: Coverage, injections: int, linked_ids: set[str], model_ids: set[str],
+    covers: Sequence[str], say: Wording,
 ) -> list[str]:
     vocab = vocabulary()
     out: list[str] = []
     chosen = [docs[i] for i in selected]
-    if coverage.missing and not coverage.covered:
-        out.append(phrase("caveats.not_covered", terms=join_and(coverage.missing)))
+    if not coverage.covered:
+        out.append(say.say("not_covered", asks=coverage.missing, measures=coverage.measures,
+                           covers=list(covers)))
     elif not chosen:
-        out.append(phrase("caveats.nothing_relevant"))
-    partial = [w for w in coverage.context_missing if w not in coverage.missing]
-    if coverage.covered and coverage.missing:
-        partial = coverage.missing + partial
-    if partial:
-        out.append(phrase("caveats.partial", terms=join_and(partial)))
-    for d in chosen:
-        if d.source.kind == "model" and block.format == "request" and not has_paper(d.source):
-            out.append(phrase("caveats.no_paper", name=d.source.name))
+        out.append(say.say("nothing_relevant", covers=list(covers)))
+    elif coverage.missing or coverage.measures:
+        out.append(say.say("partial", asks=coverage.missing, measures=coverage.measures))
+    bare = [d.source.name for d in chosen
+            if d.source.role == "recommended" and d.source.kind == "model" and not has_paper(d.source)]
+    if bare:
+        out.append(say.say("no_paper", names=bare))
     main_groups = {vocab.info[lab].group for lab in main_labels if lab in vocab.info}
     if main_groups and main_labels:
         off: list[str] = []
@@ -69,12 +69,12 @@ def build(
             dom = domain_of(d)
             groups = {vocab.info[t].group for t in d.tasks if vocab.info[t].domain}
             if dom and not groups & main_groups:
-                off.append(phrase("caveats.off_domain_item", domain=dom, source_id=d.source.id))
+                off.append(say.say("off_domain_item", domain=dom, source_id=d.source.id))
         if off:
-            out.append(phrase("caveats.off_domain", domains=join_and(off), task=main_labels[0]))
+            out.append(say.say("off_domain", domains=off, task=main_labels[0]))
     any_url = bool(block.links) or any(s.urls for s in block.sources)
     if not any_url:
-        out.append(phrase("caveats.no_urls"))
+        out.append(say.say("no_urls"))
     else:
         for d in chosen:
             if d.source.id in linked_ids or source_urls(d.source):
@@ -82,14 +82,14 @@ def build(
             claim = _RELEASE_CLAIM.search(d.source.summary)
             if claim:
                 what = claim.group("what").lower()
-                verb = "are" if what.endswith("s") or what in ("weights", "data") else "is"
-                out.append(phrase("caveats.no_link_release", name=d.source.name,
-                                  source_id=d.source.id, what=f"{what} {verb}"))
+                plural = what.endswith("s") or what in ("weights", "data")
+                out.append(say.say("no_link_release", name=d.source.name, source_id=d.source.id,
+                                   what=what, plural=plural))
             else:
-                out.append(phrase("caveats.no_link", name=d.source.name, source_id=d.source.id))
+                out.append(say.say("no_link", name=d.source.name, source_id=d.source.id))
     if injections:
-        out.append(phrase("caveats.injection", count=injections))
+        out.append(say.say("injection", n=injections))
     if len(docs) > len(chosen) and len(docs) > 8:
-        out.append(phrase("caveats.considered", considered=len(docs), selected=len(chosen)))
-    out.extend(phrase("caveats.parser_note", note=n) for n in block.notes)
+        out.append(say.say("considered_caveat", n=len(docs), k=len(chosen)))
+    out.extend(say.say("parser_note", note=n) for n in block.notes)
     return out

@@ -1,79 +1,175 @@
-"""Does the block answer the question? Judged by the question's own asks and key terms.
+"""Does the block answer the question? Judged by the informative words of the question's asks.
 
-The asks are the interrogative sentences, cut at ", and …" into clauses. A clause is
-unsupported when most of its content words (measurements, hardware and numbers count double)
-appear in no source; a clause that asks about a measurement no source mentions makes the whole
-question not covered. Words from the question's context (not an ask) that no source mentions
-are reported too, without flipping coverage.
+The asks are the interrogative sentences, cut at ", and …" into clauses. Each word counts by
+how much it says (`lexicon.weight`: rare words a lot, common English words little, stopwords
+and words about the asking nothing); numbers count fully. A clause is unsupported when most of
+that weight finds no word of the block, or when it asks for a measurement (fps, latency, GPU …)
+the block never mentions. The question is not covered only when every clause is unsupported;
+otherwise the unsupported parts become one caveat, in the question's own words, naming only
+words a reader would not call common ("latency on an edge device", never "second").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.ground.text import generic_words, load_data, stem, stopwords
+from bot.ground.intent import intents
+from bot.ground.lexicon import filler, is_hard, nameable, weight
+from bot.ground.schema import cues_file, words_file
+from bot.ground.text import stem
 
 _ASK_START = re.compile(
     r"^\s*(how|what|which|can|could|does|do|did|is|are|was|were|will|would|where|when|why|"
     r"should|has|have|who)\b",
     re.IGNORECASE,
 )
-_CLAUSE_CUT = re.compile(
-    r",?\s+and\s+(?=(how|what|which|is|are|does|do|can|will|where|whether|were|was|when|why)\b)"
-    r"|[,;]\s+(?=(how|what|which|is|are|does|do|can|will|where|whether|were|was|when|why)\b)",
-    re.IGNORECASE,
-)
-_NUMBER = re.compile(r"^\d")
+_WH = r"(how|what|which|is|are|does|do|can|will|where|whether|were|was|when|why)\b"
+_CLAUSE_CUT = re.compile(rf",?\s+and\s+(?={_WH})|[,;]\s+(?={_WH})", re.IGNORECASE)
 _SURFACE = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*")
+# A requirement stated as an absence ("without a GPU") is met by sources that never mention it.
+_NEGATION = frozenset({"without", "no", "not", "never", "nor", "non"})
+_NEGATION_REACH = 3
+SUPPORTED = 0.5
+QUALIFIER_REACH = 4  # words between a measurement and the phrase that qualifies it
+# An ask that points back at the story ("anything here for that?", "can it do this?").
+_BACK = re.compile(r"\b(that|this|these|those|them|it)\s*[?.!]?\s*$|\bfor (that|this|it)\b", re.IGNORECASE)
+PREFIX = 6  # shortest key that may meet longer keys it begins
+# Below this an ask names no subject of its own ("which one does this?").
+SUBJECT_WEIGHT = 0.6
 
 
 @dataclass
 class Coverage:
     covered: bool = True
-    missing: list[str] = field(default_factory=list)  # surface words of unsupported asks
-    context_missing: list[str] = field(default_factory=list)
+    # Unanswered asks, quoted as the question wrote them.
+    missing: list[str] = field(default_factory=list)
+    # Measurements or resources asked for that no source reports ("latency on an edge device").
+    measures: list[str] = field(default_factory=list)
+
+
+def number_key(token: str) -> str:
+    """"2,000" and "2000" meet; "0.5" stays itself."""
+    return token.replace(",", "") if re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+", token) else token
+
+
+def key(token: str) -> str:
+    return number_key(token) if token[:1].isdigit() else stem(token)
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    start: int
+    end: int
+    key: str
+    weight: float
+    hard: bool
+    negated: bool
+
+
+_QUOTED = re.compile(r"[\"“‘](?:[^\"”’]{1,80})[\"”’]|(?<![A-Za-z])'[^']{1,80}'(?![A-Za-z])")
+
+
+def _words(clause: str) -> list[_Word]:
+    # A quoted example ("a prompt like 'upbeat jazz'") is not what the question is about.
+    examples = [m.span() for m in _QUOTED.finditer(clause)]
+    pattern = hard_phrases()
+    measures = [m.span() for m in pattern.finditer(clause)] if pattern is not None else []
+    toks = [m for m in _SURFACE.finditer(clause)
+            if not any(a <= m.start() < b for a, b in examples)]
+    out = []
+    for i, m in enumerate(toks):
+        w = m.group(0)
+        before = {t.group(0).lower() for t in toks[max(0, i - _NEGATION_REACH) : i]}
+        hard = is_hard(w) or any(a <= m.start() < b for a, b in measures)
+        out.append(_Word(
+            text=w, start=m.start(), end=m.end(), key=key(w), weight=weight(w), hard=hard,
+            negated=bool(before & _NEGATION),
+        ))
+    return out
 
 
 @lru_cache(maxsize=1)
-def _hard() -> frozenset[str]:
-    return frozenset(stem(str(w)) for w in load_data("stopwords.yaml")["hard"])
+def hard_phrases() -> re.Pattern[str] | None:
+    """The measurement words of several words ("frames per second"), as one pattern."""
+    phrases = [p for p in words_file().hard if " " in p]
+    if not phrases:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
 
 
-def _content(text: str) -> list[tuple[str, str]]:
-    """(surface word as written, stem) of the content words of `text`."""
-    stop, generic = stopwords(), generic_words()
-    out = []
-    for m in _SURFACE.finditer(text):
-        w = m.group(0)
-        low = w.lower()
-        st = stem(low)
-        if low in stop or st in generic or len(w) < 3 and not w.isdigit():
-            continue
-        out.append((w, st))
-    return out
-
-
-def _runs(clause: str, missing: list[str]) -> list[str]:
-    """Adjacent missing words as one phrase as the question wrote it ("frames per second")."""
-    stop = stopwords()
-    out: list[str] = []
-    pos, last_end, last_start = 0, -1, 0
-    for w in missing:
-        at = clause.find(w, pos)
-        if at < 0:
-            continue
-        gap = clause[last_end:at] if last_end >= 0 else ""
-        if out and last_end >= 0 and all(g in stop for g in re.findall(r"[A-Za-z]+", gap.lower())) \
-                and not re.search(r"[,;.?!]", gap):
-            out[-1] = clause[last_start:at + len(w)]
+def _runs(clause: str, words: list[_Word], missing: set[int]) -> list[str]:
+    """Missing words that stand together as one phrase of the question ("frames per second",
+    "latency on an edge device"): only prepositions, articles and "and"/"or" may join them.
+    Edges lose function words and very common words; a phrase is kept when it holds a word a
+    caveat may name."""
+    join = _joiners()
+    runs: list[list[int]] = []
+    for i in sorted(missing):
+        prev = runs[-1][-1] if runs else None
+        if prev is not None and all(
+            words[k].text.lower() in join or clause[words[k - 1].end : words[k].start] == "-"
+            for k in range(prev + 1, i)
+        ) and not re.search(r"[,;.?!()]", clause[words[prev].end : words[i].start]):
+            runs[-1].extend(range(prev + 1, i + 1))
         else:
-            out.append(w)
-            last_start = at
-        pos = last_end = at + len(w)
+            runs.append([i])
+    out = []
+    for run in runs:
+        while run and _edge_weak(words[run[0]]):
+            run = run[1:]
+        while run and not words[run[-1]].hard and (
+            words[run[-1]].weight == 0 or filler(words[run[-1]].text)
+        ):
+            run = run[:-1]
+        if run and any(nameable(words[i].text) for i in run):
+            out.append(clause[words[run[0]].start : words[run[-1]].end] + _qualifier(
+                clause, words, run[-1], missing) if any(words[i].hard for i in run) else
+                clause[words[run[0]].start : words[run[-1]].end])
     return out
+
+
+def _qualifier(clause: str, words: list[_Word], end: int, missing: set[int]) -> str:
+    """The prepositional phrase that qualifies a measurement a few words on ("which latency
+    would we see on an edge device" -> " on an edge device"), when its words are missing too."""
+    join, preps = _joiners(), frozenset(cues_file().prepositions)
+    for p in range(end + 1, min(len(words), end + 1 + QUALIFIER_REACH)):
+        if re.search(r"[,;.?!()]", clause[words[end].end : words[p].start]):
+            return ""
+        if words[p].text.lower() not in preps:
+            continue
+        last = p
+        for k in range(p + 1, len(words)):
+            gap = clause[words[k - 1].end : words[k].start]
+            if re.search(r"[,;.?!()]", gap):
+                break
+            if k in missing or words[k].text.lower() in join or gap == "-":
+                last = k
+            else:
+                break
+        held = [k for k in range(p + 1, last + 1) if k in missing]
+        return " " + clause[words[p].start : words[last].end] if held else ""
+    return ""
+
+
+def _edge_weak(word: _Word) -> bool:
+    return not word.hard and (word.weight == 0 or not nameable(word.text))
+
+
+@lru_cache(maxsize=1)
+def _joiners() -> frozenset[str]:
+    cues = cues_file()
+    return frozenset(cues.prepositions) | frozenset(cues.determiners) | {"of", "per", "and", "or"}
+
+
+def quoted(clause: str) -> str:
+    """An unanswered ask as the question wrote it, for a caveat."""
+    text = re.sub(r"^\s*(and|but|so|also)\b\s*", "", clause.strip(), flags=re.IGNORECASE)
+    return "“" + text.rstrip(" ?.!") + "”"
 
 
 def split_asks(question: str) -> tuple[list[str], list[str]]:
@@ -87,40 +183,105 @@ def split_asks(question: str) -> tuple[list[str], list[str]]:
 
 
 def _is_cut_word(piece: str) -> bool:
-    return piece.lower() in {
-        "how", "what", "which", "is", "are", "does", "do", "can", "will", "where", "whether",
-        "were", "was", "when", "why",
-    }
+    return re.fullmatch(_WH, piece, re.IGNORECASE) is not None
 
 
-def assess(question: str, source_stems: Iterable[frozenset[str]]) -> Coverage:
-    known: set[str] = set()
-    for s in source_stems:
-        known |= s
-    hard = _hard()
+def _supported(words: list[_Word], known: Known | Collection[str], bar: float) -> bool:
+    weights = [(1.0 if w.hard else w.weight, w.key in known) for w in words
+               if (w.weight > 0 or w.hard) and not w.negated]
+    total = sum(wt for wt, _ in weights)
+    return total == 0 or sum(wt for wt, hit in weights if hit) / total >= bar
+
+
+def _measures(phrase: str) -> bool:
+    return any(w.hard for w in _words(phrase))
+
+
+def informative(question: str) -> float:
+    """Total weight of the question's words: ~0 for "please answer this" or "thoughts?"."""
+    return sum(w.weight for w in _words(question))
+
+
+class Known:
+    """The keys of a block's words; a key also meets the longer keys it begins
+    ("handwrit" meets "handwritten": the stemmer leaves some word families apart)."""
+
+    def __init__(self, keys: Collection[str]) -> None:
+        self._keys = frozenset(keys)
+        self._sorted = sorted(k for k in self._keys if len(k) >= PREFIX)
+
+    def __contains__(self, k: object) -> bool:
+        if not isinstance(k, str):
+            return False
+        if k in self._keys:
+            return True
+        if len(k) < PREFIX or not k.isalpha():
+            return False
+        at = bisect_left(self._sorted, k)
+        return at < len(self._sorted) and self._sorted[at].startswith(k)
+
+
+def assess(question: str, known: Known | Collection[str]) -> Coverage:
+    """`known`: the keys (`key`) of every word of the block's sources (a `Known`)."""
     result = Coverage()
     clauses, context = split_asks(question)
+    # An ask that names nothing ("which one does this?") points back at the story told
+    # before it: that story is what the ask is about.
+    story = " ".join(context)
     checked = unsupported = 0
     for clause in clauses:
-        content = _content(clause)
+        if "overview" in intents(clause):
+            checked += 1  # any block answers "what is this?"
+            continue
+        words = _words(clause)
+        told = False
+        # A choosing ask ("anything here worth reading?") is about the story's subject.
+        choosing = next(iter(intents(clause))) == "which_to_pick"
+        if story and (
+            choosing
+            or sum(w.weight for w in words if not w.negated) < SUBJECT_WEIGHT
+            or _BACK.search(clause) and not _supported(words, known, SUPPORTED)
+        ):
+            clause, story, told = story, "", True
+            words = _words(clause)
+        content = [i for i, w in enumerate(words) if (w.weight > 0 or w.hard) and not w.negated]
         if not content:
             continue
-        weight = {st: (2.0 if st in hard or _NUMBER.match(st) else 1.0) for _, st in content}
-        total = sum(weight.values())
-        supported = sum(w for st, w in weight.items() if st in known)
-        hard_terms = [st for st, w in weight.items() if w > 1]
-        missing = _runs(clause, [w for w, st in content if st not in known])
-        hard_missing = bool(hard_terms) and not any(st in known for st in hard_terms)
         checked += 1
-        if hard_missing or supported / total < 0.5:
-            result.missing.extend(m for m in missing if m not in result.missing)
-            unsupported += 1
-            if hard_missing:
-                result.covered = False
+        weights = {i: (1.0 if words[i].hard else words[i].weight) for i in content}
+        total = sum(weights.values())
+        found = sum(wt for i, wt in weights.items() if words[i].key in known)
+        absent = {i for i in content if words[i].key not in known}
+        hard_terms = [i for i in content if words[i].hard]
+        hard_missing = bool(hard_terms) and all(i in absent for i in hard_terms)
+        # A story stands in for an ask that names nothing: it tells more than is asked, so
+        # half of it found is enough.
+        bar = SUPPORTED / 2 if told else SUPPORTED
+        if not (hard_missing or found / total < bar):
+            continue
+        unsupported += 1
+        if hard_missing:
+            # The measurement asked for is the gap, with the words that qualify it.
+            gaps = [g for g in _runs(clause, words, absent) if _measures(g)]
+            result.measures += [g for g in gaps if g not in result.measures]
+        elif told:
+            gaps = _runs(clause, words, absent)
+            result.missing += [g for g in gaps if g not in result.missing]
+        else:
+            result.missing.append(quoted(clause))
+    for sentence in context if story else ():
+        words = _words(sentence)
+        hard = [w for w in words if w.hard and not w.negated]
+        if not hard or any(w.key in known for w in hard):
+            continue  # the story's resources are reported, or it names none
+        absent = {i for i, w in enumerate(words) if (w.weight > 0 or w.hard) and not w.negated
+                  and w.key not in known}
+        for gap in _runs(sentence, words, absent):
+            if _measures(gap) and gap not in result.measures:
+                result.measures.append(gap)
     if checked and unsupported == checked:
         result.covered = False
-    for sentence in context:
-        for w, st in _content(sentence):
-            if st in hard and st not in known and w not in result.context_missing:
-                result.context_missing.append(w)
+    # "an edge device" says nothing that "latency on an edge device" does not.
+    result.measures = [m for m in result.measures
+                       if not any(m != other and m in other for other in result.measures)]
     return result

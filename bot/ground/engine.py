@@ -3,36 +3,47 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from bot.ground import caveats as caveats_mod
 from bot.ground import evidence as evidence_mod
 from bot.ground import links as links_mod
 from bot.ground import summary as summary_mod
 from bot.ground import workflow as workflow_mod
+from bot.ground.analysis import Analysis, analyse_block
 from bot.ground.coverage import assess
-from bot.ground.invariants import BlockText
-from bot.ground.labels import infer
+from bot.ground.labels import Labels, infer
+from bot.ground.overview import overview
+from bot.ground.question import meant
 from bot.ground.relevance import (
     SMALL_BLOCK,
     analyse_question,
-    analyse_source,
+    own_papers,
     score_sources,
     select,
 )
+from bot.ground.wording import Wording, default_wording
 from bot.ground.workflow import step_label
-from bot.models import Answer, Evidence, Source, SourceBlock, Step, Task, Workflow
+from bot.models import Answer, Evidence, Link, Source, SourceBlock, Step, Task, Workflow
 from bot.safety import defang, has_ping
 
 log = logging.getLogger(__name__)
+FALLBACK = 3
+
+
+def _safe(text: str) -> str:
+    # Every ping trigger holds "@" or "<": text with neither needs no defanging (a 1,000-entry
+    # block would otherwise run two substitutions over every name, summary and fact).
+    return defang(text) if "@" in text or "<" in text else text
 
 
 def _clean_source(source: Source, relevance: float) -> Source:
     # Built from an already validated Source with str -> str cleaning: no need to validate again
     # (a 100-paper listing would pay for it a hundred times per answer).
     return Source.model_construct(
-        id=source.id, kind=source.kind, role=source.role, name=defang(source.name),
-        urls=[u for u in source.urls if not has_ping(u)], summary=defang(source.summary),
-        relevance=relevance, meta={defang(k): defang(v) for k, v in source.meta.items()},
+        id=source.id, kind=source.kind, role=source.role, name=_safe(source.name),
+        urls=[u for u in source.urls if not has_ping(u)], summary=_safe(source.summary),
+        relevance=relevance, meta={_safe(k): _safe(v) for k, v in source.meta.items()},
     )
 
 
@@ -40,54 +51,89 @@ def _clean_step(step: Step) -> Step:
     return step.model_copy(update={"label": defang(step.label), "note": defang(step.note)})
 
 
-def ground(block: SourceBlock, question: str) -> Answer:
-    """Answer `question` from `block` alone."""
+def ground(block: SourceBlock, question: str, *, wording: Wording | None = None) -> Answer:
+    """Answer `question` (the asking message, or the block's own question) from `block` alone."""
+    say = wording or default_wording()
+    asked = meant(block, question)
+    an = analyse_block(block)
+    if asked.overview:
+        return overview(block, an, asked.question, say)
+    return _answer(block, an, asked.question, say)
+
+
+def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> Answer:
+    docs = an.docs
     query = analyse_question(question)
-    docs = [analyse_source(s) for s in block.sources]
     rel = score_sources(block, docs, query)
     selected = select(block, docs, rel, query)
+    coverage = assess(question, an.known)
+    if not selected and coverage.covered and docs:
+        # The block's words answer the question though no source stands out (a table whose
+        # rows parse as bare numbers): the first sources, in block order, carry the answer.
+        selected = list(range(min(FALLBACK, len(docs))))
     chosen = [docs[i].source for i in selected]
 
-    labels = infer(fmt=block.format, docs=docs, rel=rel, selected=selected, query=query)
+    labels = infer(docs=docs, rel=rel, selected=selected, query=query)
     per_source, injected = evidence_mod.pick(docs, selected, query)
-    block_text = BlockText(block.text)
     picked = [
         c for c in evidence_mod.choose(per_source, [s.id for s in chosen])
-        if block_text.evidence(c.text)
+        if an.text.evidence(c.text)
     ]
-    coverage = assess(question, [docs[i].termset for i in range(len(docs))])
     if not selected:
         coverage.covered = False
 
     wf = workflow_mod.build(
-        fmt=block.format, docs=docs, selected=selected, task_input=labels.input,
-        task_output=labels.output, best=per_source,
+        docs=docs, selected=selected, task_input=labels.input, task_output=labels.output,
+        best=per_source, say=say, intent=query.intent,
     )
-    links = links_mod.pick(block, chosen, text=block_text)
+    links = links_mod.pick(block, chosen, text=an.text)
     model_ids = {i for st in wf.steps if st.kind == "model" for i in st.source_ids}
-    listing = len(docs) > SMALL_BLOCK
-    models = [step_label(s) for s in chosen if s.kind == "model" and block.format == "request"]
+    models = [step_label(s) for s in chosen if s.role == "recommended"]
+    subject = next((step_label(s) for s in chosen if s.role == "subject"), "")
+    lead = next((s for s in chosen if s.role in ("recommended", "subject")), None)
+    own = ""
+    if lead is not None:
+        mine = [i for i, d in enumerate(docs) if d.source is lead]
+        family = [lead] + [docs[p].source for p in own_papers(docs, mine)]
+        own = next((m for m in map(workflow_mod.method_sentence, family) if m), "")
     summary = summary_mod.build(
+        method=(step_label(lead), own) if lead is not None and own else ("", ""), subject=subject,
         labels=labels, query=query, models=models, docs=[docs[i] for i in selected],
-        considered=len(docs), selected_names=[step_label(s) for s in chosen], covered=coverage.covered,
-        listing=listing,
+        considered=len(docs), selected_names=[step_label(s) for s in chosen],
+        covered=coverage.covered, listing=len(docs) > SMALL_BLOCK, covers=an.covers, say=say,
     )
     cav = caveats_mod.build(
         block=block, docs=docs, selected=selected, main_labels=labels.domain, coverage=coverage,
         injections=injected, linked_ids={lk.source_id for lk in links}, model_ids=model_ids,
+        covers=an.covers, say=say,
     )
+    log.debug("grounded: %d sources, %d selected, covered=%s", len(docs), len(selected),
+              coverage.covered)
+    return finish(
+        block, question=question, summary=summary, labels=labels, intent=query.intent,
+        setting=query.cues, chosen=chosen, workflow=wf, evidence=picked, links=links,
+        caveats=cav, rel=rel, covered=coverage.covered,
+    )
+
+
+def finish(
+    block: SourceBlock, *, question: str, summary: str, labels: Labels, intent: str,
+    setting: Sequence[str], chosen: Sequence[Source], workflow: Workflow,
+    evidence: Sequence[evidence_mod.Candidate], links: list[Link], caveats: Sequence[str],
+    rel: Sequence[float], covered: bool,
+) -> Answer:
+    """The Answer, every text of it defanged (no pasted ping survives into a reply)."""
     task = Task(
         summary=defang(summary), labels=[defang(x) for x in labels.all],
-        input=defang(labels.input), output=defang(labels.output), intent=query.intent,
-        setting=[defang(c) for c in query.cues],
+        input=defang(labels.input), output=defang(labels.output), intent=intent,
+        setting=[defang(c) for c in setting],
         source_ids=labels.source_ids or [s.id for s in chosen[:2]],
     )
-    log.debug("grounded: %d sources, %d selected, covered=%s", len(docs), len(selected), coverage.covered)
     return Answer(
         question=defang(question), task=task,
-        workflow=Workflow(steps=[_clean_step(s) for s in wf.steps], edges=wf.edges),
-        evidence=[Evidence(text=c.text, source_id=c.source_id) for c in picked],
-        links=links, caveats=[defang(c) for c in cav],
+        workflow=Workflow(steps=[_clean_step(s) for s in workflow.steps], edges=workflow.edges),
+        evidence=[Evidence(text=c.text, source_id=c.source_id) for c in evidence],
+        links=links, caveats=[defang(c) for c in caveats],
         sources=[_clean_source(s, rel[i]) for i, s in enumerate(block.sources)],
-        engine="extractive", considered=len(docs), covered=coverage.covered,
+        engine="extractive", considered=len(block.sources), covered=covered,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.ground.injection import is_injection
 from bot.ground.relevance import Doc, Query, bm25_small, concept_tokens, task_overlap
@@ -36,7 +36,7 @@ FINDING = re.compile(
     re.IGNORECASE,
 )
 BACKGROUND = re.compile(
-    r"^(a major goal|recent (work|years|advances)|in recent years|traditionally|existing|prior work"
+    r"^(a major goal|recent (work|years|advances)|in recent years|traditional(ly)?|existing|prior work"
     r"|previous (work|methods)|however|despite|although|while|modern|advancements|the [\w-]+ "
     r"(problem|task) (is|has)|[\w-]+ (is|are|has been|have been) (widely|increasingly|often|a))\b",
     re.IGNORECASE,
@@ -50,6 +50,11 @@ METHOD = re.compile(
     r"\bwe (propose|introduce|present|develop|reformulate)\b|\bconsists of\b|\bleverag\w+\b",
     re.IGNORECASE,
 )
+
+
+# What a source offers ("we present X, which forecasts …") answers a choice or an overview
+# better than its motivation does; for how it works it is part of the answer.
+_METHOD_BONUS = {"overview": 0.6, "which_to_pick": 0.2, "general": 0.2, "how_it_works": 0.15}
 
 
 @dataclass
@@ -75,7 +80,16 @@ def ping_free(sentence: str) -> str:
 
 def candidates(doc: Doc, rank: int) -> tuple[list[Candidate], int]:
     """Quotable sentences of one source (analysed from the source's own analysis), and how
-    many of its sentences were injections."""
+    many of its sentences were injections. They depend on the source alone: worked out once
+    per analysed source (a follow-up on the block reuses them), fresh copies per answer."""
+    if doc.quotes is None:
+        doc.quotes = _candidates(doc)
+    found, injected = doc.quotes
+    return [replace(c, rank=rank) for c in found], injected
+
+
+def _candidates(doc: Doc) -> tuple[list[Candidate], int]:
+    rank = 0
     out: list[Candidate] = []
     injected = 0
     summary = doc.source.summary
@@ -117,8 +131,8 @@ def score(cands: list[Candidate], query: Query) -> None:
             s -= 0.3
         if wants_release and RELEASE.search(c.text):
             s += 0.3
-        if query.intent == "how_it_works" and METHOD.search(c.text):
-            s += 0.15
+        if METHOD.search(c.text):
+            s += _METHOD_BONUS.get(query.intent, 0.0)
         c.score = s
 
 

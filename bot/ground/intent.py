@@ -5,19 +5,33 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.ground.schema import intents_file
 from bot.ground.tasks import cue_matcher
-from bot.ground.text import load_data, stems
+from bot.ground.text import stems
 
-INTENTS = ("how_it_works", "which_to_pick", "compare", "apply", "limitations", "reproduce")
+INTENTS = (
+    "how_it_works", "which_to_pick", "compare", "apply", "limitations", "reproduce", "overview",
+)
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
-    raw = load_data("intents.yaml")["intents"]
-    return tuple((name, tuple(re.compile(p) for p in raw[name])) for name in INTENTS)
+    raw = intents_file().intents
+    by_name: dict[str, list[str]] = {str(k): v for k, v in raw.items()}
+    return tuple((name, tuple(re.compile(p) for p in by_name.get(name, []))) for name in INTENTS)
+
+
+@lru_cache(maxsize=1024)
+def _intents(question: str) -> tuple[tuple[str, int], ...]:
+    return tuple(_scan(question).items())
 
 
 def intents(question: str) -> dict[str, int]:
+    """Every intent the question shows, strongest first, with where it first shows."""
+    return dict(_intents(question))
+
+
+def _scan(question: str) -> dict[str, int]:
     """Every intent the question shows, strongest first (hits, then first position), each
     with the position of its first hit."""
     q = question.lower()

@@ -146,6 +146,8 @@ def model_step_grounded(block: SourceBlock, step: Step) -> bool:
 
 
 def check(block: SourceBlock, answer: Answer) -> list[str]:
+    from bot.ground.names import unknown_names  # data-backed: loaded only when checking
+
     """Every invariant violation of `answer` against `block` (empty list: all hold)."""
     problems: list[str] = []
     for link in answer.links:
@@ -157,6 +159,10 @@ def check(block: SourceBlock, answer: Answer) -> list[str]:
     for step in answer.workflow.steps:
         if not model_step_grounded(block, step):
             problems.append(f"model step names no source: {step.label!r}")
+    prose = [answer.task.summary, *(s.note for s in answer.workflow.steps), *answer.caveats]
+    for text in prose:
+        for name in unknown_names(text, block_text=block.text, question=answer.question):
+            problems.append(f"prose names what the block does not: {name!r}")
     if has_ping(answer.model_dump_json()):
         problems.append("the answer would ping someone")
     return problems

@@ -1,13 +1,20 @@
 """Task labels, input and output: from the question and the recommended models first, then
-(when those name no application domain) from the most relevant sources."""
+(when those name no application domain) from the most relevant sources.
+
+The vocabulary names and groups the tasks the sources state; input and output are what the
+sources themselves say goes in and comes out (`bot.ground.io`), else the task group's plain
+modality when the sources use its words, else nothing.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.ground.relevance import Doc, Query, own_paper
+from bot.ground.dataio import data_io
+from bot.ground.relevance import Doc, Query, own_papers, recommended
 from bot.ground.tasks import vocabulary
 
 MAX_DOMAIN = 3
@@ -27,6 +34,33 @@ class Labels:
         return self.domain + [s for s in self.setting if s not in self.domain]
 
 
+# "… for Survival Prediction", "… for One-Shot Voice Conversion": the task a title states.
+_FOR_TASK = re.compile(
+    r"\b(?:for|towards?)\s+(?:the\s+|an?\s+)?((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*"
+    r"(?:tion|sion|ing|sis|ment|ance|val))\s*$",
+    re.IGNORECASE,
+)
+
+
+def stated_task(docs: Sequence[Doc]) -> str:
+    """The task a title states in so many words, lowercased; "" when none does."""
+    for d in docs:
+        m = _FOR_TASK.search(d.source.name.strip().rstrip("."))
+        if m and not m.group(1).lower().startswith(("understanding", "learning")):
+            return m.group(1).lower()
+    return ""
+
+
+def salient(doc: Doc) -> Counter[str]:
+    """The tasks a source is about: those its title or declared task names, or its text names
+    again and again; a task named once in passing counts only when nothing stands out more
+    (a vision README that mentions a robot once is not about robots)."""
+    strong = Counter({
+        lab: n for lab, n in doc.tasks.items() if doc.name_tasks.get(lab, 0) or n >= 2
+    })
+    return strong or Counter(doc.tasks)
+
+
 def _top(scores: Mapping[str, float], want_domain: bool, limit: int) -> list[str]:
     vocab = vocabulary()
     items = [(lab, sc) for lab, sc in scores.items() if vocab.info[lab].domain == want_domain]
@@ -41,30 +75,32 @@ def _top(scores: Mapping[str, float], want_domain: bool, limit: int) -> list[str
 
 
 def infer(
-    *, fmt: str, docs: Sequence[Doc], rel: Sequence[float], selected: Sequence[int], query: Query
+    *, docs: Sequence[Doc], rel: Sequence[float], selected: Sequence[int], query: Query
 ) -> Labels:
     vocab = vocabulary()
     primary: dict[str, float] = defaultdict(float)
     for lab, n in query.tasks.items():
         primary[lab] += 3.0 * n
     support: list[str] = []
-    models = [d for d in docs if d.source.kind == "model"] if fmt == "request" else []
-    for m in models:
+    models = recommended(docs)
+    owned = own_papers(docs, models)
+    for mi in models:
+        m = docs[mi]
         for lab, n in m.name_tasks.items():
             primary[lab] += 3.0 * n
-        for lab, n in (m.tasks - m.name_tasks).items():
+        for lab, n in (salient(m) - m.name_tasks).items():
             primary[lab] += 1.0 * n
         support.append(m.source.id)
-        for d in docs:
-            if d.source.kind != "model" and own_paper(m, d):
-                for lab, n in d.tasks.items():
-                    primary[lab] += 1.0 * n + 1.0 * d.name_tasks.get(lab, 0)
-                support.append(d.source.id)
+    for pi, mi in owned.items():
+        d = docs[pi]
+        for lab, n in d.tasks.items():
+            primary[lab] += 1.0 * n + 1.0 * d.name_tasks.get(lab, 0)
+        support.append(d.source.id)
     secondary: dict[str, float] = defaultdict(float)
     for rank, i in enumerate(selected):
         d = docs[i]
         weight = rel[i] * (1.5 if rank == 0 else 1.0)
-        for lab, n in d.tasks.items():
+        for lab, n in salient(d).items():
             secondary[lab] += weight * (min(n, 3) + 2 * d.name_tasks.get(lab, 0))
     domain = _top(primary, True, MAX_DOMAIN)
     if not domain:
@@ -81,10 +117,14 @@ def infer(
     setting = _top({k: float(v) for k, v in query.tasks.items()}, False, MAX_SETTING)
     if not setting and not domain:
         setting = _top(secondary, False, MAX_SETTING)
+    if not domain:
+        # The vocabulary names no task: say the one the sources' own titles state, if any.
+        stated = stated_task([docs[i] for i in [*models, *owned, *selected[:3]]])
+        domain = [stated] if stated else []
     head = domain[0] if domain else (setting[0] if setting else "")
-    info = vocab.info.get(head)
+    basis = [docs[i] for i in models] + [docs[i] for i in owned] or [docs[i] for i in selected[:2]]
+    inp, out = data_io(basis, vocab.info.get(head))
     return Labels(
-        domain=domain, setting=setting,
-        input=info.input if info else "", output=info.output if info else "",
+        domain=domain, setting=setting, input=inp, output=out,
         source_ids=list(dict.fromkeys(support)),
     )

@@ -45,6 +45,15 @@ def source_urls(source: Source) -> list[str]:
     return urls
 
 
+# A picture (a badge, a figure) is decoration of the paste, not a model, paper or tool.
+_PICTURE = re.compile(r"(?:^|//)(?:img\.shields\.io|badge\.fury\.io|badgen\.net)/|\.(?:svg|png|jpe?g|gif|webp)(?:[?#]|$)",
+                      re.IGNORECASE)
+
+
+def is_picture(url: str) -> bool:
+    return bool(_PICTURE.search(url))
+
+
 def pick(block: SourceBlock, chosen: Sequence[Source], *, text: BlockText | None = None) -> list[Link]:
     grounded = text or BlockText(block.text)
     links: list[Link] = []
@@ -52,7 +61,7 @@ def pick(block: SourceBlock, chosen: Sequence[Source], *, text: BlockText | None
     for s in chosen:
         for url in source_urls(s):
             key = norm_url(url)
-            if key in seen or has_ping(url) or not grounded.link(url):
+            if key in seen or has_ping(url) or is_picture(url) or not grounded.link(url):
                 continue
             if injected_only(block.text, url):
                 continue

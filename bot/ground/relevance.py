@@ -13,20 +13,21 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-
-import bm25s
-import numpy as np
+from typing import Any
 
 from bot.ground.coverage import split_asks
 from bot.ground.intent import intents, primary_of, setting_cues
+from bot.ground.lexicon import filler
 from bot.ground.tasks import cue_matcher, vocabulary
-from bot.ground.text import Analysed, analyse, analysed, generic_words, stems, terms
+from bot.ground.text import Analysed, analyse, analysed, stem, stems, terms, words
 from bot.models import Source, SourceBlock
 from bot.urls import find_urls
 from bot.urls import normalize_url as norm_url
 
-# Above this many sources a block is a listing to filter; below, a curated request to keep.
+# Above this many sources a block is a listing to filter; below, a short list to keep.
 SMALL_BLOCK = 8
+# Parser facts that say what a source is about (lower-case keys; present only when parsed).
+TOPIC_META = ("task", "pipeline_tag", "tags", "dataset", "datasets", "modality", "metrics")
 MAX_SELECTED = 5
 
 
@@ -42,6 +43,8 @@ class Doc:
     body: Analysed | None = None
     task_hits: list[tuple[int, int, str]] = field(default_factory=list)
     cue_hits: list[tuple[int, int, str]] = field(default_factory=list)
+    # Quotable sentences and the injection count (bot.ground.evidence), made on first use.
+    quotes: tuple[list[Any], int] | None = None
 
     @cached_property
     def own_keys(self) -> frozenset[str]:
@@ -98,31 +101,43 @@ def concept_tokens(tasks: Counter[str], cues: Counter[str]) -> list[str]:
     return [f"t:{t}" for t in tasks] + sorted(groups) + [f"c:{c}" for c in cues]
 
 
+def _meta_text(source: Source) -> str:
+    return " . ".join(source.meta[k] for k in TOPIC_META if source.meta.get(k))
+
+
 def analyse_source(source: Source) -> Doc:
     vocab, cue = vocabulary(), cue_matcher()
     name_stems, name_terms = analyse(source.name)
+    meta_stems, meta_terms = analyse(_meta_text(source))
     body = analysed(source.summary)
     task_hits, cue_hits = vocab.hits(body.stems), cue.hits(body.stems)
-    name_tasks = vocab.match(name_stems)
+    # A title and a declared task (a model card's pipeline_tag, a metafile's Task) say what the
+    # source is about; a word in passing in the body says much less.
+    name_tasks = vocab.match(name_stems) + vocab.match(meta_stems)
     # The name and the summary are matched apart: no phrase spans the "|" between them.
     tasks = name_tasks + Counter(lab for _, _, lab in task_hits)
     cues = cue.match(name_stems) + Counter(lab for _, _, lab in cue_hits)
-    all_stems = name_stems + ["|"] + body.stems
-    toks = name_terms * 2 + body.terms() + concept_tokens(tasks, cues)
+    all_stems = name_stems + ["|"] + meta_stems + ["|"] + body.stems
+    toks = name_terms * 2 + meta_terms + body.terms() + concept_tokens(tasks, cues)
     return Doc(
         source=source, stems=all_stems, terms=toks, tasks=tasks, name_tasks=name_tasks,
         termset=frozenset(all_stems), body=body, task_hits=task_hits, cue_hits=cue_hits,
     )
 
 
+def question_terms(text: str) -> list[str]:
+    """Ranking terms of `text` without the words that say nothing about a subject."""
+    skip = {stem(w) for w in words(text) if w.isalpha() and filler(w)}
+    return [t for t in terms(text) if t not in skip]
+
+
 def analyse_question(question: str) -> Query:
     q_stems = stems(question)
-    generic = generic_words()
     # Words of the actual asks count twice; the surrounding story once ("it adapted" in the
     # story must not outweigh "stay generalizable" in the ask).
     asks, context = split_asks(question)
-    q_terms = [t for part in asks for t in terms(part) if t not in generic] * 2
-    q_terms += [t for part in context for t in terms(part) if t not in generic]
+    q_terms = [t for part in asks for t in question_terms(part)] * 2
+    q_terms += [t for part in context for t in question_terms(part)]
     tasks = vocabulary().match(q_stems)
     cues = setting_cues(question)
     found = intents(question)
@@ -133,9 +148,18 @@ def analyse_question(question: str) -> Query:
     )
 
 
-def bm25_scores(corpus: Sequence[list[str]], query: list[str]) -> np.ndarray:
+# Up to this many documents the plain-Python scorer is faster than building a bm25s index, and
+# a small block's answer never imports numpy and bm25s (the CLI's cold start pays for them).
+SMALL_CORPUS = 64
+
+
+def bm25_scores(corpus: Sequence[list[str]], query: list[str]) -> list[float]:
     if not corpus or not query:
-        return np.zeros(len(corpus))
+        return [0.0] * len(corpus)
+    if len(corpus) <= SMALL_CORPUS:
+        return bm25_small(corpus, query)
+    import bm25s  # with numpy: ~0.1 s of import, only for long blocks
+
     # Only the query's words are ever scored: every other word becomes one filler token, which
     # keeps each document's length (and so every score) while the index shrinks to a few words.
     # bm25s needs at least one token per document to index it.
@@ -145,8 +169,8 @@ def bm25_scores(corpus: Sequence[list[str]], query: list[str]) -> np.ndarray:
     retriever.index(docs, show_progress=False)
     known = [t for t in query if t in retriever.vocab_dict]
     if not known:
-        return np.zeros(len(corpus))
-    return np.asarray(retriever.get_scores(known), dtype=float)
+        return [0.0] * len(corpus)
+    return [float(x) for x in retriever.get_scores(known)]
 
 
 BM25_K1, BM25_B = 1.5, 0.75  # bm25s's defaults, so sentences and sources score alike
@@ -179,14 +203,26 @@ def short_name(name: str) -> str:
     return head if 2 <= len(head) <= 40 else ""
 
 
+def handles(source: Source) -> set[str]:
+    """The lowercased handles a question may name a source by (its short name, its repo)."""
+    out = {short_name(source.name), source.name.split("/")[-1]}
+    return {h.strip().lower() for h in out if len(h.strip()) >= 3}
+
+
+def _boundary(text: str, at: int) -> bool:
+    return at < 0 or at >= len(text) or not (text[at].isalnum() or text[at] in "_-")
+
+
 def mentioned(source: Source, question: str) -> bool:
-    """The question names this source (by its handle or its repo name)."""
+    """The question names this source (by its handle or its repo name). Plain `str.find` with
+    a word-boundary check: no pattern is compiled per source."""
     q = question.lower()
-    handles = {short_name(source.name), source.name.split("/")[-1]}
-    for h in handles:
-        h = h.strip().lower()
-        if len(h) >= 3 and re.search(r"(?<![\w-])" + re.escape(h) + r"(?![\w-])", q):
-            return True
+    for h in handles(source):
+        at = q.find(h)
+        while at >= 0:
+            if _boundary(q, at - 1) and _boundary(q, at + len(h)):
+                return True
+            at = q.find(h, at + 1)
     return False
 
 
@@ -196,6 +232,36 @@ def own_paper(model: Doc, paper: Doc) -> bool:
         return True
     handle = model.source.name.split("/")[-1].lower()
     return len(handle) >= 3 and short_name(paper.source.name).lower() == handle
+
+
+def recommended(docs: Sequence[Doc]) -> list[int]:
+    """Indices of the block's recommended models: what "this model" in a question means."""
+    return [i for i, d in enumerate(docs) if d.source.role == "recommended"]
+
+
+def own_papers(docs: Sequence[Doc], models: Sequence[int]) -> dict[int, int]:
+    """paper index -> index of the recommended model it is the own paper of, in one pass over
+    the papers (URL keys and handles of every model gathered first)."""
+    by_key: dict[str, int] = {}
+    by_handle: dict[str, int] = {}
+    for m in models:
+        for k in docs[m].own_keys:
+            by_key.setdefault(k, m)
+        handle = docs[m].source.name.split("/")[-1].lower()
+        if len(handle) >= 3:
+            by_handle.setdefault(handle, m)
+    if not by_key and not by_handle:
+        return {}
+    out: dict[int, int] = {}
+    for i, d in enumerate(docs):
+        if d.source.kind == "model":
+            continue
+        hit = next((by_key[k] for k in d.all_keys if k in by_key), None)
+        if hit is None:
+            hit = by_handle.get(short_name(d.source.name).lower())
+        if hit is not None:
+            out[i] = hit
+    return out
 
 
 def task_overlap(targets: set[str], found: Collection[str]) -> float:
@@ -213,24 +279,31 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
     if not docs:
         return []
     bm = bm25_scores([d.terms for d in docs], query.terms)
-    top = float(bm.max()) if bm.size else 0.0
-    bmn = bm / top if top > 0 else np.zeros(len(docs))
-    models = [d for d in docs if d.source.kind == "model"] if block.format == "request" else []
+    top = max(bm, default=0.0)
+    bmn = [b / top if top > 0 else 0.0 for b in bm]
+    models = recommended(docs)
+    owned = own_papers(docs, models)
     targets = set(query.tasks)
     for m in models:
-        targets |= set(m.name_tasks)
+        targets |= set(docs[m].name_tasks)
+    # A task every source of a listing shares tells them apart no better than a common word:
+    # its weight falls with the share of sources that have it.
+    spread = 1.0
+    if targets and len(docs) > SMALL_BLOCK:
+        shares = [sum(1 for d in docs if t in d.tasks) / len(docs) for t in targets]
+        spread = 1.0 - sum(shares) / len(shares)
     raw: list[float] = []
     for i, d in enumerate(docs):
-        s = 0.6 * float(bmn[i]) + 0.3 * task_overlap(targets, d.tasks)
+        s = 0.6 * float(bmn[i]) + 0.3 * spread * task_overlap(targets, d.tasks)
         if mentioned(d.source, query.text):
             s += 0.35
-        if any(own_paper(m, d) for m in models):
+        if i in owned:
             s += 0.3
         raw.append(s)
     # The recommended model is what the question is about ("this model"): it ranks first.
-    for i, d in enumerate(docs):
-        if d in models:
-            raw[i] = max(raw)
+    best = max(raw)
+    for m in models:
+        raw[m] = best
     best = max(raw)
     return [round(r / best, 4) if best > 0 else 0.0 for r in raw]
 
@@ -240,15 +313,16 @@ def select(
 ) -> list[int]:
     """Indices of the sources that enter the workflow and links, best first.
 
-    A curated request keeps what is not plainly unrelated; any other block keeps the few that
-    stand out, and (when the question names an application domain) only sources of that
-    domain unless they match strongly anyway.
+    A short curated block (recommended models and related papers) keeps what is not plainly
+    unrelated; any other block keeps the few that stand out, and (when the question names an
+    application domain) only sources of that domain unless they match strongly anyway.
     """
     order = sorted(range(len(docs)), key=lambda i: (-rel[i], i))
     if not order or rel[order[0]] <= 0:
         return []
-    if block.format == "request" and len(docs) <= SMALL_BLOCK:
-        return [i for i in order if rel[i] >= 0.2 or docs[i].source.kind == "model"]
+    curated = any(d.source.role in ("recommended", "related") for d in docs)
+    if curated and len(docs) <= SMALL_BLOCK:
+        return [i for i in order if rel[i] >= 0.2 or docs[i].source.role == "recommended"]
     info = vocabulary().info
     targets = {info[t].group for t in query.tasks if info[t].domain}
     floor = 0.3 if len(docs) <= SMALL_BLOCK else 0.45

@@ -1,4 +1,4 @@
-"""Setting cues as the question wrote them: "from different cities", "on a CPU-only edge box".
+"""Setting cues as the question wrote them: "from several hospitals", "on an edge device".
 
 The cue vocabulary (data/cues.yaml) says which setting a phrase signals; this module finds where
 in the question each cue sits, so the summary can quote the question's own words (with the
@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.ground.schema import cues_file
 from bot.ground.tasks import cue_matcher
-from bot.ground.text import load_data, stem, stopwords, token_spans
+from bot.ground.text import stem, stopwords, token_spans
 
 MAX_GAP = 3  # function words between two cues that still read as one phrase
 MAX_LEAD = 2  # determiners crossed to reach a preposition
@@ -34,12 +35,10 @@ class _Grammar:
 
 @lru_cache(maxsize=1)
 def _grammar() -> _Grammar:
-    raw = load_data("cues.yaml")
-    kinds = {str(label): str(kind) for kind, labels in raw["kinds"].items() for label in labels}
+    raw = cues_file()
+    kinds = {label: str(kind) for kind, labels in raw.kinds.items() for label in labels}
     return _Grammar(
-        kinds=kinds,
-        prepositions=frozenset(str(w) for w in raw["prepositions"]),
-        determiners=frozenset(str(w) for w in raw["determiners"]),
+        kinds=kinds, prepositions=frozenset(raw.prepositions), determiners=frozenset(raw.determiners),
     )
 
 
@@ -72,7 +71,7 @@ def cue_spans(question: str) -> list[CueSpan]:
     seen: set[str] = set()
     for grp in groups:
         labels = tuple(dict.fromkeys(label for _, _, label in grp if label not in seen))
-        if not labels:  # the question says it twice ("following a melody our designer hums")
+        if not labels:  # the question names the same cue twice
             continue
         seen.update(labels)
         start, end = grp[0][0], grp[-1][1]

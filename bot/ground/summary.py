@@ -7,12 +7,15 @@ from collections.abc import Sequence
 
 from bot.ground.coverage import split_asks
 from bot.ground.labels import Labels
-from bot.ground.phrases import join_and, phrase, phrase_map
+from bot.ground.lexicon import filler
 from bot.ground.relevance import Doc, Query
 from bot.ground.setting import CueSpan, cue_spans, determiners
-from bot.ground.text import generic_words, stem, stopwords
+from bot.ground.text import stem, stopwords
+from bot.ground.wording import Wording
+from bot.ground.workflow import clip_words
 
 MAX_FOCUS = 2
+METHOD_WORDS = 30
 MAX_CLAUSES = 2
 MAX_N = 4
 _JOINED = re.compile(r"\b(and|or)\b", re.IGNORECASE)
@@ -32,7 +35,7 @@ def _grams(docs: Sequence[Doc], starts: set[str]) -> set[tuple[str, ...]]:
 
 def _phrases_in(text: str, grams: set[tuple[str, ...]]) -> list[tuple[str, tuple[str, ...]]]:
     """Longest runs of `text`'s words that also occur, in order, in a source."""
-    stop, generic = stopwords(), generic_words()
+    stop = stopwords()
     toks = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
     # Hyphenated words ("CPU-only") are several stems in the sources; match on the first part.
     keys = [stem(t.split("-")[0].split("'")[0]) for t, _, _ in toks]
@@ -45,7 +48,7 @@ def _phrases_in(text: str, grams: set[tuple[str, ...]]) -> list[tuple[str, tuple
             if len(seg) < n:
                 continue
             first, last = seg[0][0].lower(), seg[-1][0].lower()
-            if first in stop or last in stop or keys[i] in generic or keys[i + n - 1] in generic:
+            if first in stop or last in stop or filler(first) or filler(last):
                 continue
             if tuple(keys[i : i + n]) in grams:
                 hit = n
@@ -60,11 +63,13 @@ def _phrases_in(text: str, grams: set[tuple[str, ...]]) -> list[tuple[str, tuple
     return out
 
 
-def focus_phrases(query: Query, docs: Sequence[Doc], exclude: Sequence[str] = ()) -> list[str]:
+def focus_phrases(
+    query: Query, docs: Sequence[Doc], say: Wording, exclude: Sequence[str] = ()
+) -> list[str]:
     """What the question asks about, in its own words, where the sources use the same
     multi-word phrase (single words say too little to stand in a summary)."""
     # Only content words can open a phrase (see `_phrases_in`).
-    grams = _grams(docs, set(query.stems) - generic_words() - stopwords())
+    grams = _grams(docs, {stem(w) for w in _WORD.findall(query.text) if not filler(w)})
     asks, context = split_asks(query.text)
     skip = " ".join(exclude).lower()
     found: list[tuple[str, tuple[str, ...]]] = []
@@ -77,92 +82,83 @@ def focus_phrases(query: Query, docs: Sequence[Doc], exclude: Sequence[str] = ()
         if len(key) < 2 or text.lower() in skip or set(key) & seen or _JOINED.search(text):
             continue
         seen.update(key)
-        out.append(_reflect(text))
+        out.append(reflect(text, say))
     return out[:MAX_FOCUS]
 
 
-def _reflect(text: str) -> str:
-    """The question's words from the reader's side ("our monorepo" -> "your monorepo")."""
-    swap = phrase_map("summary.reflect")
+def reflect(text: str, say: Wording) -> str:
+    """The question's words from the reader's side ("our cohort" -> "your cohort")."""
+    swap = say.table("reflect")
     return re.sub(r"[A-Za-z]+", lambda m: swap.get(m.group(0).lower(), m.group(0)), text)
 
 
-def _words(span: CueSpan) -> str:
+def _words(span: CueSpan, say: Wording) -> str:
     """A cue as an adverbial: the question's own words when they start with a preposition,
-    else the curated wording of its labels."""
+    else the template's wording of its labels."""
     if span.quoted:
-        return _reflect(span.text)
-    words = phrase_map("summary.cue_words")
-    return join_and([words.get(label, label) for label in span.labels])
+        return reflect(span.text, say)
+    words = say.table("cue_words")
+    return say.say("and_list", items=[words.get(label, label) for label in span.labels])
 
 
-def _setting(spans: Sequence[CueSpan]) -> str:
+def _setting(spans: Sequence[CueSpan], say: Wording) -> str:
     out = ""
     for span in spans:
         if span.kind == "origin":
-            key = "summary.origin" if span.quoted else "summary.origin_bare"
-            out += phrase(key, text=_reflect(span.text))
+            out += " " + say.say("origin", text=reflect(span.text, say), quoted=span.quoted)
         elif span.kind in ("input", "constraint"):
-            out += phrase("summary.condition", text=_words(span))
+            out += say.say("condition", text=_words(span, say))
     return out
 
 
-def _clauses(query: Query, spans: Sequence[CueSpan], topic: str) -> list[str]:
+def _clauses(query: Query, spans: Sequence[CueSpan], topic: str, say: Wording) -> list[str]:
     asks, _ = split_asks(query.text)
     shift = [s for s in spans if s.kind == "shift"]
     # Conditions named in the asks come before those told in the story around them.
     shift.sort(key=lambda s: not any(s.text in a for a in asks))
-    cond = " ".join(_words(s) for s in shift)
-    found = [i for i in query.intents if i != "general"]
-    chosen = list(dict.fromkeys([query.intent, *found]))[:MAX_CLAUSES]
+    cond = " ".join(_words(s, say) for s in shift)
+    found = [i for i in query.intents if i not in ("general", "overview")]
+    lead = query.intent if query.intent != "overview" else "general"
+    chosen = list(dict.fromkeys([lead, *found]))[:MAX_CLAUSES]
     chosen.sort(key=lambda i: query.intents.get(i, 0))  # in the order the question asks
     # The conditions belong to the ask about holding up, else to the ask about how it works.
     home = next((i for i in ("limitations", "how_it_works") if i in chosen), chosen[0])
     clauses = []
     for intent in chosen:
-        if intent == "reproduce" and intent != query.intent:
-            clauses.append(phrase("summary.clause.release"))
-        elif cond and intent == home:
-            clauses.append(phrase(f"summary.clause_cond.{intent}", cond=cond, topic=topic))
+        if intent == "reproduce" and intent != lead:
+            clauses.append(say.say("clause", intent="release"))
         else:
-            clauses.append(phrase(f"summary.clause.{intent}", topic=topic))
+            clauses.append(say.say("clause", intent=intent, topic=topic,
+                                   cond=cond if intent == home else ""))
     if "reproduce" not in chosen and any(s.kind == "ask" for s in spans):
-        clauses.append(phrase("summary.clause.release"))
+        clauses.append(say.say("clause", intent="release"))
     return clauses
 
 
 def build(
     *, labels: Labels, query: Query, models: Sequence[str], docs: Sequence[Doc],
     considered: int, selected_names: Sequence[str], covered: bool, listing: bool,
+    covers: Sequence[str], say: Wording, method: tuple[str, str] = ("", ""), subject: str = "",
 ) -> str:
-    task = phrase("join.slash").join(labels.domain[:2] or labels.setting[:1]) or "the task"
+    task = " / ".join(labels.domain[:2] or labels.setting[:1])
     spans = cue_spans(query.text)
-    inp = labels.input or "the supplied data"
-    setting = _setting(spans)
-    if models:
-        first = phrase("summary.task_with_model", task=task, models=join_and(models), input=inp,
-                       setting=setting)
-    else:
-        first = phrase("summary.task_plain", task=task, input=inp, setting=setting)
+    first = say.say("task_sentence", task=task, models=list(models), input=labels.input,
+                    setting=_setting(spans, say), subject=subject)
     about_labels = [s for s in labels.setting if s not in labels.domain]
     exclude = [*models, *labels.all, *(s.text for s in spans)]
-    focus = focus_phrases(query, docs, exclude=exclude)
-    contrast = "".join(
-        text for label, text in phrase_map("summary.contrast").items() if label in query.cues
-    )
-    about = phrase("summary.about", labels=join_and(about_labels), contrast=contrast) \
-        if about_labels else ""
-    second = phrase(
-        "summary.asks", clauses=join_and(_clauses(query, spans, join_and(focus) or task)),
-        focus=phrase("summary.focus", focus=join_and(focus)) if focus else "", about=about,
+    focus = focus_phrases(query, docs, say, exclude=exclude)
+    contrast = say.table("contrast")
+    second = say.say(
+        "asks", clauses=_clauses(query, spans, say.say("and_list", items=focus) or task, say),
+        focus=focus, about=about_labels,
+        contrasts=[text for label, text in contrast.items() if label in query.cues],
     )
     parts = [first, second]
+    if method[1]:
+        parts.insert(1, say.say("own_method", name=method[0],
+                                note=clip_words(method[1], METHOD_WORDS)))
     if listing:
-        if selected_names:
-            parts.append(phrase("summary.considered", considered=considered,
-                                selected=len(selected_names), names=join_and(selected_names)))
-        else:
-            parts.append(phrase("summary.considered_none", considered=considered))
+        parts.append(say.say("considered", n=considered, names=list(selected_names)))
     elif not covered:
-        parts.append(phrase("summary.not_covered"))
-    return " ".join(parts)
+        parts.append(say.say("not_covered_summary", covers=list(covers)))
+    return " ".join(p for p in parts if p)

@@ -1,4 +1,4 @@
-"""The curated task vocabulary (data/tasks.yaml) and a phrase matcher over stemmed words."""
+"""The task vocabulary (data/tasks.yaml) and a phrase matcher over stemmed words."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from bot.ground.text import load_data, stems
+from bot.ground.schema import TaskGroup, cues_file, tasks_file
+from bot.ground.text import stems
 
 
 @dataclass(frozen=True)
@@ -79,18 +79,16 @@ class PhraseMatcher:
 
 
 class Vocabulary:
-    def __init__(self, groups: Mapping[str, Mapping[str, Any]]) -> None:
+    def __init__(self, groups: Mapping[str, TaskGroup]) -> None:
         self.info: dict[str, TaskInfo] = {}
         synonyms: dict[str, list[str]] = {}
         for group, spec in groups.items():
-            io = spec.get("io") or {}
-            for label, syns in spec["tasks"].items():
-                inp, out = io.get(label, (spec["input"], spec["output"]))
+            for label, syns in spec.tasks.items():
                 self.info[label] = TaskInfo(
-                    label=label, group=group, modality=str(spec["modality"]),
-                    domain=bool(spec.get("domain", True)), input=str(inp), output=str(out),
+                    label=label, group=group, modality=spec.modality, domain=spec.domain,
+                    input=spec.input, output=spec.output,
                 )
-                synonyms[label] = [str(s) for s in syns or ()]
+                synonyms[label] = list(syns or ())
         self.matcher = PhraseMatcher(synonyms)
 
     def match(self, seq: Sequence[str]) -> Counter[str]:
@@ -102,11 +100,9 @@ class Vocabulary:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    raw = load_data("tasks.yaml")
-    return Vocabulary(raw["groups"])
+    return Vocabulary(tasks_file().groups)
 
 
 @lru_cache(maxsize=1)
 def cue_matcher() -> PhraseMatcher:
-    raw = load_data("cues.yaml")
-    return PhraseMatcher({str(k): [str(x) for x in v] for k, v in raw["cues"].items()})
+    return PhraseMatcher(cues_file().cues)

@@ -1,7 +1,7 @@
-"""Word analysis shared by every grounding step: one tokenizer and one crude stemmer.
+"""Word analysis shared by every grounding step: one tokenizer and the Snowball stemmer.
 
 Matching is always stem-against-stem (vocabulary, question, sources), so the stemmer only has
-to map word forms of one word to one key; it need not produce real roots.
+to map word forms of one word to one key.
 """
 
 from __future__ import annotations
@@ -18,54 +18,67 @@ import yaml
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*|[,;:!?()\[\]]|\.(?=\s|$)")
 _CAMEL_WORD = re.compile(r"\b[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}[a-z])[A-Za-z0-9]*")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
-# Three passes, one strip each: inflection, derivation, then a final -iz/-at/-en/-e/-y. Enough to
-# send generalize/generalization/generalizable or handwritten/handwriting to one key.
-_PASSES = (
-    ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "ly", "s"),
-    ("izations", "isations", "ization", "isation", "ational", "ations", "ation", "ition",
-     "ibility", "ability", "ions", "ion", "ments", "ment", "ities", "ity", "ively", "ive", "ably",
-     "able", "ibly", "ible", "ate", "izers", "izer", "izes", "ize", "ises", "ise", "ness", "ers", "er",
-     "al", "ar", "ous", "ful", "ism", "ist"),
-    ("ment", "iz", "at", "en", "e", "y"),
-)
-_MIN_STEM = 3
 DATA = Path(__file__).resolve().parent / "data"
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer  # PyStemmer: Snowball's English stemmer in C (bm25s uses the same library)
+
+    return Stemmer.Stemmer("english")
+
+
+# Snowball leaves some families apart ("generalizable" -> "generaliz", "generalization" ->
+# "general"; "handwriting" -> "handwrit", "handwritten"); cutting every stem to this many
+# letters joins them, and matching is always stem against stem, so a cut key is never shown.
+STEM_CHARS = 7
+
+
+@lru_cache(maxsize=4096)
+def full_stem(word: str) -> str:
+    """The Snowball stem, uncut: for telling a few listed words apart exactly ("through" is
+    no "throughput", though both cut to one key)."""
+    w = word.lower()
+    return w if len(w) <= 3 or not w.isalpha() else str(_stemmer().stemWord(w))
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Strip suffixes until none applies; double final consonants collapse (written/writing)."""
+    """Snowball (Porter2) stem of a lowercased word, cut to `STEM_CHARS` letters; numbers and
+    codes stay as they are."""
     w = word.lower()
     if len(w) <= 3 or not w.isalpha():
         return w
-    for suffixes in _PASSES:
-        for suf in suffixes:
-            if w.endswith(suf) and len(w) - len(suf) >= _MIN_STEM:
-                if suf == "s" and w[-2] in "su":
-                    break
-                w = w[: -len(suf)] + ("y" if suf in ("ies", "ied") else "")
-                break
-    if len(w) > _MIN_STEM and w[-1] == w[-2] and w[-1] not in "aeiouls":
-        w = w[:-1]
-    return w
+    return str(_stemmer().stemWord(w))[:STEM_CHARS]
+
+
+# Where a CamelCase word can be: a capital after a small letter, or two capitals then a small
+# one. Only the words around such spots are matched against `_CAMEL_WORD`.
+_CAMEL_SPOT = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+_TOKEN_START = re.compile(r"[A-Za-z0-9]*$")
 
 
 def camel_words(text: str) -> list[re.Match[str]]:
     """`_CAMEL_WORD.finditer(text)`, without running that backtracking pattern over all of
-    `text`: only words with an upper-case letter after a lower-case one can match, and the few
-    that do are checked where they stand."""
+    `text`: it is tried only at the start of the words that hold a CamelCase spot."""
     out: list[re.Match[str]] = []
     cursor = 0
-    for tok in _WORD.findall(text):
-        if tok.islower() or tok.isupper() or tok[1:].islower() or not tok[0].isalpha():
+    for spot in _CAMEL_SPOT.finditer(text):
+        if spot.start() < cursor:
             continue
-        at = text.find(tok, cursor)
+        lead = _TOKEN_START.search(text, max(cursor, spot.start() - 64), spot.start())
+        at = lead.start() if lead else spot.start()
+        # `_WORD` tokens start with a letter: skip leading digits as it would.
+        while at < spot.start() and text[at].isdigit():
+            at += 1
         m = _CAMEL_WORD.match(text, at)
-        cursor = at + len(tok)
-        if m:
+        if m and m.start() == at and (at == 0 or not text[at - 1].isalnum()):
             out.append(m)
+            cursor = m.end()
+        else:
+            cursor = spot.end()
     return out
 
 
@@ -95,18 +108,15 @@ def compounds(text: str) -> list[str]:
 
 @lru_cache(maxsize=16)
 def load_data(name: str) -> Any:
-    """A YAML file of data/ (vocabulary, cues, phrases), read once per process."""
+    """A YAML file of data/, read once per process (unchecked: see `bot.ground.schema`)."""
     return yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=_LOADER)
 
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    return frozenset(str(w) for w in load_data("stopwords.yaml")["stopwords"])
+    from bot.ground.schema import words_file
 
-
-@lru_cache(maxsize=1)
-def generic_words() -> frozenset[str]:
-    return frozenset(stem(str(w)) for w in load_data("stopwords.yaml")["generic"])
+    return frozenset(words_file().stopwords)
 
 
 def stems(text: str) -> list[str]:

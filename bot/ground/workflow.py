@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
-from bot.ground.evidence import METHOD, Candidate
-from bot.ground.phrases import phrase
-from bot.ground.relevance import Doc, own_paper, short_name
+from bot.ground.evidence import BACKGROUND, METHOD, Candidate
+from bot.ground.labels import salient
+from bot.ground.relevance import Doc, own_papers, recommended, short_name
 from bot.ground.text import stopwords
+from bot.ground.wording import Wording
 from bot.models import Source, Step, Workflow
 
 MAX_LABEL = 60
@@ -109,7 +111,7 @@ def _restates(name: str, text: str) -> bool:
     return bool(key(text)) and key(text) in key(name)
 
 
-def technique_note(source: Source, ranked: Sequence[Candidate]) -> str:
+def technique_note(source: Source, ranked: Sequence[Candidate], say: Wording) -> str:
     """ "method → finding", each side short enough for one diagram row or two."""
     method = clip_words(_method(source))
     finding = _best_finding(ranked)
@@ -117,48 +119,120 @@ def technique_note(source: Source, ranked: Sequence[Candidate]) -> str:
     # repeating it beside the label says nothing.
     if finding and _restates(source.name, finding):
         finding = ""
-    if method and finding:
-        return phrase("workflow.technique_note", method=method, finding=finding)
-    return phrase("workflow.note_only", text=method or finding)
+    return say.say("technique_note", method=method, finding=finding)
+
+
+# A source that changes a trained model (quantizes, prunes, distils it) runs after the model it
+# changes; one that serves or runs a model runs last. Both are stages of one chain, not
+# alternatives to the model.
+TRANSFORM = frozenset({
+    "model quantization", "model pruning", "knowledge distillation", "model compression",
+    "parameter-efficient fine-tuning",
+})
+SERVE = frozenset({"efficient LLM inference", "edge deployment"})
+MODEL_NOTE_WORDS = 16
+# How a model works, in its own summary's words: mechanism verbs first ("… by …", "via",
+# "extracts …, builds …"), then "we propose/introduce X, a …".
+_MECHANISM = re.compile(
+    r"\b(by (?:\w+ing)|via|through|consists? of|builds?|extracts?|combines?|leverag\w+|relies on"
+    r"|based on|using|uses|iteratively|learns?|encodes?|decodes?|fuses?|aligns?)\b",
+    re.IGNORECASE,
+)
+_OWN = re.compile(r"\b(we|our|this (paper|work|model|method))\b", re.IGNORECASE)
+_OFFER = re.compile(r"\b(we (propose|introduce|present|develop|release)|is an? )", re.IGNORECASE)
+
+
+def stage(doc: Doc) -> str:
+    """"transform", "serve" or "" (a technique that informs the model)."""
+    tasks = set(salient(doc))
+    if tasks & TRANSFORM:
+        return "transform"
+    if tasks & SERVE:
+        return "serve"
+    return ""
+
+
+def method_sentence(source: Source) -> str:
+    """The sentence of the source's summary that says how it works ("" when none does)."""
+    sentences = [
+        s.strip() for s in re.split(r"(?<=[.!?])\s+", source.summary)
+        if 30 <= len(s.strip()) <= 400 and "http" not in s and not BACKGROUND.search(s.strip())
+    ]
+    handle = (short_name(source.name) or source.name).lower()
+
+    def rank(sentence: str) -> int:
+        own = bool(_OWN.search(sentence)) or (len(handle) >= 3 and handle in sentence.lower())
+        how, offer = bool(_MECHANISM.search(sentence)), bool(_OFFER.search(sentence))
+        # The source's own account of its mechanism, before a bare "we present X" and
+        # before a mechanism word in a sentence about the field.
+        return 0 if own and how else 1 if offer else 2 if how else 9
+
+    best = min(sentences, key=rank, default="")
+    return best if best and rank(best) < 9 else ""
+
+
+def model_note(source: Source) -> str:
+    """The model's own method sentence, cut to a diagram note."""
+    sentence = method_sentence(source)
+    return clip_words(_lower_first(_LEAD.sub("", sentence).rstrip(".")), MODEL_NOTE_WORDS) \
+        if sentence else ""
 
 
 def build(
-    *, fmt: str, docs: Sequence[Doc], selected: Sequence[int], task_input: str,
-    task_output: str, best: dict[str, list[Candidate]],
+    *, docs: Sequence[Doc], selected: Sequence[int], task_input: str, task_output: str,
+    best: dict[str, list[Candidate]], say: Wording, intent: str = "",
 ) -> Workflow:
     steps = [Step(id="in", kind="input", label=task_input or "input")]
     edges: list[tuple[str, str]] = []
-    chosen_docs = [docs[i] for i in selected]
-    chosen = [d.source for d in chosen_docs]
-    models = [d for d in chosen_docs if d.source.kind == "model"] if fmt == "request" else []
-    used: set[str] = set()
-    model_steps: list[Step] = []
-    for md in models:
-        m = md.source
-        ids = [m.id] + [p.source.id for p in chosen_docs if p.source.kind != "model" and own_paper(md, p)]
-        used.update(ids)
-        model_steps.append(Step(id=f"s{len(steps)}", kind="model", label=step_label(m), source_ids=ids))
-        steps.append(model_steps[-1])
-    rest = [s for s in chosen if s.id not in used]
-    if not model_steps:
-        for s in rest[:MAX_MODEL_STEPS]:
-            used.add(s.id)
-            model_steps.append(Step(id=f"s{len(steps)}", kind="model", label=step_label(s), source_ids=[s.id]))
-            steps.append(model_steps[-1])
-        rest = [s for s in chosen if s.id not in used]
-    out = Step(id="out", kind="output", label=task_output or "output")
-    for ms in model_steps:
-        edges += [("in", ms.id), (ms.id, "out")]
-    for s in rest:
-        cands = best.get(s.id) or []
-        tech = Step(
-            id=f"s{len(steps)}", kind="technique", label=step_label(s), source_ids=[s.id],
-            note=technique_note(s, cands),
-        )
+    picked = set(selected)
+    models = [i for i in recommended(docs) if i in picked]
+    owned = own_papers(docs, models)
+    used: set[int] = set()
+
+    def add(kind: str, i: int, ids: list[str], note: str) -> Step:
+        step = Step(id=f"s{len(steps)}", kind=kind,  # type: ignore[arg-type]
+                    label=step_label(docs[i].source), source_ids=ids, note=note)
+        steps.append(step)
+        used.add(i)
+        return step
+
+    heads: list[Step] = []
+    for m in models:
+        own = [p for p, mm in owned.items() if mm == m and p in picked]
+        used.update(own)
+        note = model_note(docs[m].source) or next(
+            (model_note(docs[p].source) for p in own if model_note(docs[p].source)), "")
+        heads.append(add("model", m, [docs[m].source.id] + [docs[p].source.id for p in own], note))
+    rest = [i for i in selected if i not in used]
+    # A transform or a serving engine follows the model it works on: a recommended model, or
+    # one the question wants to deploy. In a listing with neither, it is one more option.
+    chaining = bool(heads) or intent == "apply"
+    chain_parts = [i for i in rest if stage(docs[i])] if chaining else []
+    if not heads:
+        for i in [i for i in rest if not stage(docs[i])][:MAX_MODEL_STEPS] or chain_parts[:1]:
+            heads.append(add("model", i, [docs[i].source.id], model_note(docs[i].source)))
+    chain = sorted((i for i in chain_parts if i not in used), key=lambda i: stage(docs[i]) != "transform")
+    links = [add("model", i, [docs[i].source.id], model_note(docs[i].source)) for i in chain]
+    for h in heads:
+        edges.append(("in", h.id))
+    if links:
+        for h in heads:
+            edges.append((h.id, links[0].id))
+        edges += [(a.id, b.id) for a, b in itertools.pairwise(links)]
+        tail = [links[-1]]
+    else:
+        tail = heads
+    for i in [i for i in selected if i not in used]:
+        s = docs[i].source
+        tech = Step(id=f"s{len(steps)}", kind="technique", label=step_label(s), source_ids=[s.id],
+                    note=technique_note(s, best.get(s.id) or [], say))
         steps.append(tech)
-        if model_steps:
-            edges.append((tech.id, model_steps[0].id))
-    if not model_steps:
-        edges.append(("in", "out"))
+        if heads:
+            edges.append((tech.id, heads[0].id))
+    out = Step(id="out", kind="output", label=task_output or "output")
+    edges += [(t.id, "out") for t in tail] or [("in", "out")]
     steps.append(out)
+    # Edges in step order, as the LLM verifier mends them, so both engines' diagrams compare.
+    order = {st.id: i for i, st in enumerate(steps)}
+    edges.sort(key=lambda e: (order[e[0]], order[e[1]]))
     return Workflow(steps=steps, edges=edges)

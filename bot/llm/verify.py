@@ -17,6 +17,7 @@ from bot.ground.invariants import (
     model_step_grounded,
     norm_text,
 )
+from bot.ground.names import unknown_names
 from bot.llm.draft import Draft, PartName, RawStep
 from bot.llm.guard import Guard
 from bot.models import Answer, Evidence, Link, SourceBlock, Step, StepKind, Task, Workflow
@@ -38,6 +39,7 @@ _EXPLAIN = {
     "unknown_source": "this source id is not one of the listed ids",
     "bad_kind": "step kind must be input, model, technique or output",
     "url_in_text": "this text contains a URL that the source block does not give",
+    "unknown_name": "this text names a model, paper or tool that the source block does not",
     "too_short": "evidence must be a whole sentence from the source block",
     "unreadable": "this item is missing required fields",
     "missing": "this part is missing",
@@ -99,6 +101,7 @@ class Verifier:
         self._ids = {s.id for s in block.sources}
         self._known = {normalize_url(u): u for u in block.links}
         self._bodies = [(s.id, norm_text(s.name + "\n" + s.summary)) for s in block.sources]
+        self._question = ""
         self._owner: dict[str, str] = {}
         for source in block.sources:
             for url in source.urls:
@@ -106,6 +109,7 @@ class Verifier:
 
     def check(self, draft: Draft, *, base: Answer) -> Checked:
         out = Checked()
+        self._question = base.question
         out.problems.extend(Problem(part, "unreadable", where) for part, where in draft.unreadable)
         out.task = self._task(draft, base, out)
         out.workflow = self._workflow(draft, out)
@@ -117,6 +121,13 @@ class Verifier:
         return out
 
     # -- text fields ------------------------------------------------------------------
+
+    def _prose(self, text: str, part: PartName, where: str, out: Checked) -> str:
+        """`_text`, and a name in it that the block does not hold is a problem (summaries,
+        notes and caveats are prose; labels and quotes are checked on their own terms)."""
+        for name in unknown_names(text, block_text=self._block.text, question=self._question):
+            out.problems.append(Problem(part, "unknown_name", where, name))
+        return self._text(text, part, where, out)
 
     def _text(self, text: str, part: PartName, where: str, out: Checked) -> str:
         """Defanged `text`; a URL in it that the block does not give is a problem."""
@@ -149,7 +160,7 @@ class Verifier:
         if raw is None:
             return None
         return Task(
-            summary=self._text(raw.summary, "task", "task.summary", out),
+            summary=self._prose(raw.summary, "task", "task.summary", out),
             labels=[self._text(x, "task", "task.labels", out) for x in raw.labels],
             input=self._text(raw.input, "task", "task.input", out),
             output=self._text(raw.output, "task", "task.output", out),
@@ -189,7 +200,7 @@ class Verifier:
             kind=kind,
             label=self._text(raw.label, "workflow", where, out),
             source_ids=self._source_ids(raw.source_ids, "workflow", where, out),
-            note=self._text(raw.note, "workflow", where, out),
+            note=self._prose(raw.note, "workflow", where, out),
         )
         if step.kind == "model" and not model_step_grounded(self._block, step):
             out.problems.append(Problem("workflow", "names_no_source", where, raw.label))
@@ -275,7 +286,7 @@ class Verifier:
         kept = []
         for i, text in enumerate(draft.caveats):
             before = len(out.problems)
-            safe = self._text(text, "caveats", f"caveats[{i}]", out)
+            safe = self._prose(text, "caveats", f"caveats[{i}]", out)
             if len(out.problems) == before:
                 kept.append(safe)
         return kept

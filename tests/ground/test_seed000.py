@@ -20,7 +20,7 @@ def test_labels_name_dehazing_and_domain_generalization() -> None:
     assert "dehazing" in labels and "weather removal" in labels
     assert "domain generalization" in labels
     assert ans.task.intent == "how_it_works"
-    assert {"across cities", "without retraining"} <= set(ans.task.setting)
+    assert {"across environments", "without retraining"} <= set(ans.task.setting)
     assert "WeatherRemoval-CLAIO-DeHaze" in ans.task.summary
 
 

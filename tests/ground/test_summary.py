@@ -24,7 +24,6 @@ def test_seed000_summary_weaves_setting_and_ask_like_the_reference() -> None:
     _, ans = answer(seed_text("000"))
     s = ans.task.summary
     assert "WeatherRemoval-CLAIO-DeHaze" in s and "image dehazing" in s
-    assert "from different cities" in s  # the question's own words, with their preposition
     assert "across environments and sensor types" in s and "without retraining" in s
     assert "domain generalization" in s and "not about training it" in s
     assert "specifically" not in s and "(across cities" not in s  # no label lists
@@ -44,23 +43,23 @@ def test_no_summary_glues_bare_question_words(name: str) -> None:
 
 def test_cues_quote_the_question_with_their_preposition() -> None:
     spans = cue_spans(
-        "We have about 2,000 values. How does it learn, and will it hold up on new scaffolds "
-        "with so little data on a CPU-only edge box?"
+        "We label slowly. Will the model stay accurate under a domain shift with limited data, "
+        "served from an edge device?"
     )
     texts = {s.text for s in spans}
-    assert "on new scaffolds with so little data" in texts
-    assert "on a CPU-only edge box" in texts
+    assert "under a domain shift with limited data" in texts
+    assert "from an edge device" in texts
     assert all(s.kind for s in spans)
 
 
 def test_several_asks_become_clauses_in_question_order() -> None:
     summary = _summary_of("007-request-molecular-property-chemprop")
-    assert "how it works and whether it holds up on new scaffolds with so little data" in summary
+    assert "how it works and whether it holds up with so little data" in summary
 
 
 def test_release_question_becomes_a_clause_not_a_word_list() -> None:
     summary = _summary_of("009-bullets-realtime-pose-cpu")
-    assert "in real time on an ordinary laptop CPU, without a GPU" in summary
+    assert "in real time, on CPU, without a GPU" in summary
     assert "whether code or weights are released" in summary
 
 

@@ -1,0 +1,132 @@
+"""Everything about a block that no question changes, worked out once per block.
+
+A follow-up in a thread asks about the same block again; its sources' analysis (tokens, stems,
+vocabulary hits), the words coverage checks against, and the block text's lowercased form are
+kept in a small LRU keyed by the block's content, so the follow-up pays only for the question.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.ground.coverage import Known, key
+from bot.ground.invariants import BlockText
+from bot.ground.labels import salient
+from bot.ground.relevance import Doc, analyse_source
+from bot.ground.schema import words_file
+from bot.ground.tasks import vocabulary
+from bot.models import SourceBlock
+from bot.urls import link_kind
+
+CACHE_BLOCKS = 16
+RELEASED = ("code", "released", "release", "implementation", "available", "open", "source",
+            "github", "repository", "weights", "checkpoints", "pretrained")
+MAX_COVERS = 3
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    docs: list[Doc]
+    # Coverage keys of every word the block's sources hold, its own question excepted.
+    known: Known
+    text: BlockText
+    # The block's main tasks, for saying what the sources do cover.
+    covers: list[str]
+
+
+def _known(block: SourceBlock, docs: list[Doc]) -> Known:
+    text = block.text
+    # The block's own question and instructions are not evidence that it answers anything.
+    for part in (block.question, block.instructions):
+        if part:
+            text = text.replace(part, " ")
+    # Each distinct word once: a long listing repeats most of its words many times.
+    found = {key(w) for w in set(_WORD.findall(text.lower()))}
+    low = text.lower()
+    for word, pattern in _shown_by().items():
+        if pattern.search(low):
+            found.add(key(word))
+    # A code or model link is the block's way of saying the code or weights are released.
+    if any(link_kind(u) in ("github", "huggingface") for u in block.links):
+        found.update(key(w) for w in RELEASED)
+    for d in docs:
+        found.update(d.termset)
+        for v in d.source.meta.values():
+            found.update(key(w) for w in set(_WORD.findall(v.lower())))
+    return Known(found)
+
+
+@lru_cache(maxsize=1)
+def _shown_by() -> dict[str, re.Pattern[str]]:
+    return {w: re.compile("|".join(f"(?:{p})" for p in ps)) for w, ps in words_file().shown_by.items()}
+
+
+def covers(docs: list[Doc]) -> list[str]:
+    """The application tasks most of the block's sources are about."""
+    info = vocabulary().info
+    count: Counter[str] = Counter()
+    for d in docs:
+        for lab in salient(d):
+            if info[lab].domain:
+                count[lab] += 1
+    return [lab for lab, _ in count.most_common(MAX_COVERS)]
+
+
+class _Cache:
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, Analysis] = OrderedDict()
+        # Answers may be computed in worker threads (asyncio.to_thread): guard the dict.
+        self._lock = threading.Lock()
+
+    def get(self, block: SourceBlock) -> Analysis:
+        k = _block_key(block)
+        with self._lock:
+            hit = self._items.get(k)
+            if hit is not None:
+                self._items.move_to_end(k)
+                return hit
+        docs = [analyse_source(s) for s in block.sources]
+        made = Analysis(docs=docs, known=_known(block, docs), text=BlockText(block.text),
+                        covers=covers(docs))
+        with self._lock:
+            self._items[k] = made
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return made
+
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def _block_key(block: SourceBlock) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(block.text.encode("utf-8", "surrogatepass"))
+    # The parser is deterministic, so the text nearly decides the block; what a caller may
+    # have changed on top (question, roles, names, meta) is added cheaply.
+    parts = [block.format, block.question or "", block.instructions or ""]
+    for s in block.sources:
+        parts += [s.id, s.kind, s.role, s.name, str(len(s.summary)), str(hash(s.summary)),
+                  repr(sorted(s.meta.items())), " ".join(s.urls)]
+    h.update("\x1f".join(parts).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+_CACHE = _Cache(CACHE_BLOCKS)
+
+
+def analyse_block(block: SourceBlock) -> Analysis:
+    return _CACHE.get(block)
+
+
+def clear_cache() -> None:
+    """Forget every analysed block (benchmarks measure a first answer with it)."""
+    _CACHE.clear()
