@@ -32,7 +32,7 @@ def meant(block: SourceBlock, asked: str) -> Meant:
     text = _MENTION.sub(" ", asked).strip()
     found = intents(text)
     own = (block.question or "").strip()
-    # An overview asked first ("tl;dr? and is there a smaller one?") is what is wanted, unless
+    # An overview asked first ("tl;dr? any smaller one?") is what is wanted, unless
     # the rest names a subject of its own ("summarize the papers on protein folding").
     first = min(found.values()) if found else 0
     if "overview" in found and (
