@@ -3,7 +3,7 @@
 A word that every text uses ("read", "second", "order", "want") says little about what a
 question is about, however it is spelled in the question; a rare one ("latency", "dehazing",
 "photometric") says a lot. Coverage, ranking and caveats weigh words by this instead of by hand
-lists. wordfreq is imported on first use: its import costs ~0.1 s, paid once per process.
+lists. The frequencies are wordfreq's, read from a table made by scripts/build_zipf.py.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.ground.schema import words_file
+from bot.ground.text import DATA
 from bot.ground.text import full_stem, stem
 
 # Zipf 7 is "the", 6 "new"/"first", 5 "model"/"video", 4 "laptop"/"accuracy", 3 "latency".
@@ -19,12 +20,21 @@ FILLER = 5.8  # at or above: says nothing about a subject ("want", "need", "real
 _TOP, _SPAN = 6.2, 2.2
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1)
+def _zipf_table() -> dict[str, float]:
+    # wordfreq's list, precomputed by scripts/build_zipf.py: importing wordfreq itself costs
+    # ~0.1 s, most of a cold `sourcebound ask`; reading this table costs a few ms.
+    table: dict[str, float] = {}
+    for line in (DATA / "zipf_en.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            value, words = line.split("\t", 1)
+            table.update(dict.fromkeys(words.split(" "), int(value) / 100))
+    return table
+
+
 def zipf(word: str) -> float:
     """Zipf frequency of a lowercased word (0 for words wordfreq does not list: jargon)."""
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "en", wordlist="small"))
+    return _zipf_table().get(word, 0.0)
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ to map word forms of one word to one key.
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -13,14 +14,12 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*|[,;:!?()\[\]]|\.(?=\s|$)")
 _CAMEL_WORD = re.compile(r"\b[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}[a-z])[A-Za-z0-9]*")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 DATA = Path(__file__).resolve().parent / "data"
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=1)
@@ -108,8 +107,10 @@ def compounds(text: str) -> list[str]:
 
 @lru_cache(maxsize=16)
 def load_data(name: str) -> Any:
-    """A YAML file of data/, read once per process (unchecked: see `bot.ground.schema`)."""
-    return yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=_LOADER)
+    """A YAML file of data/, read once per process from its compiled JSON (scripts/build_data.py;
+    unchecked here: see `bot.ground.schema`)."""
+    compiled = DATA / "compiled" / f"{Path(name).stem}.json"
+    return json.loads(compiled.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

@@ -75,3 +75,22 @@ def test_a_malformed_data_file_fails_loudly(model: type[object], text: str) -> N
     raw = yaml.safe_load(text)
     with pytest.raises((ValidationError, re.error)):
         model.model_validate(raw)  # type: ignore[attr-defined]
+
+
+def test_compiled_data_matches_its_yaml() -> None:
+    # The engine reads data/compiled/*.json (fast to load); people edit the YAML. After an edit,
+    # run scripts/build_data.py.
+    data = ROOT / "bot" / "ground" / "data"
+    for path in sorted(data.glob("*.yaml")):
+        compiled = data / "compiled" / f"{path.stem}.json"
+        assert compiled.exists(), f"run scripts/build_data.py: {compiled.name} is missing"
+        assert json.loads(compiled.read_text(encoding="utf-8")) == yaml.safe_load(
+            path.read_text(encoding="utf-8")
+        ), f"run scripts/build_data.py: {compiled.name} is older than {path.name}"
+
+
+def test_zipf_table_reads_as_wordfreq_wrote_it() -> None:
+    from bot.ground.lexicon import zipf
+
+    assert zipf("the") > 7.0 > zipf("model") > 4.0 > zipf("latency") > 2.5
+    assert zipf("dehazing") == 0.0
