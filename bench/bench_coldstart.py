@@ -34,7 +34,7 @@ def main() -> None:
         a.append(_wall(ours))
         b.append(_wall(naive))
     ratios = sorted(x / y for x, y in zip(a, b, strict=True))
-    print("cold start (whole process, wall seconds, A B A B ×%d)" % ROUNDS)
+    print(f"cold start (whole process, wall seconds, A B A B ×{ROUNDS})")
     print(f"{'command':34} {'min':>7} {'median':>7} {'max':>7}")
     for name, xs in (("sourcebound ask --format json", a), ("naive stdlib answerer", b)):
         print(f"{name:34} {min(xs):7.3f} {statistics.median(xs):7.3f} {max(xs):7.3f}")

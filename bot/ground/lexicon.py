@@ -11,8 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.ground.schema import words_file
-from bot.ground.text import DATA
-from bot.ground.text import full_stem, stem
+from bot.ground.text import DATA, full_stem, stem
 
 # Zipf 7 is "the", 6 "new"/"first", 5 "model"/"video", 4 "laptop"/"accuracy", 3 "latency".
 COMMON = 4.5  # at or above: a common English word ("fit", "edge"), never named in a caveat alone
