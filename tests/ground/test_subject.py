@@ -1,0 +1,45 @@
+"""The summary names the question's own rare terms when a chosen source uses them too."""
+
+from __future__ import annotations
+
+from bot.ground.relevance import analyse_source
+from bot.ground.subject import subject_terms
+from bot.models import Source
+from tests.ground.helpers import answer
+
+
+def _doc(name: str, summary: str, **meta: str) -> Source:
+    return Source(id="p1", kind="paper", name=name, summary=summary, meta=meta)
+
+
+def test_rare_question_terms_the_source_shares_are_named_in_its_spelling() -> None:
+    doc = analyse_source(_doc("Pillar encoders", "Fast 3D detection from LiDAR sweeps on Waymo."))
+    terms = subject_terms("Which pillar net works on lidar sweeps from Waymo for my thesis?", [doc])
+    assert "lidar sweeps" in terms and "Waymo" in terms
+    assert "thesis" not in terms  # the question's word only, never the source's
+
+
+def test_common_words_units_and_said_words_are_not_named() -> None:
+    doc = analyse_source(_doc("Tiny speech model", "Runs in 2 GB of memory; a fast table of results.",
+                              dataset="LibriSpeech"))
+    terms = subject_terms("A fast model under 2 GB trained on LibriSpeech? a table please",
+                          [doc], said=["a tiny speech model"])
+    assert terms == ["LibriSpeech"]  # a field counts; "GB" is a unit, "table"/"fast" too common
+    assert subject_terms("anything on LibriSpeech?", []) == []
+
+
+def test_a_benchmark_named_by_common_words_is_named_as_a_phrase() -> None:
+    doc = analyse_source(_doc("Reasoning chains", "We evaluate on science question answering."))
+    assert subject_terms("good at science question answering?", [doc]) == [
+        "science question answering"]
+    assert subject_terms("good at science?", [doc]) == []
+
+
+def test_summary_sentence_carries_the_terms() -> None:
+    text = ("## Papers\n\n"
+            "* [Pillar encoders](https://arxiv.org/abs/2101.00001) - fast 3D detection from LiDAR "
+            "sweeps on Waymo.\n"
+            "* [Sky colours](https://arxiv.org/abs/2101.00002) - why the sky looks blue at noon.\n"
+            "* [Deep nets for leaves](https://arxiv.org/abs/2101.00003) - leaf classification.\n")
+    _, ans = answer(text, "Which of these handle lidar input, like Waymo?")
+    assert "own terms it concerns lidar and Waymo." in ans.task.summary
