@@ -43,3 +43,17 @@ def test_summary_sentence_carries_the_terms() -> None:
             "* [Deep nets for leaves](https://arxiv.org/abs/2101.00003) - leaf classification.\n")
     _, ans = answer(text, "Which of these handle lidar input, like Waymo?")
     assert "own terms it concerns lidar and Waymo." in ans.task.summary
+
+
+def test_in_a_listing_an_entry_named_for_the_subject_outranks_a_passing_mention() -> None:
+    fillers = [f"* [Leaf study {i}](https://arxiv.org/abs/2102.0000{i}) - leaf shapes in forests.\n"
+               for i in range(1, 9)]
+    text = ("## Papers\n\n"
+            "* [Forest notes](https://arxiv.org/abs/2103.00001) - hyperspectral unmixing, "
+            "hyperspectral unmixing and hyperspectral unmixing, named in passing.\n"
+            "* [Hyperspectral unmixing with sparse priors](https://arxiv.org/abs/2103.00002) - "
+            "a method that separates each pixel's measured spectra into pure materials and their "
+            "abundances, with a sparse prior learned from a spectral library over many scenes.\n" + "".join(fillers))
+    _, ans = answer(text, "which of these are about hyperspectral unmixing?")
+    ranked = sorted(ans.sources, key=lambda s: -s.relevance)
+    assert ranked[0].name.startswith("Hyperspectral unmixing")
