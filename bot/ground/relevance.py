@@ -291,13 +291,21 @@ def _subject_weights(text: str) -> dict[str, float]:
     return out
 
 
-def title_share(doc: Doc, subject: dict[str, float]) -> float:
-    """0..1: the weighted share of the question's content stems that the source's name holds."""
-    total = sum(subject.values())
-    if total <= 0:
-        return 0.0
+_ALTERNATIVES = re.compile(r"\bor\b", re.IGNORECASE)
+
+
+def _subjects(text: str) -> list[dict[str, float]]:
+    """One weighted stem set per alternative the question offers ("A or B"): an entry named
+    for either one is named for the subject, however many words the other one takes."""
+    parts = [_subject_weights(p) for p in _ALTERNATIVES.split(text)]
+    return [p for p in parts if sum(p.values()) > 0]
+
+
+def title_share(doc: Doc, subjects: Sequence[dict[str, float]]) -> float:
+    """0..1: the best weighted share, over the alternatives, of content stems the name holds."""
     name = set(doc.stems[: doc.stems.index("|")] if "|" in doc.stems else doc.stems)
-    return sum(v for k, v in subject.items() if k in name) / total
+    return max((sum(v for k, v in s.items() if k in name) / sum(s.values()) for s in subjects),
+               default=0.0)
 
 
 def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list[float]:
@@ -318,11 +326,11 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
     if targets and len(docs) > SMALL_BLOCK:
         shares = [sum(1 for d in docs if t in d.tasks) / len(docs) for t in targets]
         spread = 1.0 - sum(shares) / len(shares)
-    subject = _subject_weights(query.text) if len(docs) > SMALL_BLOCK else {}
+    subjects = _subjects(query.text) if len(docs) > SMALL_BLOCK else []
     raw: list[float] = []
     for i, d in enumerate(docs):
         s = 0.6 * float(bmn[i]) + 0.3 * spread * task_overlap(targets, d.tasks)
-        s += TITLE_BOOST * title_share(d, subject)
+        s += TITLE_BOOST * title_share(d, subjects)
         if mentioned(d.source, query.text):
             s += 0.35
         if i in owned:

@@ -57,3 +57,12 @@ def test_in_a_listing_an_entry_named_for_the_subject_outranks_a_passing_mention(
     _, ans = answer(text, "which of these are about hyperspectral unmixing?")
     ranked = sorted(ans.sources, key=lambda s: -s.relevance)
     assert ranked[0].name.startswith("Hyperspectral unmixing")
+
+
+def test_each_alternative_of_an_or_question_lets_its_named_entry_rank_high() -> None:
+    from bot.ground.relevance import _subjects, analyse_source, title_share
+
+    doc = analyse_source(_doc("Sparse spectral unmixing", "A method."))
+    whole = title_share(doc, [{k: v for s in _subjects("lidar odometry or spectral unmixing")
+                               for k, v in s.items()}])
+    assert title_share(doc, _subjects("lidar odometry or spectral unmixing")) == 1.0 > whole
