@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.ground.coverage import split_asks
 from bot.ground.intent import intents, primary_of, setting_cues
-from bot.ground.lexicon import filler
+from bot.ground.lexicon import filler, weight
 from bot.ground.tasks import cue_matcher, vocabulary
 from bot.ground.text import Analysed, analyse, analysed, stem, stems, terms, words
 from bot.models import Source, SourceBlock
@@ -274,6 +274,40 @@ def task_overlap(targets: set[str], found: Collection[str]) -> float:
     return got / len(targets)
 
 
+# How much a title holding the question's rare words adds in a listing: an entry named for the
+# subject is about it; one that mentions it in passing in a long description is not, whatever
+# BM25 says. A short block's few sources are one subject's parts (a citation and its software),
+# where a title says less.
+TITLE_BOOST = 0.3
+
+
+def _subject_weights(text: str) -> dict[str, float]:
+    """The question's content stems, each with its word's weight (rare words count most)."""
+    out: dict[str, float] = {}
+    for w in words(text):
+        if w.isalpha() and not filler(w):
+            k = stem(w)
+            out[k] = max(out.get(k, 0.0), weight(w))
+    return out
+
+
+_ALTERNATIVES = re.compile(r"\bor\b", re.IGNORECASE)
+
+
+def _subjects(text: str) -> list[dict[str, float]]:
+    """One weighted stem set per alternative the question offers ("A or B"): an entry named
+    for either one is named for the subject, however many words the other one takes."""
+    parts = [_subject_weights(p) for p in _ALTERNATIVES.split(text)]
+    return [p for p in parts if sum(p.values()) > 0]
+
+
+def title_share(doc: Doc, subjects: Sequence[dict[str, float]]) -> float:
+    """0..1: the best weighted share, over the alternatives, of content stems the name holds."""
+    name = set(doc.stems[: doc.stems.index("|")] if "|" in doc.stems else doc.stems)
+    return max((sum(v for k, v in s.items() if k in name) / sum(s.values()) for s in subjects),
+               default=0.0)
+
+
 def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list[float]:
     """Relevance in 0..1 per source (1 = the best match in this block)."""
     if not docs:
@@ -292,9 +326,11 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
     if targets and len(docs) > SMALL_BLOCK:
         shares = [sum(1 for d in docs if t in d.tasks) / len(docs) for t in targets]
         spread = 1.0 - sum(shares) / len(shares)
+    subjects = _subjects(query.text) if len(docs) > SMALL_BLOCK else []
     raw: list[float] = []
     for i, d in enumerate(docs):
         s = 0.6 * float(bmn[i]) + 0.3 * spread * task_overlap(targets, d.tasks)
+        s += TITLE_BOOST * title_share(d, subjects)
         if mentioned(d.source, query.text):
             s += 0.35
         if i in owned:

@@ -10,6 +10,7 @@ from bot.ground.labels import Labels
 from bot.ground.lexicon import filler
 from bot.ground.relevance import Doc, Query
 from bot.ground.setting import CueSpan, cue_spans, determiners
+from bot.ground.subject import subject_terms
 from bot.ground.text import stem, stopwords
 from bot.ground.wording import Wording
 from bot.ground.workflow import clip_words
@@ -153,7 +154,8 @@ def build(
         focus=focus, about=about_labels,
         contrasts=[text for label, text in contrast.items() if label in query.cues],
     )
-    parts = [first, second]
+    terms = subject_terms(query.text, docs, said=[first, second, *exclude])
+    parts = [first, second, say.say("subject_terms", terms=[reflect(t, say) for t in terms])]
     if method[1]:
         parts.insert(1, say.say("own_method", name=method[0],
                                 note=clip_words(method[1], METHOD_WORDS)))
