@@ -70,8 +70,14 @@ class Link:
     end: int
 
 
+# Every badge pattern holds one of these strings: most URLs are let go without the regex.
+_BADGE_HINTS = ("shields", "badge", "travis-ci.", "codecov.io", "svg", "hits.", "komarev.com",
+                "star-history", "starchart")
+
+
 def is_badge(url: str) -> bool:
-    return bool(_BADGE.search(url))
+    low = url.lower()
+    return any(h in low for h in _BADGE_HINTS) and bool(_BADGE.search(url))
 
 
 def generic_label(label: str) -> bool:
