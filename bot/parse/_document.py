@@ -29,6 +29,7 @@ from bot.parse._markup import (
     links,
     names_a_thing,
     readable,
+    work_name,
 )
 from bot.urls import arxiv_id, find_urls, link_kind, normalize_url
 
@@ -73,11 +74,14 @@ _SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.
 _BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
 _QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
 _SHORT_TITLE = 200
+_NAMED_URL = re.compile(
+    r"^[ \t]*[-*+][ \t]+(?P<name>[^:\n\[\]()<>]{2,40}?)[ \t]*:[ \t]*(?P<url>https?://\S+)[ \t]*$", re.MULTILINE
+)
+_DEFINED = re.compile(r"^\s*(?:\*\*|__)(?P<n>[^*_\n]{1,60}?)(?:\*\*|__)\s+(?:is|are|was)\s")
 # Patterns of the per-item and per-row paths, compiled once (a 1 MB paste has 10 000s).
 _ITEM_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 _LEAD_MARK = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+")
 _NON_WORD = re.compile(r"[\W_]+")
-_CELL_BAR = re.compile(r"(?<!\\)\|(?![^\[]*\]\()")
 _MD_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 _LETTERS2 = re.compile(r"[A-Za-z]{2}")
 _LETTERS3 = re.compile(r"[A-Za-z]{3}")
@@ -181,6 +185,17 @@ def _split_id(name: str) -> tuple[str, str]:
     return name, ""
 
 
+def _squash(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.lower())
+
+
+def _own_name(name: str, title: str) -> bool:
+    """`name` is what the page calls its subject: its title, or the title's head before a
+    separator ("ClinicalBERT" of "ClinicalBERT - Bio + Clinical BERT Model")."""
+    head = re.split(r"\s[-\u2013\u2014|:]\s|:\s", title, maxsplit=1)[0]
+    return _squash(name) in (_squash(title), _squash(head))
+
+
 def _key(name: str) -> str:
     return _NON_WORD.sub(" ", name.lower()).strip()
 
@@ -281,7 +296,9 @@ class _Reader:
             elif name == "blockquote":
                 self._blocks(list(node.children))
             elif name in ("fence", "code_block"):
-                if self.first_code < 0:
+                if self.first_code < 0 and not (self.howto and self.howto[-1][1] < 0):
+                    # The opening ends at the first code block outside set-up sections (those
+                    # are cut from it anyway): a card's facts may follow its Usage snippet.
                     self.first_code = node.srcmap[0] if node.srcmap else 0
                 code = _slice(self.raw, node)
                 if self.section.title and self.section.children == 0 and _BIBTEX.search(code):
@@ -594,7 +611,24 @@ def _cells(row: str) -> list[str]:
     inner = inner.removeprefix("|")
     inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
     # A `|` inside a link label or URL is not a cell boundary; GFM escapes it, pastes do not.
-    return [c.strip() for c in _CELL_BAR.split(inner)]
+    # It is one when no "](" follows before the next "[" (the pattern
+    # `(?<!\\)\|(?![^\[]*\]\()`, whose look-ahead rescans the row from every bar): the next
+    # "[" and "](" are found once each as the scan moves on.
+    cells: list[str] = []
+    start, bracket, close = 0, inner.find("["), inner.find("](")
+    bar = inner.find("|")
+    while bar >= 0:
+        if bar == 0 or inner[bar - 1] != "\\":
+            if 0 <= bracket < bar:
+                bracket = inner.find("[", bar + 1)
+            if 0 <= close < bar:
+                close = inner.find("](", bar + 1)
+            if close < 0 or 0 <= bracket < close:
+                cells.append(inner[start:bar])
+                start = bar + 1
+        bar = inner.find("|", bar + 1)
+    cells.append(inner[start:])
+    return [c.strip() for c in cells]
 
 
 def _name_column(headers: list[str]) -> int | None:
@@ -660,8 +694,8 @@ def _prose_papers(reader: _Reader, parsed: Parsed) -> None:
             continue  # only a link with a text can name a paper
         for link in links(piece):
             key = normalize_url(link.url)
-            if key not in known and is_paper_url(link.url) and names_a_thing(link.label) \
-                    and len(link.label.split()) >= 2:
+            paper = is_paper_url(link.url) and len(link.label.split()) >= 2
+            if key not in known and paper and names_a_thing(link.label):
                 known.add(key)
                 for e in holders.get(key, []):  # a mention in a section's prose, not its link
                     if _key(e.name) != _key(link.label):
@@ -681,6 +715,12 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
     named = [t for t in titles if not ((m := _FIELD.match(t)) and (
         _FIELD_WORDS.match(m.group("label").strip()) or m.group("value")[:1].isdigit()))]
     title = (named or titles or [""])[0] or (clean_name(prose[0].split("\n")[0]) if prose else "")
+    if reader.sections and not reader.sections[0].title:
+        # Prose before any heading that defines a bold term ("**Name** is a …") names the
+        # page's subject, above any later heading (a card whose headings are Usage, Facts …).
+        defined = next((m for b in reader.sections[0].body if (m := _DEFINED.match(b))), None)
+        if defined:
+            title = clean_name(defined.group("n"))
     related: list[Entry] = []
     limit = reader.first_code if reader.first_code >= 0 else len(reader.raw)
     kept, pos = [], 0
@@ -689,22 +729,50 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
         pos = max(pos, b if b >= 0 else len(reader.raw))
     kept.append(reader.raw[pos:limit])
     opening = b" ".join(kept).decode("utf-8", "replace")
+    # A page with no code and no set-up section opens with all of itself: its links are
+    # found once (the whole-text scan is most of the time of a long page).
+    text_links = links(text)
     own: list[str] = []
     seen: set[str] = set()
-    for link in links(opening):
+    named_keys: set[str] = set()
+    for m in _NAMED_URL.finditer(opening):
+        # "- Name: <paper or repository URL>": a list line that names a work by its link.
+        url = (find_urls(m.group("url")) or [""])[0]
+        name = clean_name(m.group("name"))
+        key = normalize_url(url) if url else ""
+        if key and key not in named_keys and (is_paper_url(url) or link_kind(url) == "github") \
+                and names_a_thing(name) and not _FIELD_WORDS.match(name) \
+                and not _own_name(name, title):
+            # Not marked seen: a page's fact list ("Architecture: - StyleTTS 2: <paper>")
+            # says what the subject is built on, so the subject keeps the link as well.
+            named_keys.add(key)
+            related.append(Entry(name=name, urls=[url], kind=kind_for([url], ""), role="related"))
+    for link in text_links if opening == text else links(opening):
         key = normalize_url(link.url)
-        if key in seen:
+        if key in seen or key in named_keys:
             continue
-        if names_a_thing(link.label) and (is_paper_url(link.url) or link_kind(link.url) == "github") \
-                and collapse(link.label).lower() != title.lower():
+        name = work_name(link.label)
+        if name and (is_paper_url(link.url) or link_kind(link.url) == "github") \
+                and collapse(name).lower() != title.lower() and not _own_name(name, title):
             seen.add(key)
-            related.append(Entry(name=link.label, urls=[link.url], kind=kind_for([link.url], ""),
+            related.append(Entry(name=name, urls=[link.url], kind=kind_for([link.url], ""),
                                  role="related"))
-    for link in all_links + links(text):
+    for link in all_links + text_links:
         key = normalize_url(link.url)
         if key not in seen:
             seen.add(key)
             own.append(link.url)
+    for work in list(related):
+        # A repository named after a related work (StyleTTS2 for "StyleTTS 2") is its code;
+        # a link that only spelled that repository's path is no other work.
+        for url in dict.fromkeys(k.url for k in text_links):
+            parts = url.split("://", 1)[-1].split("/")
+            if link_kind(url) == "github" and len(parts) >= 3 and url not in work.urls \
+                    and _squash(parts[2].removesuffix(".git")) == _squash(work.name):
+                work.urls.append(url)
+                path = "/".join(parts[1:3]).lower()
+                related = [r for r in related if r is work or not (
+                    r.urls == [url] and r.name.lower() == path)]
     summary = "\n\n".join(r for p in prose if (r := readable(p)))
     meta: dict[str, str] = {}
     for p in prose:
