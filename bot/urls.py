@@ -31,6 +31,8 @@ _NOT_BEFORE = re.compile(r"[/\w.@-]")
 _TOKEN = re.compile(rf"{_URL_CHARS}+")
 _HERE = re.compile(r"\{here\}?", re.IGNORECASE)
 _SCHEME = re.compile(r"^https?://")
+_HOST_PART = re.compile(r"[^/?#]*")
+_PROJECT_PATH = re.compile(r"/projects?(?:/|$)", re.IGNORECASE)
 _WRAPPERS = re.compile(r"^(?:\\url\{|\{|<|\()+")
 _TRAILING_PUNCT = ".,;:'\""
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
@@ -45,18 +47,24 @@ _PLAIN_CAPITALISED = re.compile(r"^[A-Z][a-z]+$")
 def normalize_url(url: str) -> str:
     """A comparison key only (never shown): the evaluation's `norm_url`, character for character:
     lowercase, no scheme or `www.`, no `{here}`, no trailing ``/.,;:)}]>'"``."""
+    # String methods, not regexes: this key is taken for every link of a block.
     u = url.strip().lower()
-    u = re.sub(r"^https?://", "", u)
-    u = re.sub(r"^www\.", "", u)
-    u = _HERE.sub("", u)
+    if u.startswith("http"):
+        u = u.removeprefix("https://") if u.startswith("https://") else u.removeprefix("http://")
+    u = u.removeprefix("www.")
+    if "{here" in u:
+        u = _HERE.sub("", u)
     return u.rstrip("/.,;:)}]>'\"")
 
 
 def clean_url(raw: str) -> str:
     """`raw` without wrappers (`<…>`, `\\url{…}`), `{here}` artefacts and trailing punctuation
     or unbalanced closing brackets. Returns "" when nothing URL-like is left."""
-    url = _WRAPPERS.sub("", raw.strip())
-    url = _HERE.sub("", url)
+    url = raw.strip()
+    if url.startswith(("\\", "{", "<", "(")):
+        url = _WRAPPERS.sub("", url)
+    if "{" in url:
+        url = _HERE.sub("", url)
     while url:
         last = url[-1]
         if last in _TRAILING_PUNCT or last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last]):
@@ -68,9 +76,13 @@ def clean_url(raw: str) -> str:
 
 
 def _host(url: str) -> str:
-    rest = _SCHEME.sub("", url)
-    host = re.split(r"[/?#]", rest, maxsplit=1)[0]
-    host = host.rsplit("@", 1)[-1].split(":", 1)[0].lower()
+    rest = url[url.index("://") + 3 :] if url.startswith(("http://", "https://")) else url
+    host = _HOST_PART.match(rest).group(0)  # type: ignore[union-attr]  # matches "" at least
+    if "@" in host:
+        host = host.rsplit("@", 1)[-1]
+    if ":" in host:
+        host = host.split(":", 1)[0]
+    host = host.lower()
     return host.removeprefix("www.")
 
 
@@ -82,7 +94,7 @@ def link_kind(url: str) -> LinkKind:
         return "arxiv"
     if host in ("huggingface.co", "hf.co") or host.endswith(".huggingface.co"):
         return "huggingface"
-    if host.endswith((".github.io", ".gitlab.io")) or re.search(r"/projects?(?:/|$)", url, re.IGNORECASE):
+    if host.endswith((".github.io", ".gitlab.io")) or _PROJECT_PATH.search(url):
         return "project"
     return "other"
 

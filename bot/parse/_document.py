@@ -22,7 +22,15 @@ from typing import Any
 
 from bot.models import SourceRole
 from bot.parse._common import Entry, Parsed, collapse, is_paper_url, kind_for
-from bot.parse._markup import Link, clean_name, generic_label, links, names_a_thing, readable
+from bot.parse._markup import (
+    Link,
+    clean_name,
+    generic_label,
+    links,
+    names_a_thing,
+    readable,
+    work_name,
+)
 from bot.urls import arxiv_id, find_urls, link_kind, normalize_url
 
 _LIST = ("bullet_list", "ordered_list")
@@ -66,6 +74,18 @@ _SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.
 _BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
 _QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
 _SHORT_TITLE = 200
+_NAMED_URL = re.compile(
+    r"^[ \t]*[-*+][ \t]+(?P<name>[^:\n\[\]()<>]{2,40}?)[ \t]*:[ \t]*(?P<url>https?://\S+)[ \t]*$", re.MULTILINE
+)
+_DEFINED = re.compile(r"^\s*(?:\*\*|__)(?P<n>[^*_\n]{1,60}?)(?:\*\*|__)\s+(?:is|are|was)\s")
+# Patterns of the per-item and per-row paths, compiled once (a 1 MB paste has 10 000s).
+_ITEM_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_LEAD_MARK = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+")
+_NON_WORD = re.compile(r"[\W_]+")
+_MD_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
+_LETTERS2 = re.compile(r"[A-Za-z]{2}")
+_LETTERS3 = re.compile(r"[A-Za-z]{3}")
+_BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<t>.+?)(?:\*\*|__)")
 
 
 @dataclass
@@ -84,10 +104,26 @@ def _slice(raw: bytes, node: Any) -> str:
     return raw[a:b].decode("utf-8", "replace")
 
 
-def _tree(text: str) -> Any:
-    import markdown_it_pyrs  # a Rust extension, imported only when a paste is Markdown-read
+# GFM's block rules only. The reader looks at blocks (items, rows, cells, headings) and reads
+# their source text itself, so markdown-it's inline pass (links, emphasis, entities) would be
+# thrown away: without it a 1 MB model card's tree takes 0.05 s instead of 0.11 s, and the
+# blocks and their source spans are the same (checked on every paste in tests/data).
+_PARSER: list[Any] = []
 
-    md = markdown_it_pyrs.MarkdownIt("gfm")
+
+def _parser() -> Any:
+    if not _PARSER:
+        import markdown_it_pyrs  # a Rust extension, imported only when a paste is Markdown-read
+
+        md = markdown_it_pyrs.MarkdownIt("zero")
+        md.enable_many(["blockquote", "code", "fence", "heading", "hr", "lheading", "list",
+                        "paragraph", "reference", "html_block", "table"])
+        _PARSER.append(md)
+    return _PARSER[0]
+
+
+def _tree(text: str) -> Any:
+    md = _parser()
     try:
         return md.tree(text)
     # A Rust panic arrives as pyo3's PanicException, a BaseException: turn it into an error
@@ -102,7 +138,7 @@ def _lead_title(own: str, found: list[Link]) -> str:
     """The title of an item's own text: a leading named link, a leading bold run, or the text
     before the first link, without a leading venue tag, a trailing venue and an author list."""
     body = own.strip()
-    body = re.sub(r"^(?:[-*+]|\d{1,3}[.)])\s+", "", body)
+    body = _LEAD_MARK.sub("", body)
     alias = _ALIAS_HEAD.match(body)
     if alias:
         body = body[alias.end() :]
@@ -111,9 +147,9 @@ def _lead_title(own: str, found: list[Link]) -> str:
     offset = own.find(body) if body else 0
     if first is not None and names_a_thing(first.label):
         before = clean_name(own[: first.start])
-        if len(before) < 3 or not re.search(r"[A-Za-z]{3}", before):
+        if len(before) < 3 or not _LETTERS3.search(before):
             return first.label
-    bold = re.match(r"^\s*(?:\*\*|__)(?P<t>.+?)(?:\*\*|__)", body)
+    bold = _BOLD_LEAD.match(body)
     if bold and len(clean_name(bold.group("t"))) > 1:
         return clean_name(bold.group("t")).rstrip(".")
     cut = first.start - offset if first is not None and first.start >= offset else len(body)
@@ -149,8 +185,19 @@ def _split_id(name: str) -> tuple[str, str]:
     return name, ""
 
 
+def _squash(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.lower())
+
+
+def _own_name(name: str, title: str) -> bool:
+    """`name` is what the page calls its subject: its title, or the title's head before a
+    separator ("ClinicalBERT" of "ClinicalBERT - Bio + Clinical BERT Model")."""
+    head = re.split(r"\s[-\u2013\u2014|:]\s|:\s", title, maxsplit=1)[0]
+    return _squash(name) in (_squash(title), _squash(head))
+
+
 def _key(name: str) -> str:
-    return re.sub(r"[\W_]+", " ", name.lower()).strip()
+    return _NON_WORD.sub(" ", name.lower()).strip()
 
 
 def _prose(title: str) -> bool:
@@ -249,7 +296,9 @@ class _Reader:
             elif name == "blockquote":
                 self._blocks(list(node.children))
             elif name in ("fence", "code_block"):
-                if self.first_code < 0:
+                if self.first_code < 0 and not (self.howto and self.howto[-1][1] < 0):
+                    # The opening ends at the first code block outside set-up sections (those
+                    # are cut from it anyway): a card's facts may follow its Usage snippet.
                     self.first_code = node.srcmap[0] if node.srcmap else 0
                 code = _slice(self.raw, node)
                 if self.section.title and self.section.children == 0 and _BIBTEX.search(code):
@@ -366,14 +415,15 @@ class _Reader:
 
     def _item(self, item: Any, *, listing: bool = False) -> None:
         subs = [c for c in item.children if c.name in _LIST]
-        start = item.srcmap[0] if item.srcmap else 0
-        end = subs[0].srcmap[0] if subs and subs[0].srcmap else (item.srcmap[1] if item.srcmap else 0)
+        span = item.srcmap
+        start = span[0] if span else 0
+        end = subs[0].srcmap[0] if subs and subs[0].srcmap else (span[1] if span else 0)
         own = self.raw[start:end].decode("utf-8", "replace")
         found = links(own)
         sub_items = [c for s in subs for c in s.children]
-        body = re.sub(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+", "", own)
-        lines = [ln.strip().strip("<>") for ln in body.strip().split("\n")]
-        if len(lines) > 1 and not sub_items and all(
+        body = _ITEM_MARK.sub("", own)
+        lines = [ln.strip().strip("<>") for ln in body.strip().split("\n")] if not sub_items else []
+        if len(lines) > 1 and all(
             (u := find_urls(ln)) and len(ln) - len(u[0]) <= 1 for ln in lines
         ):
             self._paragraph(body, "")  # lazy continuation lines: a bare list of URLs or titles
@@ -408,7 +458,7 @@ class _Reader:
         lead, ident = "", ""
         if listing and not found and not attached and not titled:
             first = own.strip().split("\n")[0]
-            lead, ident = _split_id(clean_name(re.sub(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+", "", first)))
+            lead, ident = _split_id(clean_name(_ITEM_MARK.sub("", first)))
             lead = _lead_title(lead, [])
         if lead and not _prose(lead) and len(lead) >= 12:
             # One item without a link in a list of linked ones is still one of its entries
@@ -561,7 +611,24 @@ def _cells(row: str) -> list[str]:
     inner = inner.removeprefix("|")
     inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
     # A `|` inside a link label or URL is not a cell boundary; GFM escapes it, pastes do not.
-    return [c.strip() for c in re.split(r"(?<!\\)\|(?![^\[]*\]\()", inner)]
+    # It is one when no "](" follows before the next "[" (the pattern
+    # `(?<!\\)\|(?![^\[]*\]\()`, whose look-ahead rescans the row from every bar): the next
+    # "[" and "](" are found once each as the scan moves on.
+    cells: list[str] = []
+    start, bracket, close = 0, inner.find("["), inner.find("](")
+    bar = inner.find("|")
+    while bar >= 0:
+        if bar == 0 or inner[bar - 1] != "\\":
+            if 0 <= bracket < bar:
+                bracket = inner.find("[", bar + 1)
+            if 0 <= close < bar:
+                close = inner.find("](", bar + 1)
+            if close < 0 or 0 <= bracket < close:
+                cells.append(inner[start:bar])
+                start = bar + 1
+        bar = inner.find("|", bar + 1)
+    cells.append(inner[start:])
+    return [c.strip() for c in cells]
 
 
 def _name_column(headers: list[str]) -> int | None:
@@ -588,8 +655,8 @@ def _guess_name_cell(cells: list[str]) -> int | None:
             return i
     best, size = None, 0
     for i, c in enumerate(cells):
-        text = clean_name(re.sub(r"\[[^\]]*\]\([^)]*\)", "", c))
-        if len(text) > size and re.search(r"[A-Za-z]{2}", text):
+        text = clean_name(_MD_LINK.sub("", c))
+        if len(text) > size and _LETTERS2.search(text):
             best, size = i, len(text)
     return best
 
@@ -627,8 +694,8 @@ def _prose_papers(reader: _Reader, parsed: Parsed) -> None:
             continue  # only a link with a text can name a paper
         for link in links(piece):
             key = normalize_url(link.url)
-            if key not in known and is_paper_url(link.url) and names_a_thing(link.label) \
-                    and len(link.label.split()) >= 2:
+            paper = is_paper_url(link.url) and len(link.label.split()) >= 2
+            if key not in known and paper and names_a_thing(link.label):
                 known.add(key)
                 for e in holders.get(key, []):  # a mention in a section's prose, not its link
                     if _key(e.name) != _key(link.label):
@@ -648,6 +715,12 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
     named = [t for t in titles if not ((m := _FIELD.match(t)) and (
         _FIELD_WORDS.match(m.group("label").strip()) or m.group("value")[:1].isdigit()))]
     title = (named or titles or [""])[0] or (clean_name(prose[0].split("\n")[0]) if prose else "")
+    if reader.sections and not reader.sections[0].title:
+        # Prose before any heading that defines a bold term ("**Name** is a …") names the
+        # page's subject, above any later heading (a card whose headings are Usage, Facts …).
+        defined = next((m for b in reader.sections[0].body if (m := _DEFINED.match(b))), None)
+        if defined:
+            title = clean_name(defined.group("n"))
     related: list[Entry] = []
     limit = reader.first_code if reader.first_code >= 0 else len(reader.raw)
     kept, pos = [], 0
@@ -656,22 +729,50 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
         pos = max(pos, b if b >= 0 else len(reader.raw))
     kept.append(reader.raw[pos:limit])
     opening = b" ".join(kept).decode("utf-8", "replace")
+    # A page with no code and no set-up section opens with all of itself: its links are
+    # found once (the whole-text scan is most of the time of a long page).
+    text_links = links(text)
     own: list[str] = []
     seen: set[str] = set()
-    for link in links(opening):
+    named_keys: set[str] = set()
+    for m in _NAMED_URL.finditer(opening):
+        # "- Name: <paper or repository URL>": a list line that names a work by its link.
+        url = (find_urls(m.group("url")) or [""])[0]
+        name = clean_name(m.group("name"))
+        key = normalize_url(url) if url else ""
+        if key and key not in named_keys and (is_paper_url(url) or link_kind(url) == "github") \
+                and names_a_thing(name) and not _FIELD_WORDS.match(name) \
+                and not _own_name(name, title):
+            # Not marked seen: a page's fact list ("Architecture: - StyleTTS 2: <paper>")
+            # says what the subject is built on, so the subject keeps the link as well.
+            named_keys.add(key)
+            related.append(Entry(name=name, urls=[url], kind=kind_for([url], ""), role="related"))
+    for link in text_links if opening == text else links(opening):
         key = normalize_url(link.url)
-        if key in seen:
+        if key in seen or key in named_keys:
             continue
-        if names_a_thing(link.label) and (is_paper_url(link.url) or link_kind(link.url) == "github") \
-                and collapse(link.label).lower() != title.lower():
+        name = work_name(link.label)
+        if name and (is_paper_url(link.url) or link_kind(link.url) == "github") \
+                and collapse(name).lower() != title.lower() and not _own_name(name, title):
             seen.add(key)
-            related.append(Entry(name=link.label, urls=[link.url], kind=kind_for([link.url], ""),
+            related.append(Entry(name=name, urls=[link.url], kind=kind_for([link.url], ""),
                                  role="related"))
-    for link in all_links + links(text):
+    for link in all_links + text_links:
         key = normalize_url(link.url)
         if key not in seen:
             seen.add(key)
             own.append(link.url)
+    for work in list(related):
+        # A repository named after a related work (StyleTTS2 for "StyleTTS 2") is its code;
+        # a link that only spelled that repository's path is no other work.
+        for url in dict.fromkeys(k.url for k in text_links):
+            parts = url.split("://", 1)[-1].split("/")
+            if link_kind(url) == "github" and len(parts) >= 3 and url not in work.urls \
+                    and _squash(parts[2].removesuffix(".git")) == _squash(work.name):
+                work.urls.append(url)
+                path = "/".join(parts[1:3]).lower()
+                related = [r for r in related if r is work or not (
+                    r.urls == [url] and r.name.lower() == path)]
     summary = "\n\n".join(r for p in prose if (r := readable(p)))
     meta: dict[str, str] = {}
     for p in prose:
@@ -689,7 +790,7 @@ def merge_same_names(parsed: Parsed) -> None:
     kept: dict[str, Entry] = {}
     merged = 0
     for e in parsed.entries:
-        key = re.sub(r"[\W_]+", " ", e.name.lower()).strip() or (
+        key = _NON_WORD.sub(" ", e.name.lower()).strip() or (
             normalize_url(e.urls[0]) if e.urls else "")
         if key in kept:
             k = kept[key]

@@ -38,6 +38,12 @@ _HEADING = re.compile(
 )
 _END = re.compile(rf"^[^\S\n]*(?:#{{1,6}}[^\S\n]*)?{_B}(?:answer|response|output){_B}:?{_B}\s*$", re.IGNORECASE)
 _HEADING_MAX = 60
+# What may stand before a label or heading word on its line: marks, and every character
+# str.isspace() (so the patterns' [^\S\n]) takes for white space.
+_LEAD = "-*+\u2022#_" + "".join(
+    chr(c) for c in [*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680,
+                     *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
+)
 _ASKED = re.compile(r"asked the following question\s*:?", re.IGNORECASE)
 _QUESTION_LABEL = re.compile(r"^[^\S\n]*(?:\*\*)?question(?:\*\*)?[^\S\n]*:[^\S\n]*(.+)$", re.IGNORECASE | re.MULTILINE)
 _QUOTED = re.compile(r"\s*(?:\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|([^\n]+))")
@@ -60,12 +66,17 @@ def looks_like_request(doc: Doc) -> bool:
         return True
     # Labels sit at the start of a line; most lines of a big listing have no colon there.
     # Request labels are capitalised ("Model:", "GitHub:"); lower-case keys are YAML's.
-    lines = [line.text for line in doc.content if ":" in line.text[:60]]
+    # Only a capitalised label or heading counts, so a line whose first letter (after any
+    # bullet, "#" or bold marks) is not a capital is never matched: a YAML or CFF file of
+    # 30 000 lower-case keys costs a string test per line, not a regex.
+    lines = [line.text for line in doc.content
+             if ":" in line.text[:60] and line.stripped.lstrip(_LEAD)[:1].isupper()]
     found = [m.group("label") for line in lines if (m := _LABEL.match(line))]
     labels = {_FIELD[" ".join(label.lower().split())] for label in found if label[0].isupper()}
     headings = (
         h for line in doc.content
-        if len(line.stripped) < _HEADING_MAX and (h := _HEADING.match(line.text))
+        if len(line.stripped) < _HEADING_MAX and line.stripped.lstrip(_LEAD)[:1].isupper()
+        and (h := _HEADING.match(line.text))
     )
     if any(h.group("title")[0].isupper() for h in headings):
         return bool(labels)

@@ -63,3 +63,24 @@ def test_noise_keeps_names_clean_and_urls_attached(case: tuple[str, dict[str, li
         assert {normalize_url(u) for u in urls} <= have
     for source in block.sources:
         assert not any("shields.io" in u or "badge.svg" in u for u in source.urls)
+
+
+def test_a_link_text_of_a_name_and_a_kind_word_names_the_work() -> None:
+    from bot.parse._markup import work_name
+
+    assert work_name("the detectron2 library") == "detectron2"
+    assert work_name("MMSegmentation codebase") == "MMSegmentation"
+    assert work_name("our repo") == ""
+    assert work_name("code repository") == ""
+    assert work_name("Segment Anything") == "Segment Anything"
+
+
+def test_a_model_card_names_the_library_its_prose_links_as_a_kind_word() -> None:
+    from bot.parse import parse_block
+
+    card = (
+        "---\nlibrary_name: toolkitx\n---\n\n# PPO Agent playing CartPole\n"
+        "A trained agent made with the [fastrl library](https://github.com/example/fastrl).\n"
+    )
+    names = {s.name: s.urls for s in parse_block(card).sources}
+    assert names.get("fastrl") == ["https://github.com/example/fastrl"]

@@ -32,9 +32,7 @@ def _collapse(text: str) -> str:
 # Cases the reader does not get fully right yet (strict: a fix must remove its name here).
 KNOWN_GAPS = frozenset({
     "103-readme-dinov2-pretrained-models",
-    "107-model_card-sb3-dqn-spaceinvaders",
     "114-readme-swin-transformer-intro-news",
-    "126-model_card-kokoro-82m-tts",
     "129-readme-medsam-news-citation",
 })
 
