@@ -29,6 +29,14 @@ Intent = Literal[
 CueKind = Literal["origin", "constraint", "input", "shift", "ask"]
 
 
+def _regexes(raw: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`raw` unchanged once every pattern compiles: a bad one fails when the data loads."""
+    for patterns in raw.values():
+        for p in patterns:
+            re.compile(p)
+    return raw
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -49,10 +57,7 @@ class WordsFile(_Strict):
     @field_validator("shown_by")
     @classmethod
     def _compiles(cls, raw: dict[str, list[str]]) -> dict[str, list[str]]:
-        for patterns in raw.values():
-            for p in patterns:
-                re.compile(p)
-        return raw
+        return _regexes(raw)
 
 
 class CuesFile(_Strict):
@@ -75,10 +80,7 @@ class IntentsFile(_Strict):
     @field_validator("intents")
     @classmethod
     def _compiles(cls, raw: dict[str, list[str]]) -> dict[str, list[str]]:
-        for patterns in raw.values():
-            for p in patterns:
-                re.compile(p)
-        return raw
+        return _regexes(raw)
 
 
 class TaskGroup(_Strict):
