@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from timing import samples_ms
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "data" / "seeds"
 RUNS = 200
@@ -39,17 +41,6 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered), p95
-
-
-def _time(fn: Callable[[], object], runs: int) -> list[float]:
-    for _ in range(5):  # warm caches (vocabulary, templates, regexes)
-        fn()
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return samples
 
 
 def _cold_start(seed: Path, runs: int = 5) -> float | None:
@@ -153,10 +144,10 @@ def main() -> None:
     def one(text: str, question: str | None) -> Callable[[], object]:
         return lambda: render_markdown(answer_text(text, question, limits=limits), env=env)
 
-    p50_000, p95_000 = _percentiles(_time(one(text000, None), RUNS))
-    p50_002, p95_002 = _percentiles(_time(one(listing, LISTING_QUESTION), RUNS))
+    p50_000, p95_000 = _percentiles(samples_ms(one(text000, None), RUNS, warmup=5))
+    p50_002, p95_002 = _percentiles(samples_ms(one(listing, LISTING_QUESTION), RUNS, warmup=5))
     papers100 = _papers(100)
-    p50_100, _ = _percentiles(_time(one(papers100, LISTING_QUESTION), RUNS // 10))
+    p50_100, _ = _percentiles(samples_ms(one(papers100, LISTING_QUESTION), RUNS // 10, warmup=5))
     first100, again100 = _grounding(papers100, LISTING_QUESTION, 10)
     first1000, _ = _grounding(_entries(1000), LISTING_QUESTION, 3)
     rate = asyncio.run(_throughput(text000, RUNS))

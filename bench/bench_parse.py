@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import statistics
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
+
+from timing import samples_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -47,15 +49,8 @@ def _repeat(text: str) -> str:
     return unit * copies
 
 
-def _best_ms(fn: object, runs: int) -> float:
-    assert callable(fn)
-    fn()
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples)
+def _best_ms(fn: Callable[[], object], runs: int) -> float:
+    return statistics.median(samples_ms(fn, runs))
 
 
 def main() -> None:
