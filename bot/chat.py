@@ -94,6 +94,7 @@ class Reply(_Model):
     # An edit's answer: the messages (in order) of the earlier answer to rewrite in place;
     # parts beyond them are posted, earlier messages beyond the new parts are removed.
     updates: list[str] = Field(default_factory=list)
+    redraw: bool = True  # an edit's answer whose diagram changed: its image is posted again
 
 
 class HistoryItem(_Model):

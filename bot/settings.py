@@ -55,6 +55,12 @@ class Settings(BaseSettings):
         default="/sourcebound",
         validation_alias=AliasChoices("SOURCEBOUND_SLACK_COMMAND", "slack_command"),
     )
+    # 👍/👎 under every answer: Slack's feedback_buttons in a context_actions block, plain
+    # buttons (also the fallback when Slack refuses the newer block), or none.
+    slack_feedback: Literal["context_actions", "buttons", "off"] = Field(
+        default="context_actions",
+        validation_alias=AliasChoices("SOURCEBOUND_SLACK_FEEDBACK", "slack_feedback"),
+    )
     port: int = Field(default=3000, validation_alias=AliasChoices("PORT", "port"))
     # The HTTP server's bind address; the container image sets 0.0.0.0.
     host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "host"))

@@ -23,10 +23,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.base import ChatAdapter
 from adapters.slack.app import build_app, make_client, with_retries
+from adapters.slack.feedback import FeedbackListeners
 from adapters.slack.files import FileFetcher
 from adapters.slack.handlers import Handlers, Tasks
 from adapters.slack.post import SlackCourier
 from adapters.slack.runner import serve_http, serve_socket_mode, web_application
+from adapters.slack.shortcuts import Shortcuts
 from bot.chat import Platform
 from bot.delivery import Policy
 from bot.errors import ConfigError
@@ -70,6 +72,7 @@ class SlackAdapter(ChatAdapter):
             env=env,
             limits=settings.limits,
             command=settings.slack_command,
+            feedback=settings.slack_feedback,
         )
         self._handlers = Handlers(
             service=service,
@@ -86,6 +89,9 @@ class SlackAdapter(ChatAdapter):
             signing_secret=secret.get_secret_value() if secret else "",
             command=settings.slack_command,
             listeners=self._handlers,
+            shortcuts=Shortcuts(service=service, env=env, limits=settings.limits,
+                                tasks=self._tasks),
+            feedback=FeedbackListeners(service=service, env=env, tasks=self._tasks),
         )
         self._session: aiohttp.ClientSession | None = None
 

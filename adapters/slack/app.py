@@ -8,6 +8,7 @@ worked out afterwards by the adapter's worker, from the database.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncApp
@@ -22,6 +23,11 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.feedback import FeedbackListeners
+from adapters.slack.shortcuts import ASK_SHORTCUT, Shortcuts
+from adapters.slack.views import ASK_VIEW, REASON_VIEW
+from bot.render.slack_feedback import ACTION_PREFIX
 
 # bolt logs every request that fails signature verification, whole body included, at INFO.
 _VERIFICATION_LOGGER = "slack_bolt.RequestVerification"
@@ -93,7 +99,8 @@ class Listeners(Protocol):
 
 
 def build_app(
-    *, client: AsyncWebClient, signing_secret: str, command: str, listeners: Listeners
+    *, client: AsyncWebClient, signing_secret: str, command: str, listeners: Listeners,
+    shortcuts: Shortcuts | None = None, feedback: FeedbackListeners | None = None,
 ) -> AsyncApp:
     quiet_verification_log()
     app = AsyncApp(
@@ -107,4 +114,10 @@ def build_app(
     # bolt as unhandled (with their text); `on_message` keeps only DMs from people.
     app.event("message")(listeners.on_message)
     app.command(command)(listeners.on_command)
+    if shortcuts is not None:
+        app.shortcut(ASK_SHORTCUT)(shortcuts.on_shortcut)
+        app.view_submission(ASK_VIEW)(shortcuts.on_submit)
+    if feedback is not None:
+        app.action(re.compile(rf"^{re.escape(ACTION_PREFIX)}"))(feedback.on_click)
+        app.view_submission(REASON_VIEW)(feedback.on_reason)
     return app

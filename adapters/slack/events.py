@@ -34,6 +34,24 @@ def is_dm(event: Event) -> bool:
     return event.get("channel_type") == "im"
 
 
+# Where a plain (unmentioned) message can be a follow-up: public and private channels.
+_FOLLOW_UP_CHANNELS = {"channel", "group"}
+_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def is_thread_reply(event: Event) -> bool:
+    """A reply inside a channel thread (not the thread's first message, not a DM)."""
+    thread_ts = event.get("thread_ts")
+    return (event.get("channel_type") in _FOLLOW_UP_CHANNELS and bool(thread_ts)
+            and thread_ts != event.get("ts"))
+
+
+def addressed_elsewhere(text: str, bot_user_id: str | None) -> bool:
+    """The message mentions people but not the bot: talk among people in the bot's thread."""
+    mentioned = set(_USER_MENTION.findall(text))
+    return bool(mentioned) and bot_user_id not in mentioned
+
+
 def strip_mention(text: str, bot_user_id: str | None) -> str:
     if not bot_user_id:
         return text.strip()

@@ -1,4 +1,10 @@
-"""What the adapter does with a mention, a DM or a slash command, before bolt acks it.
+"""What the adapter does with a mention, a DM, a follow-up in its thread, an edit or a slash
+command, before bolt acks it.
+
+A channel message without a mention is a question only inside a thread the bot was asked in
+before (a follow-up); a mention there arrives twice (`app_mention` and `message`), and the
+inbox's (channel, ts) dedupe key keeps one. An edit (`message_changed`) of a message the bot
+answered, within a day, is a question whose answer rewrites the earlier one in place.
 
 bolt runs with `process_before_response=True`, so a listener's return is the ack: a question
 is committed to the durable inbox (`Service.accept`, one insert) and only then acked, and the
@@ -11,16 +17,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import jinja2
 from slack_bolt.response import BoltResponse
 
+from adapters.slack.edits import edit_incoming, edited_message, is_edit, original_key
 from adapters.slack.events import (
+    addressed_elsewhere,
     file_refs,
     is_dm,
     is_from_person,
+    is_thread_reply,
     keyword,
     place_of,
     plain_text,
@@ -45,6 +55,10 @@ class Asker(Protocol):
     async def history(self, platform: str, user: str) -> list[HistoryItem]: ...
 
     async def forget(self, platform: str, user: str) -> int: ...
+
+    async def thread_known(self, place: Place) -> bool: ...
+
+    async def answered(self, platform: str, message_key: str) -> bool: ...
 
 
 class Tasks:
@@ -100,9 +114,38 @@ class Handlers:
 
     async def on_message(self, body: dict[str, Any], event: dict[str, Any],
                          context: Any) -> BoltResponse | None:
-        # Channel messages reach us as app_mention; here only DMs count.
+        bot_user = context.bot_user_id
+        if is_edit(event):
+            return await self._edited(body, event, bot_user)
         if is_dm(event):
-            return await self._message(body, event, context.bot_user_id)
+            return await self._message(body, event, bot_user)
+        # Other channel messages reach us as app_mention; here only follow-ups count.
+        if not is_thread_reply(event) or not is_from_person(event):
+            return None
+        if addressed_elsewhere(str(event.get("text") or ""), bot_user):
+            return None
+        team = str(body.get("team_id") or event.get("team") or "")
+        try:
+            known = await self._service.thread_known(place_of(event, team=team))
+        except StoreError as exc:
+            log.warning("event %s not checked (%s); Slack will retry it",
+                        body.get("event_id", "?"), exc)
+            return BoltResponse(status=503, body="")
+        return await self._message(body, event, bot_user) if known else None
+
+    async def _edited(self, body: dict[str, Any], event: dict[str, Any],
+                      bot_user: str | None) -> BoltResponse | None:
+        message = edited_message(event, now=time.time())
+        if message is None or (bot_user and message.get("user") == bot_user):
+            return None
+        try:
+            if not await self._service.answered("slack", original_key(message)):
+                return None  # an edit of a message the bot never answered
+            await self._service.accept(edit_incoming(body, message, bot_user_id=bot_user))
+        except StoreError as exc:
+            log.warning("edit %s not accepted (%s); Slack will retry it",
+                        body.get("event_id", "?"), exc)
+            return BoltResponse(status=503, body="")
         return None
 
     async def on_command(self, ack: Any, command: dict[str, Any], respond: Any) -> None:

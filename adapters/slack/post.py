@@ -8,6 +8,11 @@ may have landed before a crash could record it) the thread is read first
 `files_upload_v2` makes three calls and is not idempotent: the PNG step is retried whole only
 when no file of that name is in the thread yet.
 
+An edit's answer (`Reply.updates`, the earlier answer's messages) rewrites those messages with
+`chat.update` instead of posting: part n updates earlier message n, parts beyond them are
+posted, earlier messages beyond the new parts are deleted. Every part step returns its ts,
+which the worker records for the next edit.
+
 Slack errors map to `Refused` (429 with its Retry-After, 5xx, timeouts: retried later with
 backoff) or `Gone` (the channel or thread is closed to us: abandoned).
 """
@@ -24,13 +29,16 @@ import jinja2
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.events import file_refs, plain_text
 from adapters.slack.files import FileFetcher
+from adapters.slack.status import ThreadStatus
 from bot.chat import Attachment, FileRef, Incoming, Place, Platform, Reply
 from bot.delivery import Step
 from bot.errors import DeliveryError, Gone, Refused
 from bot.models import Answer
 from bot.render.png import diagram_png
 from bot.render.slack import SlackMessage, diagram_title, render_notice, render_reply
+from bot.render.slack_feedback import FeedbackStyle
 from bot.safety import strip_controls
 from bot.settings import Limits
 
@@ -42,6 +50,9 @@ PART_EVENT = "sourcebound_part"  # message metadata event_type of every answer p
 _GONE = frozenset({"channel_not_found", "is_archived", "not_in_channel", "thread_not_found",
                    "restricted_action", "cannot_reply_to_message", "message_not_found",
                    "invalid_auth", "account_inactive", "token_revoked", "missing_scope"})
+
+
+_NOT_UPDATABLE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 
 
 def png_name(delivery_id: int) -> str:
@@ -56,12 +67,15 @@ class SlackCourier:
         env: jinja2.Environment,
         limits: Limits,
         command: str,
+        feedback: FeedbackStyle = "off",
     ) -> None:
         self._client = client
         self._env = env
         self._limits = limits
         self._command = command
+        self._feedback: FeedbackStyle = feedback
         self._drawing = asyncio.Semaphore(DRAWINGS_AT_ONCE)
+        self.status = ThreadStatus(client=client, env=env)
         self.fetcher: FileFetcher | None = None  # set once the adapter's HTTP session is open
 
     @property
@@ -69,7 +83,8 @@ class SlackCourier:
         return "slack"
 
     def render(self, reply: Reply) -> list[SlackMessage]:
-        return render_reply(reply, env=self._env, limits=self._limits, command=self._command)
+        return render_reply(reply, env=self._env, limits=self._limits, command=self._command,
+                            feedback=self._feedback)
 
     def notice(self, name: str, **context: Any) -> SlackMessage:
         context.setdefault("command", self._command)
@@ -87,18 +102,43 @@ class SlackCourier:
         ])
 
     async def prepare(self, incoming: Incoming) -> Incoming:
+        if incoming.source_message:
+            incoming = await self._with_source_message(incoming)
         if incoming.place.thread:
+            await self.status.show(incoming.place)
             return incoming
         # A slash command has no message to thread on: post one, and answer under it.
         question = strip_controls(incoming.text.strip().split("\n", 1)[0])
         ts = await self.post(incoming.place, self.notice("anchor", question=question))
         place = incoming.place.model_copy(update={"thread": ts})
+        await self.status.show(place)
         return incoming.model_copy(
             update={"place": place, "message_key": f"{place.channel}:{ts}"}
         )
 
     async def progress(self, incoming: Incoming, sources: int) -> None:
-        await self.post(incoming.place, self.notice("progress", sources=sources))
+        # A slow engine (the LLM) is starting: the status says how much it reads; where
+        # Slack refuses the status, a note in the thread does.
+        if not await self.status.show(incoming.place, sources=sources):
+            await self.post(incoming.place, self.notice("progress", sources=sources))
+
+    async def _with_source_message(self, incoming: Incoming) -> Incoming:
+        """"Ask Sourcebound" on a message: its text and files become the source block."""
+        channel, _, ts = incoming.source_message.rpartition(":")
+        message = next(
+            (m for m in await self._thread(incoming.place, oldest=ts) if m.get("ts") == ts),
+            None,
+        )
+        if message is None:
+            # Deleted meanwhile, or out of reach: answered as an empty block (a clear reply).
+            log.warning("event %s: the shortcut's message %s is gone", incoming.event_id, ts)
+            return incoming.model_copy(update={"source_message": ""})
+        log.debug("event %s: source block from message %s in %s", incoming.event_id, ts, channel)
+        return incoming.model_copy(update={
+            "source_message": "",
+            "text": plain_text(str(message.get("text") or "")),
+            "files": file_refs(message.get("files") or []),
+        })
 
     async def plan(self, reply: Reply) -> Sequence[Step]:
         messages = self.render(reply)
@@ -107,9 +147,16 @@ class SlackCourier:
             landed = await self._landed_parts(reply)
         steps: list[Step] = []
         for number, message in enumerate(messages, start=1):
-            steps.append(self._part_step(reply, number, message, number in landed))
-            if message.diagram and reply.answer is not None:
+            earlier = reply.updates[number - 1] if number <= len(reply.updates) else None
+            if earlier is not None:
+                steps.append(self._update_step(reply, earlier, message))
+            else:
+                steps.append(self._part_step(reply, number, message, number in landed))
+            if message.diagram and reply.answer is not None and (
+                    reply.redraw or earlier is None):
                 steps.append(self._png_step(reply, reply.answer))
+        for stale in reply.updates[len(messages):]:
+            steps.append(self._delete_step(reply, stale))
         return steps
 
     async def give_up(self, reply: Reply) -> None:
@@ -121,32 +168,58 @@ class SlackCourier:
     # -- steps ----------------------------------------------------------------------------------
 
     def _part_step(self, reply: Reply, number: int, message: SlackMessage, landed: bool) -> Step:
-        async def step() -> None:
+        async def step() -> str | None:
             if landed:
                 log.info("delivery %d part %d is already in the thread; not posted again",
                          reply.delivery_id, number)
-                return
+                return None
             metadata = {"event_type": PART_EVENT,
                         "event_payload": {"delivery": reply.delivery_id, "part": number}}
-            await self.post(reply.place, message, metadata=metadata)
+            return await self.post(reply.place, message, metadata=metadata)
+
+        return step
+
+    def _update_step(self, reply: Reply, ts: str, message: SlackMessage) -> Step:
+        async def step() -> str | None:
+            if await self.update(reply.place, ts, message):
+                return ts
+            # Someone deleted the earlier part: the new one is posted in its place.
+            return await self.post(reply.place, message)
+
+        return step
+
+    def _delete_step(self, reply: Reply, ts: str) -> Step:
+        async def step() -> str | None:
+            try:
+                await self._client.chat_delete(channel=reply.place.channel, ts=ts)
+            except SlackApiError as exc:
+                if _reason(exc) != "message_not_found":  # deleted by hand: done already
+                    raise _refusal("chat.delete", exc) from exc
+            except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+                raise _refusal("chat.delete", exc) from exc
+            return None
 
         return step
 
     def _png_step(self, reply: Reply, answer: Answer) -> Step:
-        async def step() -> None:
+        async def step() -> str | None:
             if reply.claims > 1 and await self._png_landed(reply):
-                return
+                return None
             await self.upload_diagram(reply.place, answer, name=png_name(reply.delivery_id))
+            return None
 
         return step
 
-    async def _thread(self, place: Place) -> list[dict[str, Any]]:
-        """The thread's messages (first page is enough: our parts follow the question)."""
+    async def _thread(self, place: Place, *, oldest: str | None = None) -> list[dict[str, Any]]:
+        """The thread's messages (first page is enough: our parts follow the question; with
+        `oldest`, the page starts there, the thread's first message aside)."""
         if not place.thread:
             return []
+        window: dict[str, Any] = {"oldest": oldest, "inclusive": True} if oldest else {}
         try:
             response = await self._client.conversations_replies(
-                channel=place.channel, ts=place.thread, include_all_metadata=True, limit=200
+                channel=place.channel, ts=place.thread, include_all_metadata=True, limit=200,
+                **window,
             )
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
             raise _refusal("conversations.replies", exc) from exc
@@ -178,18 +251,49 @@ class SlackCourier:
                    metadata: dict[str, Any] | None = None) -> str:
         """chat.postMessage into the place's thread; returns the new message's ts."""
         extra: dict[str, Any] = {"metadata": metadata} if metadata else {}
+        payload = message.payload()
         try:
-            response = await self._client.chat_postMessage(
-                channel=place.channel,
-                thread_ts=place.thread or None,
-                unfurl_links=False,
-                unfurl_media=False,
-                **message.payload(),
-                **extra,
-            )
+            try:
+                response = await self._client.chat_postMessage(
+                    channel=place.channel, thread_ts=place.thread or None, unfurl_links=False,
+                    unfurl_media=False, **payload, **extra,
+                )
+            except SlackApiError as exc:
+                if message.fallback_blocks is None or _reason(exc) != "invalid_blocks":
+                    raise
+                log.warning("Slack refused the feedback block (invalid_blocks); posting plain "
+                            "buttons from now on")
+                self._feedback = "buttons"
+                response = await self._client.chat_postMessage(
+                    channel=place.channel, thread_ts=place.thread or None, unfurl_links=False,
+                    unfurl_media=False, **{**payload, "blocks": message.fallback_blocks},
+                    **extra,
+                )
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
             raise _refusal("chat.postMessage", exc) from exc
         return str(response.get("ts", ""))
+
+    async def update(self, place: Place, ts: str, message: SlackMessage) -> bool:
+        """chat.update of the message `ts` (an edit's answer rewriting an earlier one);
+        False when that message is gone or can no longer be edited."""
+        payload = message.payload()
+        try:
+            try:
+                await self._client.chat_update(channel=place.channel, ts=ts, **payload)
+            except SlackApiError as exc:
+                if message.fallback_blocks is None or _reason(exc) != "invalid_blocks":
+                    raise
+                self._feedback = "buttons"
+                await self._client.chat_update(
+                    channel=place.channel, ts=ts, **{**payload, "blocks": message.fallback_blocks}
+                )
+        except SlackApiError as exc:
+            if _reason(exc) in _NOT_UPDATABLE:
+                return False
+            raise _refusal("chat.update", exc) from exc
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+            raise _refusal("chat.update", exc) from exc
+        return True
 
     async def upload_diagram(self, place: Place, answer: Answer, *, name: str) -> bool:
         """Upload the workflow PNG into the thread; False when there is nothing to draw."""

@@ -8,6 +8,9 @@ a `HistoryStore` transaction, like `bot.history.queue`.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import aiosqlite
 
 from bot.chat import Place
@@ -54,3 +57,13 @@ async def thread_known(db: aiosqlite.Connection, place: Place) -> bool:
         (place.platform, place.workspace, place.channel, place.thread),
     ))
     return bool(rows)
+
+
+async def workflow_of(db: aiosqlite.Connection, delivery_id: int) -> Any:
+    """The workflow (as JSON data) of the answer `delivery_id` delivered; None if none."""
+    rows = list(await db.execute_fetchall(
+        """SELECT a.answer FROM deliveries d JOIN answers a ON a.question_id = d.question_id
+           WHERE d.id = ?""",
+        (delivery_id,),
+    ))
+    return json.loads(rows[0][0]).get("workflow") if rows else None

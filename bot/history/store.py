@@ -272,6 +272,10 @@ class HistoryStore:
                     )
                     if earlier is not None:
                         reply["updates"] = await posts.posted_messages(db, earlier)
+                        # The same diagram needs no second image in the thread.
+                        before = await posts.workflow_of(db, earlier)
+                        reply["redraw"] = new.answer is None or before != (
+                            new.answer.workflow.model_dump(mode="json"))
                 cursor = await db.execute(
                     """INSERT INTO deliveries
                        (question_id, platform, reply, place, created_at, updated_at, event_id,

@@ -25,6 +25,7 @@ import jinja2
 from bot.chat import HistoryItem, Reply
 from bot.models import Answer, Link
 from bot.render.diagram import flow_diagram, mechanism_lines
+from bot.render.slack_feedback import FeedbackStyle, feedback_block
 from bot.render.split import split_text
 from bot.settings import Limits
 
@@ -51,6 +52,9 @@ class SlackMessage:
     text: str
     blocks: list[Block] = field(default_factory=list)
     diagram: bool = False
+    # The same message with plain feedback buttons: posted instead when Slack refuses the
+    # `context_actions` block (`invalid_blocks`).
+    fallback_blocks: list[Block] | None = None
 
     def payload(self) -> dict[str, Any]:
         return {"text": self.text, "blocks": self.blocks}
@@ -96,7 +100,12 @@ def block_texts(blocks: Sequence[Block]) -> list[str]:
     for block in blocks:
         if "text" in block:
             out.append(block["text"]["text"])
-        out.extend(element["text"] for element in block.get("elements", ()))
+        for element in block.get("elements", ()):
+            text = element.get("text")
+            if isinstance(text, dict):  # a button's label
+                text = text.get("text")
+            if isinstance(text, str):
+                out.append(text)
     return out
 
 
@@ -132,17 +141,22 @@ def _hard_fit(blocks: list[Block]) -> list[Block]:
     return kept
 
 
-def _fit(render: Callable[[int], str], count: int) -> list[Block]:
-    """Blocks of `render(k)` for the largest k <= count (items shown) that fits the limits."""
+def _fit(render: Callable[[int], str], count: int, *, room: int = 0) -> list[Block]:
+    """Blocks of `render(k)` for the largest k <= count (items shown) that fits the limits,
+    leaving `room` blocks (and some text) free for blocks appended afterwards."""
+    def fits(blocks: list[Block]) -> bool:
+        return _fits(blocks + [{"type": "divider"}] * room) and (
+            sum(map(len, block_texts(blocks))) <= BLOCK_TEXT_BUDGET - 100 * room)
+
     blocks = _blocks(render(count))
-    if _fits(blocks):
+    if fits(blocks):
         return blocks
     low, high = 0, count - 1  # invariant: the answer is in [low, high]
     best = _blocks(render(0))
     while low <= high:
         mid = (low + high) // 2
         candidate = _blocks(render(mid))
-        if _fits(candidate):
+        if fits(candidate):
             best, low = candidate, mid + 1
         else:
             high = mid - 1
@@ -173,9 +187,12 @@ def _group_links(answer: Answer) -> tuple[list[Link], list[Link], list[Link]]:
 
 
 def render_answer(
-    answer: Answer, *, env: jinja2.Environment, reused_source: bool = False, diagram_image: bool = True
+    answer: Answer, *, env: jinja2.Environment, reused_source: bool = False,
+    diagram_image: bool = True, feedback_ref: str | None = None,
+    feedback: FeedbackStyle = "off",
 ) -> list[SlackMessage]:
-    """Exactly three messages: the task, the workflow (the PNG follows it), the links."""
+    """Exactly three messages: the task, the workflow (the PNG follows it), the links; the
+    last carries the 👍/👎 block for `feedback_ref` unless `feedback` is "off"."""
     considered = answer.considered or len(answer.sources)
     summary = env.get_template("slack/summary.j2")
     task = _fit(
@@ -212,8 +229,16 @@ def render_answer(
             hidden_links=len(ordered) - k,
         )
 
-    links = _fit(links_text, len(ordered))
-    return [_message(task), _message(workflow, diagram=True), _message(links)]
+    rate = feedback_block(feedback_ref, style=feedback, env=env) if feedback_ref else None
+    links = _fit(links_text, len(ordered), room=1 if rate else 0)
+    last = _message(links)
+    if rate is not None:
+        fallback = None
+        if feedback == "context_actions":
+            plain = feedback_block(feedback_ref or "", style="buttons", env=env)
+            fallback = links + [plain] if plain else None
+        last = SlackMessage(text=last.text, blocks=links + [rate], fallback_blocks=fallback)
+    return [_message(task), _message(workflow, diagram=True), last]
 
 
 def render_notice(name: str, *, env: jinja2.Environment, **context: Any) -> SlackMessage:
@@ -236,11 +261,14 @@ def render_problem(
 
 
 def render_reply(
-    reply: Reply, *, env: jinja2.Environment, limits: Limits, command: str = "/sourcebound"
+    reply: Reply, *, env: jinja2.Environment, limits: Limits, command: str = "/sourcebound",
+    feedback: FeedbackStyle = "off",
 ) -> list[SlackMessage]:
-    """All the messages of `reply`, in posting order (`reply.parts_done` counts into this)."""
+    """All the messages of `reply`, in posting order (`reply.parts_done` counts into this).
+    The answer's ref in the feedback buttons is its delivery id."""
     if reply.kind == "answer" and reply.answer is not None:
-        return render_answer(reply.answer, env=env, reused_source=reply.reused_source)
+        return render_answer(reply.answer, env=env, reused_source=reply.reused_source,
+                             feedback_ref=str(reply.delivery_id), feedback=feedback)
     return [render_problem(reply.problem or "internal", env=env, limits=limits, command=command)]
 
 

@@ -14,7 +14,11 @@ app-level token and returns `socket_url` (set it to a `tests.fakes.slack_socket`
 Retry-After when exceeded), and `on_call(method, n, hook)` runs `hook` when the n-th call of
 `method` has been accepted and before it is answered (the fault tests SIGKILL the bot there).
 Posted messages (with their `metadata`) and shared files are kept per thread and served back
-by `conversations.replies`.
+by `conversations.replies`; `chat.update` rewrites and `chat.delete` removes them; people's
+messages are seeded with `add_message`. `views.open` records the view and answers with an id;
+`chat.postEphemeral` and `assistant.threads.setStatus` answer ok (script failures with `fail`).
+`reject_blocks` names block types that `chat.postMessage`/`chat.update` refuse with
+`invalid_blocks`, as Slack does for blocks a workspace does not support.
 """
 
 from __future__ import annotations
@@ -72,6 +76,7 @@ class FakeSlackApi:
         self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._file_names: dict[str, str] = {}
         self._hooks: dict[tuple[str, int], Callable[[], None]] = {}
+        self.reject_blocks: set[str] = set()
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -131,6 +136,14 @@ class FakeSlackApi:
     def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
         """The bot's messages in a thread, in order: {"text", "metadata", "files"}."""
         return self.threads.get((channel, ts), [])
+
+    def add_message(self, channel: str, ts: str, text: str, *, user: str = "UPOSTER",
+                    thread_ts: str | None = None,
+                    files: list[dict[str, Any]] | None = None) -> None:
+        """A person's message, served by `conversations.replies` like the bot's."""
+        self.threads.setdefault((channel, thread_ts or ts), []).append(
+            {"text": text, "ts": ts, "metadata": None, "files": files or [], "user": user}
+        )
 
     def _run_hook(self, method: str) -> None:
         hook = self._hooks.pop((method, len(self.called(method))), None)
@@ -207,6 +220,10 @@ class FakeSlackApi:
             return web.json_response(script.payload, status=script.status, headers=script.headers)
         if not self._authorized(request, params, method):
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method in ("chat.postMessage", "chat.update") and self._refused_blocks(params):
+            call.ok = False
+            return web.json_response({"ok": False, "error": "invalid_blocks",
+                                      "errors": ["unsupported block type"]})
         if method == "chat.postMessage" and self.channel_rate is not None:
             channel = str(params.get("channel"))
             last = self._last_post.get(channel, -1e9)
@@ -218,6 +235,21 @@ class FakeSlackApi:
         payload = self._ok(method, params)
         self._run_hook(method)
         return web.json_response(payload)
+
+    def _refused_blocks(self, params: dict[str, Any]) -> bool:
+        blocks = params.get("blocks") or []
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        return any(b.get("type") in self.reject_blocks for b in blocks if isinstance(b, dict))
+
+    def _find(self, channel: str, ts: str) -> tuple[list[dict[str, Any]], int] | None:
+        for (chan, _), messages in self.threads.items():
+            if chan != channel:
+                continue
+            for index, message in enumerate(messages):
+                if message["ts"] == ts:
+                    return messages, index
+        return None
 
     def _ok(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -240,12 +272,36 @@ class FakeSlackApi:
             return {"ok": True, "url": self.socket_url}
         if method == "conversations.replies":
             messages = [
-                {"ts": m["ts"], "text": m["text"], "bot_id": BOT_ID,
+                {"type": "message", "ts": m["ts"], "text": m["text"],
+                 **({"user": m["user"]} if m.get("user") else {"bot_id": BOT_ID}),
                  **({"metadata": m["metadata"]} if m["metadata"] else {}),
                  **({"files": m["files"]} if m["files"] else {})}
                 for m in self.thread(str(params.get("channel")), str(params.get("ts")))
             ]
             return {"ok": True, "messages": messages, "has_more": False}
+        if method == "chat.update":
+            found = self._find(str(params.get("channel")), str(params.get("ts")))
+            if found is None:
+                return {"ok": False, "error": "message_not_found"}
+            messages, index = found
+            messages[index] = {**messages[index], "text": params.get("text"),
+                               "blocks": params.get("blocks")}
+            return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts"),
+                    "text": params.get("text")}
+        if method == "chat.delete":
+            found = self._find(str(params.get("channel")), str(params.get("ts")))
+            if found is None:
+                return {"ok": False, "error": "message_not_found"}
+            messages, index = found
+            del messages[index]
+            return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000900"}
+        if method == "views.open":
+            view = params.get("view")
+            if isinstance(view, str):
+                view = json.loads(view)
+            return {"ok": True, "view": {**(view or {}), "id": f"V{next(self._ids):06d}"}}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ids):06d}"
             self._file_names[file_id] = str(params.get("filename", ""))

@@ -48,7 +48,9 @@ def all_text(call: Call) -> str:
     for block in blocks:
         if "text" in block:
             texts.append(block["text"]["text"])
-        texts.extend(e.get("text", "") for e in block.get("elements", ()))
+        for element in block.get("elements", ()):
+            text = element.get("text", "")
+            texts.append(text["text"] if isinstance(text, dict) else text)
     return "\n".join(texts)
 
 
@@ -102,6 +104,25 @@ class SlackHarness:
            **extra: Any) -> dict[str, Any]:
         return {"type": "message", "channel_type": "im", "user": user, "text": text,
                 "ts": ts or self.next_ts(), "channel": "D0DM", "team": TEAM, **extra}
+
+    def message(self, text: str, *, ts: str | None = None, thread_ts: str | None = None,
+                user: str = "UASKER", channel: str = CHANNEL, channel_type: str = "channel",
+                **extra: Any) -> dict[str, Any]:
+        """A plain channel message (message.channels / message.groups), no mention added."""
+        event = {"type": "message", "channel_type": channel_type, "user": user, "text": text,
+                 "ts": ts or self.next_ts(), "channel": channel, "team": TEAM, **extra}
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return event
+
+    async def interactive(self, payload: dict[str, Any]) -> tuple[int, str, float]:
+        """POST an interactivity payload (shortcut, block action, view submission) the way
+        Slack does: form-encoded `payload=<json>`, signed."""
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.send(body, content_type="application/x-www-form-urlencoded")
+
+    def trigger(self) -> str:
+        return f"trig.{next(self._ids)}"
 
     async def event(self, event: dict[str, Any], **kwargs: Any) -> tuple[int, str, float]:
         return await self.send(self.event_body(event, **kwargs))

@@ -44,7 +44,8 @@ async def test_mention_with_seed_000_gets_three_threaded_parts_and_one_png(
     assert "2402.18546" in all_text(posted[2])
 
     methods = [c.method for c in slack.api.calls if c.method != "auth.test"]
-    assert methods == ["chat.postMessage", "chat.postMessage", "files.getUploadURLExternal",
+    assert methods == ["assistant.threads.setStatus", "chat.postMessage", "chat.postMessage",
+                       "files.getUploadURLExternal",
                        "upload", "files.completeUploadExternal", "chat.postMessage"]
     (upload,) = slack.api.called("upload")
     assert upload.body.startswith(b"\x89PNG")

@@ -1,5 +1,6 @@
-"""The LLM engine behind Slack: a progress note in the thread while the model works, then the
-three parts, every one of them grounded; the model is a local fake OpenAI-compatible server."""
+"""The LLM engine behind Slack: the thread status says how many sources the model reads (or,
+where Slack refuses the status, a progress note in the thread), then the three parts, every
+one of them grounded; the model is a local fake OpenAI-compatible server."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import functools
 from pathlib import Path
 
 from bot.service import Service
-from tests.adapters.slack.conftest import all_text, headers_of, running
+from tests.adapters.slack.conftest import CHANNEL, all_text, headers_of, running
 from tests.adapters.slack.test_slack_answers import ANSWER_HEADERS, slackified
 from tests.conftest import seed_text
 from tests.fakes.openai_api import FakeOpenAI
@@ -15,10 +16,36 @@ from tests.fakes.slack_api import FakeSlackApi
 from tests.llm.support import MODEL_SUMMARY, llm_engine, script_faithful
 
 
-async def test_llm_answer_follows_a_progress_note_in_the_thread(
+async def test_llm_answer_sets_the_status_with_the_source_count(
     api: FakeSlackApi, model: FakeOpenAI, tmp_path: Path
 ) -> None:
     seed = seed_text("000")
+    script_faithful(model, seed)
+    async with llm_engine(model) as engine:
+        with_llm = functools.partial(Service, engine=engine)
+        async with running(
+            api, tmp_path / "s.db",
+            make_service=lambda store, limits: with_llm(store=store, limits=limits),
+        ) as slack:
+            ts = slack.next_ts()
+            await slack.event(slack.mention(slackified(seed), ts=ts))
+            await slack.api.wait_for("chat.postMessage", count=3)
+            await slack.api.settle()
+
+    statuses = [c.params for c in api.called("assistant.threads.setStatus")]
+    assert [s["status"] for s in statuses] == ["is reading the sources…",
+                                                "is reading 4 sources…"]
+    assert {(s["channel_id"], s["thread_ts"]) for s in statuses} == {(CHANNEL, ts)}
+    posted = slack.posted(thread_ts=ts)
+    assert headers_of(posted) == ANSWER_HEADERS  # no note: the status said it
+    assert MODEL_SUMMARY in all_text(posted[0])
+
+
+async def test_llm_answer_follows_a_progress_note_where_the_status_is_refused(
+    api: FakeSlackApi, model: FakeOpenAI, tmp_path: Path
+) -> None:
+    seed = seed_text("000")
+    api.fail("assistant.threads.setStatus", error="missing_scope")
     script_faithful(model, seed)
     async with llm_engine(model) as engine:
         with_llm = functools.partial(Service, engine=engine)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -60,9 +61,16 @@ def _texts(message_blocks: list[dict[str, object]]) -> list[str]:
 
 @pytest.mark.parametrize("answer", [reference_answer(), reference_answer(hostile=True),
                                     listing_answer()], ids=["reference", "hostile", "listing"])
-def test_always_three_messages_within_every_limit(answer: Answer) -> None:
-    messages = render_answer(answer, env=ENV)
+@pytest.mark.parametrize("feedback", ["off", "context_actions", "buttons"])
+def test_always_three_messages_within_every_limit(answer: Answer, feedback: str) -> None:
+    messages = render_answer(answer, env=ENV, feedback_ref="42", feedback=feedback)  # type: ignore[arg-type]
     assert len(messages) == 3
+    rated = [m for m in messages if any(b["block_id"].startswith("sourcebound_feedback")
+                                        for b in m.blocks if "block_id" in b)]
+    assert rated == ([] if feedback == "off" else [messages[2]])
+    if feedback == "context_actions":  # the plain buttons to fall back to fit as well
+        assert messages[2].fallback_blocks is not None
+        assert problems(replace(messages[2], blocks=messages[2].fallback_blocks)) == []
     assert [m.diagram for m in messages] == [False, True, False]
     for message in messages:
         assert problems(message) == []

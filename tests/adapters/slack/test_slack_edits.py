@@ -1,0 +1,113 @@
+"""Editing the asking message re-answers in place: `message_changed` -> chat.update of the
+posted parts (their ts are in the deliveries table), nothing new posted. Through bolt's real
+request handling, the real Service and SQLite, against the fake Web API."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.adapters.slack.conftest import CHANNEL, SlackHarness, all_text, headers_of
+from tests.adapters.slack.test_slack_answers import ANSWER_HEADERS, slackified
+from tests.conftest import seed_text
+from tests.fakes.slack_api import BOT_USER, TEAM
+
+QUESTION = "How does this model stay generalizable across environments and sensor types?"
+
+
+def _now_ts(offset: float = 0.0) -> str:
+    return f"{time.time() + offset:.6f}"
+
+
+def _changed(ts: str, old: str, new: str, *, user: str = "UASKER",
+             **message: Any) -> dict[str, Any]:
+    edit_ts = _now_ts()
+    return {
+        "type": "message", "subtype": "message_changed", "hidden": True, "channel": CHANNEL,
+        "channel_type": "channel", "ts": edit_ts, "event_ts": edit_ts,
+        "message": {"type": "message", "user": user, "text": new, "ts": ts, "team": TEAM,
+                    "edited": {"user": user, "ts": edit_ts}, **message},
+        "previous_message": {"type": "message", "user": user, "text": old, "ts": ts},
+    }
+
+
+async def _asked(slack: SlackHarness, text: str, ts: str) -> None:
+    await slack.event(slack.mention(text, ts=ts))
+    await slack.api.wait_for("chat.postMessage", count=3)
+    await slack.api.settle()
+
+
+async def test_an_edit_updates_the_three_parts_in_place(slack: SlackHarness) -> None:
+    ts = _now_ts(-3600)
+    block = slackified(seed_text("000"))
+    first = f"<@{BOT_USER}> {block}"
+    await _asked(slack, block, ts)
+    parts = [m["ts"] for m in slack.api.thread(CHANNEL, ts) if not m["files"]]
+    assert len(parts) == 3
+
+    edited = f"<@{BOT_USER}> Which paper explains robustness to sensor failure?\n\n{block}"
+    status, _, _ = await slack.event(_changed(ts, first, edited))
+    assert status == 200
+    updates = await slack.api.wait_for("chat.update", count=3)
+    await slack.api.settle()
+    assert [u.params["ts"] for u in updates] == parts
+    assert headers_of(updates) == ANSWER_HEADERS
+    assert "Which paper explains robustness" in all_text(updates[0])
+    assert len(slack.posted()) == 3  # nothing new posted
+    images = len(slack.api.called("files.completeUploadExternal"))
+    assert images <= 2  # a new image only if the diagram changed
+    texts = [m["text"] for m in slack.api.thread(CHANNEL, ts) if not m["files"]]
+    assert "Which paper explains robustness" in texts[0]
+
+    # A second edit rewrites the same messages again.
+    again = f"<@{BOT_USER}> Which paper is about learned optimizers?\n\n{block}"
+    await slack.event(_changed(ts, edited, again))
+    updates = await slack.api.wait_for("chat.update", count=6)
+    await slack.api.settle()
+    assert [u.params["ts"] for u in updates[3:]] == parts
+    assert len(slack.posted()) == 3
+    images = len(slack.api.called("files.completeUploadExternal"))
+
+    # An edit that leaves the question as it was (a trailing line) keeps the same diagram:
+    # the parts are rewritten, no second image is uploaded.
+    await slack.event(_changed(ts, again, again + "\n"))
+    await slack.api.wait_for("chat.update", count=9)
+    await slack.api.settle()
+    assert len(slack.api.called("files.completeUploadExternal")) == images
+    assert len(slack.posted()) == 3
+
+
+async def test_edits_that_are_not_a_new_question_are_ignored(slack: SlackHarness) -> None:
+    ts = _now_ts(-60)
+    block = slackified(seed_text("000"))
+    await _asked(slack, block, ts)
+    before = len(slack.api.calls)
+    text = f"<@{BOT_USER}> {block}"
+    old_ts = "1600000000.000100"  # far more than a day ago
+    for event in (
+        _changed(ts, text, text, attachments=[{"title": "unfurl"}]),  # an unfurl, same text
+        _changed(old_ts, "old question", "old question, edited"),
+        _changed(_now_ts(-5), "never asked me", "never asked me, edited"),  # not answered
+        _changed(ts, text, text + " more", user=BOT_USER),
+    ):
+        status, _, _ = await slack.event(event)
+        assert status == 200
+    await slack.api.settle(quiet=0.5)
+    assert [c.method for c in slack.api.calls[before:]] == []
+
+
+async def test_an_edit_that_becomes_a_problem_updates_the_first_part_and_removes_the_rest(
+    slack: SlackHarness,
+) -> None:
+    ts = _now_ts(-60)
+    block = slackified(seed_text("000"))
+    await _asked(slack, block, ts)
+    parts = [m["ts"] for m in slack.api.thread(CHANNEL, ts) if not m["files"]]
+    await slack.event(_changed(ts, f"<@{BOT_USER}> {block}", f"<@{BOT_USER}> "))
+    (update,) = await slack.api.wait_for("chat.update")
+    deletes = await slack.api.wait_for("chat.delete", count=2)
+    await slack.api.settle()
+    assert update.params["ts"] == parts[0]
+    assert [d.params["ts"] for d in deletes] == parts[1:]
+    assert "Traceback" not in all_text(update)
+    assert len(slack.posted()) == 3
