@@ -50,11 +50,19 @@ async def posted_messages(db: aiosqlite.Connection, delivery_id: int) -> list[st
 
 
 async def thread_known(db: aiosqlite.Connection, place: Place) -> bool:
-    """Whether the bot answered (or was asked) in `place`'s thread before."""
+    """Whether the bot answered (or was asked) in `place`'s thread before. A question still
+    queued counts: a follow-up typed while the first answer is being worked out is one."""
+    key = (place.platform, place.workspace, place.channel, place.thread)
     rows = list(await db.execute_fetchall(
         """SELECT 1 FROM threads WHERE platform = ? AND workspace = ? AND channel = ?
-           AND thread_key = ? LIMIT 1""",
-        (place.platform, place.workspace, place.channel, place.thread),
+           AND thread_key = ?
+           UNION ALL
+           SELECT 1 FROM jobs WHERE platform = ?
+           AND json_extract(incoming, '$.place.workspace') = ?
+           AND json_extract(incoming, '$.place.channel') = ?
+           AND json_extract(incoming, '$.place.thread') = ?
+           LIMIT 1""",
+        key + key,
     ))
     return bool(rows)
 

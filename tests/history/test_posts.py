@@ -43,7 +43,10 @@ async def test_thread_known_only_after_a_question_there(tmp_path: Path) -> None:
         service = Service(store=store, limits=Limits(), engine=FakeEngine())
         asked = incoming(f"What is Alpha?\n\n{BLOCK}", thread="5.0")
         assert not await service.thread_known(asked.place)
-        await service.ask(asked)
+        await service.accept(asked)  # queued, not answered yet: already the bot's thread
+        assert await service.thread_known(asked.place)
+        await service.resume("slack")
+        assert await service.store.queued() == 0
         assert await service.thread_known(asked.place)
         other = asked.place.model_copy(update={"thread": "6.0"})
         assert not await service.thread_known(other)

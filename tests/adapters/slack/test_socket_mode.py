@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -43,6 +44,7 @@ class SocketHarness:
     socket: FakeSocketMode
     adapter: SlackAdapter
     runner: asyncio.Task[None]
+    service: Service
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -88,7 +90,8 @@ async def socket_mode(tmp_path: Path) -> AsyncIterator[SocketHarness]:
             async with SlackAdapter(settings=settings, service=service,
                                     env=make_environment()) as adapter:
                 runner = asyncio.create_task(adapter.run(), name="slack-run")
-                harness = SocketHarness(api=api, socket=socket, adapter=adapter, runner=runner)
+                harness = SocketHarness(api=api, socket=socket, adapter=adapter, runner=runner,
+                                        service=service)
                 try:
                     yield harness
                 finally:
@@ -228,3 +231,58 @@ async def test_a_refused_app_token_stops_run_with_a_config_error(tmp_path: Path)
                 with pytest.raises(ConfigError, match="SLACK_APP_TOKEN.*invalid_auth"):
                     await asyncio.wait_for(adapter.run(), 5.0)
         assert _socket_mode_tasks() == []
+
+
+async def test_shortcut_form_and_feedback_click_work_over_the_socket(tmp_path: Path) -> None:
+    """Interactivity arrives as `interactive` envelopes: the same listeners, acked fast."""
+    async with socket_mode(tmp_path) as sm:
+        await sm.socket.wait_connected()
+        ts = "1699999003.000200"
+        sm.api.add_message(CHANNEL, ts, seed_text("000"))
+        user = {"id": "UASKER", "username": "asker", "team_id": TEAM}
+        shortcut = {
+            "type": "message_action", "token": "legacy", "callback_id": "ask_sourcebound",
+            "trigger_id": "trig.sm1", "team": {"id": TEAM, "domain": "fake"}, "user": user,
+            "channel": {"id": CHANNEL, "name": "papers"}, "message_ts": ts,
+            "message": {"type": "message", "user": "UPOSTER", "ts": ts, "text": "…"},
+            "response_url": sm.api.response_url("smshortcut"), "api_app_id": "A0APP",
+        }
+        ack = await sm.socket.wait_ack(await sm.socket.send_envelope("interactive", shortcut),
+                                       timeout=3.0)
+        assert ack.seconds < 3.0
+        (opened,) = await sm.api.wait_for("views.open")
+        view = opened.params["view"]
+        view = json.loads(view) if isinstance(view, str) else view
+        values = {"question": {"question": {"type": "plain_text_input", "value": None}}}
+        submission = {
+            "type": "view_submission", "token": "legacy", "team": {"id": TEAM}, "user": user,
+            "api_app_id": "A0APP",
+            "view": {**view, "id": "VSM1", "state": {"values": values}, "hash": "h"},
+        }
+        ack = await sm.socket.wait_ack(
+            await sm.socket.send_envelope("interactive", submission), timeout=3.0)
+        assert ack.seconds < 3.0
+        posted = await sm.api.wait_for("chat.postMessage", count=3)
+        await sm.api.settle()
+        assert headers_of(posted) == ANSWER_HEADERS
+        assert all(c.params["thread_ts"] == ts for c in posted)
+
+        blocks = posted[2].params["blocks"]
+        blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+        (element,) = blocks[-1]["elements"]
+        click = {
+            "type": "block_actions", "token": "legacy", "api_app_id": "A0APP",
+            "team": {"id": TEAM}, "user": {**user, "id": "UFAN"}, "trigger_id": "trig.sm2",
+            "channel": {"id": CHANNEL}, "container": {"type": "message", "channel_id": CHANNEL,
+                                                      "message_ts": ts, "thread_ts": ts},
+            "message": {"type": "message", "ts": ts, "thread_ts": ts},
+            "actions": [{"type": "feedback_buttons", "action_id": element["action_id"],
+                         "block_id": blocks[-1]["block_id"],
+                         "value": element["positive_button"]["value"], "action_ts": ts}],
+        }
+        ack = await sm.socket.wait_ack(await sm.socket.send_envelope("interactive", click),
+                                       timeout=3.0)
+        assert ack.seconds < 3.0
+        await sm.api.wait_for("chat.postEphemeral")
+        (record,) = await sm.service.feedback()
+        assert (record.user, record.rating) == ("UFAN", "up")
