@@ -219,11 +219,13 @@ class Service:
     async def delivered(
         self, delivery_id: int, parts_done: int, *, parts_total: int | None = None,
         posted: str | None = None,
-    ) -> None:
+    ) -> bool:
         """`parts_done` parts of the reply are posted (the last one as message `posted`).
         Pass `parts_total` (at the latest with the last part) so the delivery counts as done
-        and leaves `pending`."""
-        await self._store.mark_delivered(delivery_id, parts_done, parts_total, posted=posted)
+        and leaves `pending`. False: an edit's answer took over; post no more of this one."""
+        return await self._store.mark_delivered(
+            delivery_id, parts_done, parts_total, posted=posted
+        )
 
     async def pending(self, platform: str) -> list[Reply]:
         return await self._store.pending(platform)

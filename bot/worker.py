@@ -227,8 +227,10 @@ class Worker:
                 steps = await self._courier.plan(reply)
                 for index in range(reply.parts_done, len(steps)):
                     posted = await steps[index]()
-                    await self._service.delivered(rid, index + 1, parts_total=len(steps),
-                                                  posted=posted)
+                    if not await self._service.delivered(rid, index + 1,
+                                                         parts_total=len(steps), posted=posted):
+                        log.info("delivery %d superseded by an edit's answer; stopped", rid)
+                        return
                 await self._store.finish_delivery(rid, outcome="delivered")
                 log.info("delivery %d posted (%d steps)", rid, len(steps))
             except Gone as exc:

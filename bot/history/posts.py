@@ -75,3 +75,20 @@ async def workflow_of(db: aiosqlite.Connection, delivery_id: int) -> Any:
         (delivery_id,),
     ))
     return json.loads(rows[0][0]).get("workflow") if rows else None
+
+
+async def supersede(db: aiosqlite.Connection, delivery_id: int) -> None:
+    """An edit's answer replaces `delivery_id`: if it is still being posted, stop it (the
+    worker posting it learns so from `mark_delivered`; nobody claims it again)."""
+    await db.execute(
+        """UPDATE deliveries SET status = 'done', outcome = 'superseded', owner = NULL,
+           lease_until = 0 WHERE id = ? AND status = 'pending'""",
+        (delivery_id,),
+    )
+
+
+async def superseded(db: aiosqlite.Connection, delivery_id: int) -> bool:
+    rows = list(await db.execute_fetchall(
+        "SELECT 1 FROM deliveries WHERE id = ? AND outcome = 'superseded'", (delivery_id,)
+    ))
+    return bool(rows)

@@ -271,6 +271,8 @@ class HistoryStore:
                         db, new.place.platform, new.message_key
                     )
                     if earlier is not None:
+                        # Still being posted: this answer takes over (and posts the rest).
+                        await posts.supersede(db, earlier)
                         reply["updates"] = await posts.posted_messages(db, earlier)
                         # The same diagram needs no second image in the thread.
                         before = await posts.workflow_of(db, earlier)
@@ -337,9 +339,10 @@ class HistoryStore:
     async def mark_delivered(
         self, delivery_id: int, parts_done: int, parts_total: int | None = None,
         *, posted: str | None = None,
-    ) -> None:
+    ) -> bool:
         """Record progress (never backwards); `done` once parts_done reaches the total.
-        `posted` is the message id step `parts_done` posted (kept for in-place edits)."""
+        `posted` is the message id step `parts_done` posted (kept for in-place edits).
+        False when an edit's answer superseded this delivery: post nothing more of it."""
         async with self._write() as db:
             cursor = await db.execute(
                 """UPDATE deliveries SET
@@ -350,14 +353,17 @@ class HistoryStore:
                                 AND MAX(parts_done, :done) >= COALESCE(:total, parts_total)
                            THEN 'done' ELSE status END,
                        updated_at = :now
-                   WHERE id = :id""",
+                   WHERE id = :id AND outcome IS NOT 'superseded'""",
                 {"done": parts_done, "total": parts_total, "now": _now(), "id": delivery_id},
             )
             if posted and cursor.rowcount:
                 await posts.record_post(db, delivery_id, parts_done, posted)
+            if cursor.rowcount == 0 and await posts.superseded(db, delivery_id):
+                return False
         if cursor.rowcount == 0:
             # Forgotten (or never stored) while it was being posted: nothing to track.
             log.debug("delivery %d not found; progress not recorded", delivery_id)
+        return True
 
     async def answered(self, platform: str, message_key: str) -> bool:
         """Whether the message `message_key` was answered (an edit of it re-answers)."""

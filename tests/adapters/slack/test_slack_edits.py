@@ -5,12 +5,13 @@ request handling, the real Service and SQLite, against the fake Web API."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
-from tests.adapters.slack.conftest import CHANNEL, SlackHarness, all_text, headers_of
+from tests.adapters.slack.conftest import CHANNEL, SlackHarness, all_text, headers_of, running
 from tests.adapters.slack.test_slack_answers import ANSWER_HEADERS, slackified
 from tests.conftest import seed_text
-from tests.fakes.slack_api import BOT_USER, TEAM
+from tests.fakes.slack_api import BOT_USER, TEAM, FakeSlackApi
 
 QUESTION = "How does this model stay generalizable across environments and sensor types?"
 
@@ -111,3 +112,30 @@ async def test_an_edit_that_becomes_a_problem_updates_the_first_part_and_removes
     assert [d.params["ts"] for d in deletes] == parts[1:]
     assert "Traceback" not in all_text(update)
     assert len(slack.posted()) == 3
+
+
+async def test_an_edit_while_the_answer_is_still_being_posted_takes_it_over(
+    api: FakeSlackApi, tmp_path: Path,
+) -> None:
+    # Part 2 of the first answer is refused (a 5xx, and slack-sdk's one retry): the delivery
+    # waits for its backoff with part 1 posted when the edit arrives.
+    api.fail("chat.postMessage", error="internal_error", status=500, times=2, after=1)
+    async with running(api, tmp_path / "s.db", retry_base_seconds=30) as slack:
+        ts = _now_ts(-60)
+        block = slackified(seed_text("000"))
+        await slack.event(slack.mention(block, ts=ts))
+        await slack.api.wait_for("chat.postMessage", count=3)  # part 1, then the refusals
+        await slack.api.settle()
+        (first,) = slack.posted()
+
+        await slack.event(_changed(ts, f"<@{BOT_USER}> {block}",
+                                   f"<@{BOT_USER}> Which paper is about sensor failure?\n\n{block}"))
+        (update,) = await slack.api.wait_for("chat.update")
+        await slack.api.wait_for("chat.postMessage", count=5)
+        await slack.api.settle(quiet=0.5)
+        posted = slack.posted()
+        assert len(posted) == 3  # old part 1 rewritten, parts 2 and 3 posted once
+        assert headers_of([update, *posted[1:]]) == ANSWER_HEADERS
+        assert "Which paper is about sensor failure" in all_text(update)
+        assert first.params["text"] != update.params["text"]
+        assert await slack.service.pending("slack") == []
