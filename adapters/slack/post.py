@@ -157,6 +157,8 @@ class SlackCourier:
                 steps.append(self._png_step(reply, reply.answer))
         for stale in reply.updates[len(messages):]:
             steps.append(self._delete_step(reply, stale))
+        if reply.updates:
+            steps.append(self._clear_status_step(reply))
         return steps
 
     async def give_up(self, reply: Reply) -> None:
@@ -185,6 +187,13 @@ class SlackCourier:
                 return ts
             # Someone deleted the earlier part: the new one is posted in its place.
             return await self.post(reply.place, message)
+
+        return step
+
+    def _clear_status_step(self, reply: Reply) -> Step:
+        async def step() -> str | None:
+            await self.status.clear(reply.place)  # a courtesy: never fails the delivery
+            return None
 
         return step
 

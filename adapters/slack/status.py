@@ -35,11 +35,19 @@ class ThreadStatus:
 
     async def show(self, place: Place, *, sources: int | None = None) -> bool:
         """Set the status on `place`'s thread; False when Slack refused it (or it failed)."""
-        if not place.thread or place.channel in self._refused:
-            return False
         status = " ".join(
             self._env.get_template("slack/status.j2").render(sources=sources).split()
         )
+        return await self._set(place, status)
+
+    async def clear(self, place: Place) -> bool:
+        """Remove the status. Posting in the thread clears it; rewriting messages in place
+        (an edit's answer) does not, so that path clears it itself."""
+        return await self._set(place, "")
+
+    async def _set(self, place: Place, status: str) -> bool:
+        if not place.thread or place.channel in self._refused:
+            return False
         try:
             await self._client.assistant_threads_setStatus(
                 channel_id=place.channel, thread_ts=place.thread, status=status

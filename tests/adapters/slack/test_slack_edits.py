@@ -55,6 +55,8 @@ async def test_an_edit_updates_the_three_parts_in_place(slack: SlackHarness) -> 
     assert headers_of(updates) == ANSWER_HEADERS
     assert "Which paper explains robustness" in all_text(updates[0])
     assert len(slack.posted()) == 3  # nothing new posted
+    # No post cleared the "is reading…" status: the edit's delivery clears it itself.
+    assert slack.api.called("assistant.threads.setStatus")[-1].params["status"] == ""
     images = len(slack.api.called("files.completeUploadExternal"))
     assert images <= 2  # a new image only if the diagram changed
     texts = [m["text"] for m in slack.api.thread(CHANNEL, ts) if not m["files"]]
