@@ -141,3 +141,19 @@ async def test_an_edit_while_the_answer_is_still_being_posted_takes_it_over(
         assert "Which paper is about sensor failure" in all_text(update)
         assert first.params["text"] != update.params["text"]
         assert await slack.service.pending("slack") == []
+
+
+async def test_an_edited_dm_question_is_rewritten_in_place_too(slack: SlackHarness) -> None:
+    ts = _now_ts(-60)
+    block = slackified(seed_text("000"))
+    await slack.event(slack.dm(block, ts=ts))
+    await slack.api.wait_for("chat.postMessage", count=3)
+    await slack.api.settle()
+    event = _changed(ts, block, f"Which paper is about learned optimizers?\n\n{block}")
+    event.update(channel="D0DM", channel_type="im")
+    await slack.event(event)
+    updates = await slack.api.wait_for("chat.update", count=3)
+    await slack.api.settle()
+    assert {u.params["channel"] for u in updates} == {"D0DM"}
+    assert "learned optimizers" in all_text(updates[0])
+    assert len(slack.posted()) == 3
