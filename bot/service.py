@@ -246,6 +246,11 @@ class Service:
         """Whether the message `message_key` was answered (so an edit of it re-answers)."""
         return await self._store.answered(platform, message_key)
 
+    async def revise(self, edit: Incoming) -> bool:
+        """An edit (`edit.edits` names the asking message) of a question still waiting in the
+        inbox: the waiting job is answered with the edited text. False when none waits."""
+        return await self._store.revise_job(edit, message_key=edit.edits, now=time.time())
+
     # -- feedback -------------------------------------------------------------------------------
 
     async def record_feedback(

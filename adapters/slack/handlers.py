@@ -60,6 +60,8 @@ class Asker(Protocol):
 
     async def answered(self, platform: str, message_key: str) -> bool: ...
 
+    async def revise(self, edit: Incoming) -> bool: ...
+
 
 class Tasks:
     """Background work the adapter owns, so shutdown can wait for it or cancel it."""
@@ -138,10 +140,14 @@ class Handlers:
         message = edited_message(event, now=time.time())
         if message is None or (bot_user and message.get("user") == bot_user):
             return None
+        edit = edit_incoming(body, message, bot_user_id=bot_user)
         try:
-            if not await self._service.answered("slack", original_key(message)):
-                return None  # an edit of a message the bot never answered
-            await self._service.accept(edit_incoming(body, message, bot_user_id=bot_user))
+            if await self._service.answered("slack", original_key(message)):
+                await self._service.accept(edit)
+            elif await self._service.revise(edit):
+                log.info("event %s: a waiting question was edited before its answer",
+                         body.get("event_id", "?"))
+            # else: an edit of a message the bot never answered (or is answering right now)
         except StoreError as exc:
             log.warning("edit %s not accepted (%s); Slack will retry it",
                         body.get("event_id", "?"), exc)

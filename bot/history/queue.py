@@ -120,6 +120,27 @@ async def update_job(
     )
 
 
+async def revise_job(
+    db: aiosqlite.Connection, edit: Incoming, *, message_key: str, now: float
+) -> bool:
+    """An edit of a question still waiting in the inbox: the waiting job takes the edited
+    text and files (it keeps its own event id and keys). False when no unclaimed job asks
+    from `message_key` (answered, being answered, or never asked)."""
+    rows = list(await db.execute_fetchall(
+        """SELECT id, incoming FROM jobs WHERE platform = ?
+           AND json_extract(incoming, '$.message_key') = ?
+           AND (owner IS NULL OR lease_until < ?)""",
+        (edit.place.platform, message_key, now),
+    ))
+    for job_id, raw in rows:
+        waiting = Incoming.model_validate_json(raw)
+        revised = waiting.model_copy(update={
+            "text": edit.text, "files": edit.files, "attachments": edit.attachments})
+        await db.execute("UPDATE jobs SET incoming = ? WHERE id = ?",
+                         (revised.model_dump_json(), job_id))
+    return bool(rows)
+
+
 async def take_job(db: aiosqlite.Connection, job_id: int, *, owner: str) -> bool:
     """Delete our job as its answer is recorded (same transaction); False if it is not ours
     any more (forgotten, or our lease ran out and another worker took it)."""

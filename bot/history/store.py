@@ -434,6 +434,10 @@ class HistoryStore:
         async with self._write() as db:
             await queue.release_job(db, job_id, owner=owner, next_at=next_at, failed=failed)
 
+    async def revise_job(self, edit: Incoming, *, message_key: str, now: float) -> bool:
+        async with self._write() as db:
+            return await queue.revise_job(db, edit, message_key=message_key, now=now)
+
     async def update_job(self, job_id: int, incoming: Incoming, *, owner: str) -> None:
         async with self._write() as db:
             await queue.update_job(db, job_id, incoming, owner=owner)

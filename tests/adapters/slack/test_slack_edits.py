@@ -4,10 +4,14 @@ request handling, the real Service and SQLite, against the fake Web API."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
 
+from bot.engines import ExtractiveEngine, Progress, Solved
+from bot.service import Service
+from bot.settings import Limits
 from tests.adapters.slack.conftest import CHANNEL, SlackHarness, all_text, headers_of, running
 from tests.adapters.slack.test_slack_answers import ANSWER_HEADERS, slackified
 from tests.conftest import seed_text
@@ -157,3 +161,47 @@ async def test_an_edited_dm_question_is_rewritten_in_place_too(slack: SlackHarne
     assert {u.params["channel"] for u in updates} == {"D0DM"}
     assert "learned optimizers" in all_text(updates[0])
     assert len(slack.posted()) == 3
+
+
+class _Gated:
+    """The real engine, held at a gate: keeps both worker lanes busy so a job waits."""
+
+    def __init__(self) -> None:
+        self.inner = ExtractiveEngine()
+        self.gate = asyncio.Event()
+        self.started = 0
+
+    def split(self, text: str) -> tuple[str | None, str]:
+        return self.inner.split(text)
+
+    async def solve(self, text: str, question: str | None, *, limits: Limits,
+                    progress: Progress | None = None) -> Solved:
+        self.started += 1
+        await self.gate.wait()
+        return await self.inner.solve(text, question, limits=limits, progress=progress)
+
+
+async def test_an_edit_of_a_question_still_waiting_is_answered_as_edited(
+    api: FakeSlackApi, tmp_path: Path,
+) -> None:
+    engine = _Gated()
+    block = slackified(seed_text("000"))
+    async with running(api, tmp_path / "s.db",
+                       make_service=lambda store, limits: Service(
+                           store=store, limits=limits, engine=engine)) as slack:
+        for _ in range(2):  # both lanes busy
+            await slack.event(slack.mention(block))
+        while engine.started < 2:
+            await asyncio.sleep(0.01)
+        ts = _now_ts(-5)
+        await slack.event(slack.mention(block, ts=ts))
+        edited = f"<@{BOT_USER}> Which paper is about learned optimizers?\n\n{block}"
+        assert (await slack.event(_changed(ts, f"<@{BOT_USER}> {block}", edited)))[0] == 200
+        assert await slack.service.store.queued() == 3  # revised, not a job of its own
+        engine.gate.set()
+        await slack.api.wait_for("chat.postMessage", count=9)
+        await slack.api.settle()
+        posted = slack.posted(thread_ts=ts)
+        assert headers_of(posted) == ANSWER_HEADERS
+        assert "learned optimizers" in all_text(posted[0])
+        assert slack.api.called("chat.update") == []
