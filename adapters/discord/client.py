@@ -16,8 +16,9 @@ import jinja2
 from discord import app_commands
 
 from adapters.discord.commands import register
+from adapters.discord.context_menu import AskAboutMessage
 from adapters.discord.handler import Handler
-from adapters.discord.post import NO_MENTIONS
+from adapters.discord.targets import NO_MENTIONS
 from bot.service import Service
 from bot.settings import Settings
 
@@ -60,6 +61,7 @@ class SourceboundClient(discord.Client):
         )
         self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self)
         register(self.tree, handler=self.handler, env=env)
+        self.tree.add_command(AskAboutMessage(handler=self.handler, env=env).command())
         self._sync_commands = settings.discord_sync_commands
         self.redelivered = asyncio.Event()  # set on the first READY (tests wait for it)
 
@@ -85,12 +87,14 @@ class SourceboundClient(discord.Client):
         await self.handler.on_message(message)
 
 
-def _shape(commands: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """What a person sees of each command: its description and its options' names and types."""
+def _shape(commands: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """What a person sees of each command: its kind (slash or context menu), description and
+    its options' names and types."""
     return {
         str(c["name"]): (
+            str(c.get("type", 1)),
             str(c.get("description", "")),
-            tuple(f"{o['name']}:{o['type']}:{bool(o.get('required'))}" for o in c.get("options", [])),
+            *(f"{o['name']}:{o['type']}:{bool(o.get('required'))}" for o in c.get("options", [])),
         )
         for c in commands
     }

@@ -21,11 +21,8 @@ from adapters.discord.events import (
     incoming_for,
 )
 from adapters.discord.modal import PasteModal
-from adapters.discord.post import (
-    DiscordCourier,
-    FollowupTarget,
-    send_kwargs,
-)
+from adapters.discord.post import DiscordCourier
+from adapters.discord.targets import InteractionTarget, send_kwargs
 from bot.chat import Attachment, FileRef, Incoming, Place
 from bot.render.discord import label, render_notice
 from bot.service import Service
@@ -66,6 +63,14 @@ class Handler:
         self._limits = limits
         self._message_content = message_content
         self.courier = DiscordCourier(client=client, env=env, limits=limits)
+
+    @property
+    def service(self) -> Service:
+        return self._service
+
+    @property
+    def limits(self) -> Limits:
+        return self._limits
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -132,11 +137,13 @@ class Handler:
     ) -> None:
         incoming = self._interaction_incoming(interaction, response, text, attachments)
         incoming = incoming.model_copy(update={"files": files})
-        # This process answers through the follow-up webhook (it replaces "thinking…");
-        # after a restart the worker posts in the channel instead.
+        # This process shows the answer's first message (or, in a text channel, the note
+        # anchoring its thread) in place of "thinking…"; after a restart the worker posts
+        # in the channel or thread instead, and the response stays as it was.
         self.courier.remember(
             incoming.event_id,
-            FollowupTarget(interaction.followup, fallback=self._channel_of(incoming)),
+            InteractionTarget(interaction, self._channel_of(incoming),
+                              starts_thread=not incoming.in_thread),
         )
         await self._service.accept(incoming)
 
@@ -161,7 +168,9 @@ class Handler:
         if isinstance(channel, discord.Thread):
             key = str(channel.id)
             channel_id = channel.parent_id or channel_id
-        elif in_thread:
+        elif in_thread or not isinstance(channel, discord.TextChannel):
+            # A DM, or a channel threads cannot start in (a voice channel's chat): in place.
+            in_thread = True
             key = str(channel_id)
         else:
             # The deferred response message is the anchor a thread can later start from.
