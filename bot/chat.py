@@ -66,6 +66,15 @@ class Incoming(_Model):
     attachments: list[Attachment] = Field(default_factory=list)
     files: list[FileRef] = Field(default_factory=list)  # fetched by the adapter when answering
     in_thread: bool = False  # asked inside an existing thread: may reuse its source block
+    # Asked through a form (a modal) with its own question field: `text` is then all source
+    # block, never split for a question.
+    question: str | None = None
+    # "{channel}:{ts or id}" of a message whose text and files are the source block (a
+    # message shortcut / context menu); `Courier.prepare` fetches it into `text` and `files`.
+    source_message: str = ""
+    # The `message_key` of the asking message this event edits: its answer is updated in
+    # place (the posted messages are rewritten) instead of posted again.
+    edits: str = ""
 
 
 class Reply(_Model):
@@ -82,6 +91,9 @@ class Reply(_Model):
     reused_source: bool = False  # a follow-up answered from the thread's stored block
     event_id: str = ""  # the asking event: adapters find live interaction handles by it
     claims: int = 1  # times this delivery was claimed; above 1 a post may already have landed
+    # An edit's answer: the messages (in order) of the earlier answer to rewrite in place;
+    # parts beyond them are posted, earlier messages beyond the new parts are removed.
+    updates: list[str] = Field(default_factory=list)
 
 
 class HistoryItem(_Model):

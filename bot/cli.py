@@ -1,4 +1,5 @@
-"""The `sourcebound` command: `ask` (one answer, printed), `chat` (console bot), `serve`.
+"""The `sourcebound` command: `ask` (one answer, printed), `chat` (console bot), `serve`,
+`feedback` (the 👍/👎 clicks on answers, as JSON lines or CSV).
 
 This is the process edge: logging is configured here once, `SourceboundError` and `OSError`
 become one `sourcebound: error: …` line and exit code 2, never a traceback. Heavy modules
@@ -12,6 +13,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
@@ -20,6 +22,7 @@ from bot.errors import BinaryAttachment, InputError, SourceboundError, TooLarge
 if TYPE_CHECKING:
     import jinja2
 
+    from bot.history.feedback import FeedbackRecord
     from bot.models import Answer
     from bot.settings import Settings
 
@@ -59,7 +62,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run every chat adapter whose tokens are set")
     _common(serve)
+
+    feedback = sub.add_parser("feedback", help="export the 👍/👎 clicks on answers")
+    feedback.add_argument("--since", type=_since, help="only clicks from this date (YYYY-MM-DD"
+                          " or an ISO time; UTC unless it says otherwise)")
+    feedback.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    _common(feedback)
     return parser
+
+
+def _since(text: str) -> datetime:
+    from datetime import UTC
+
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date (YYYY-MM-DD) or ISO time"
+        ) from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -192,6 +213,37 @@ def _serve(settings: Settings) -> int:
     return int(result or 0)
 
 
+def _feedback(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    records = asyncio.run(_feedback_records(settings, since=args.since))
+    if args.format == "jsonl":
+        for record in records:
+            sys.stdout.write(record.model_dump_json() + "\n")
+    else:
+        import csv
+
+        from bot.history.feedback import FeedbackRecord
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(FeedbackRecord.model_fields))
+        writer.writeheader()
+        for record in records:
+            writer.writerow(record.model_dump(mode="json"))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+async def _feedback_records(settings: Settings, *, since: datetime | None) -> list[FeedbackRecord]:
+    from bot.history.store import HistoryStore
+
+    if not settings.db_path.exists():  # opening would create an empty database
+        from bot.errors import ConfigError
+
+        raise ConfigError(f"no history database at {settings.db_path} (SOURCEBOUND_DB)")
+    async with HistoryStore.open(settings.db_path) as store:
+        return await store.feedback(since=since)
+
+
 def _fail(message: str) -> int:
     # One line, whatever the message carried.
     print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
@@ -224,6 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ask(args, settings)
         if args.command == "chat":
             return _chat(args, settings)
+        if args.command == "feedback":
+            return _feedback(args, settings)
         return _serve(settings)
     except SourceboundError as exc:
         log.debug("refused", exc_info=True)

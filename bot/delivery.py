@@ -18,7 +18,9 @@ from typing import Protocol
 
 from bot.chat import Attachment, FileRef, Incoming, Platform, Reply
 
-Step = Callable[[], Awaitable[None]]
+# A step returns the id of the message it posted (Slack ts, Discord message id), if it posted
+# one: recorded, so that an edit of the asking message can update the answer in place.
+Step = Callable[[], Awaitable[str | None]]
 STORE_DELAY = 0.5  # first retry after a busy or failing database
 
 

@@ -7,7 +7,8 @@
                              pending delivery, and delete the job, in one transaction → Reply
     ask(incoming)            accept + answer now (the console and tests, which wait for it)
     delivered(id, n, ...)    the worker posted n steps of that reply
-    history / forget         the asker's own questions
+    history / forget         the asker's own questions (forget takes their feedback too)
+    record_feedback          a 👍/👎 click on an answer (`feedback_reason`: the 👎's reason)
 
 Refusals (`bot.errors.InputError`) are replies too: they are stored and delivered like
 answers, so a person always hears back once, and the failure is logged with the event id.
@@ -24,11 +25,13 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.attachments import attachments_text
-from bot.chat import Attachment, FileRef, HistoryItem, Incoming, Reply
+from bot.chat import Attachment, FileRef, HistoryItem, Incoming, Place, Reply
 from bot.engines import Engine, ExtractiveEngine, Progress
 from bot.errors import EmptyInput, InputError, NoQuestion, NoSource, TooLarge
+from bot.history.feedback import RATINGS, FeedbackRecord, parse_ref
 from bot.history.queue import Job
 from bot.history.store import Claim, HistoryStore, NewQuestion, StoredSource
 from bot.models import Answer, SourceBlock
@@ -214,11 +217,13 @@ class Service:
         )
 
     async def delivered(
-        self, delivery_id: int, parts_done: int, *, parts_total: int | None = None
+        self, delivery_id: int, parts_done: int, *, parts_total: int | None = None,
+        posted: str | None = None,
     ) -> None:
-        """`parts_done` parts of the reply are posted. Pass `parts_total` (at the latest with
-        the last part) so the delivery counts as done and leaves `pending`."""
-        await self._store.mark_delivered(delivery_id, parts_done, parts_total)
+        """`parts_done` parts of the reply are posted (the last one as message `posted`).
+        Pass `parts_total` (at the latest with the last part) so the delivery counts as done
+        and leaves `pending`."""
+        await self._store.mark_delivered(delivery_id, parts_done, parts_total, posted=posted)
 
     async def pending(self, platform: str) -> list[Reply]:
         return await self._store.pending(platform)
@@ -231,6 +236,51 @@ class Service:
     async def forget(self, platform: str, user: str) -> int:
         return await self._store.forget(platform, user)
 
+    async def thread_known(self, place: Place) -> bool:
+        """Whether the bot was asked in `place`'s thread before (follow-ups need no mention)."""
+        return await self._store.thread_known(place)
+
+    async def answered(self, platform: str, message_key: str) -> bool:
+        """Whether the message `message_key` was answered (so an edit of it re-answers)."""
+        return await self._store.answered(platform, message_key)
+
+    # -- feedback -------------------------------------------------------------------------------
+
+    async def record_feedback(
+        self, *, answer_ref: str, platform: str, user: str, rating: str,
+        reason: str | None = None,
+    ) -> bool:
+        """Record one click on the answer `answer_ref` (the delivery id the adapter put in its
+        button). False when the ref or rating is malformed or the answer is no longer stored.
+        `StoreError` propagates (the adapter apologises)."""
+        delivery_id = parse_ref(answer_ref)
+        if delivery_id is None or rating not in RATINGS:
+            log.warning("feedback on %r refused: malformed", answer_ref[:40])
+            return False
+        stored = await self._store.record_feedback(
+            delivery_id=delivery_id, platform=platform, user=user,
+            rating="up" if rating == "up" else "down", reason=reason,
+        )
+        if stored is None:
+            log.info("feedback on answer %d: no such answer (forgotten or pruned)", delivery_id)
+            return False
+        log.info("feedback %d: %s on answer %d", stored, rating, delivery_id)
+        return True
+
+    async def feedback_reason(
+        self, *, answer_ref: str, platform: str, user: str, reason: str
+    ) -> bool:
+        """Attach `reason` to `user`'s latest 👎 on `answer_ref`; False when there is none."""
+        delivery_id = parse_ref(answer_ref)
+        if delivery_id is None:
+            return False
+        return await self._store.feedback_reason(
+            delivery_id=delivery_id, platform=platform, user=user, reason=reason
+        )
+
+    async def feedback(self, *, since: datetime | None = None) -> list[FeedbackRecord]:
+        return await self._store.feedback(since=since)
+
     # -- steps --------------------------------------------------------------------------------
 
     def _split_incoming(
@@ -238,7 +288,11 @@ class Service:
     ) -> tuple[str | None, str]:
         """(question, block text): the message split, plus any attached text files."""
         text = incoming.text
-        question, block = self._engine.split(text) if text.strip() else (None, "")
+        question: str | None
+        if incoming.question is not None:  # a form's own question field: text is all block
+            question, block = incoming.question, text
+        else:
+            question, block = self._engine.split(text) if text.strip() else (None, "")
         if attachments:
             extra = attachments_text(
                 list(attachments), limits=self._limits, already=len(block.encode("utf-8"))
@@ -298,6 +352,8 @@ class Service:
             problem=problem,
             detail=detail,
             reused_source=reused,
+            message_key=incoming.edits or incoming.message_key,
+            edits=bool(incoming.edits),
         )
 
 

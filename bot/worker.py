@@ -226,8 +226,9 @@ class Worker:
             try:
                 steps = await self._courier.plan(reply)
                 for index in range(reply.parts_done, len(steps)):
-                    await steps[index]()
-                    await self._service.delivered(rid, index + 1, parts_total=len(steps))
+                    posted = await steps[index]()
+                    await self._service.delivered(rid, index + 1, parts_total=len(steps),
+                                                  posted=posted)
                 await self._store.finish_delivery(rid, outcome="delivered")
                 log.info("delivery %d posted (%d steps)", rid, len(steps))
             except Gone as exc:

@@ -125,7 +125,39 @@ _V3: Migration = (
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
+# v4: feedback and edits. `feedback` keeps one row per click on an answer's 👍/👎 (a later
+# click adds a row; the export shows every one); it hangs off the delivery it rates, so it
+# goes when the answer is forgotten or pruned. `delivery_posts` records the platform id of each
+# posted message (Slack ts, Discord message id) and `deliveries.message_key` the asking
+# message, so an edit of that message can update the posted parts in place.
+_V4: Migration = (
+    """
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+        platform TEXT NOT NULL,
+        user TEXT NOT NULL,
+        rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+        reason TEXT,
+        created_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX feedback_delivery ON feedback (delivery_id, platform, user)",
+    "CREATE INDEX feedback_user ON feedback (platform, user)",
+    "CREATE INDEX feedback_age ON feedback (created_at)",
+    """
+    CREATE TABLE delivery_posts (
+        delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,              -- 1-based step of the delivery that posted it
+        message TEXT NOT NULL,              -- Slack ts / Discord message id
+        PRIMARY KEY (delivery_id, step)
+    ) WITHOUT ROWID
+    """,
+    "ALTER TABLE deliveries ADD COLUMN message_key TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX deliveries_message ON deliveries (platform, message_key)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
 LATEST = len(MIGRATIONS)
 
 

@@ -25,7 +25,8 @@ import aiosqlite
 
 from bot.chat import HistoryItem, Incoming, Place, Reply
 from bot.errors import StoreError
-from bot.history import queue
+from bot.history import feedback, posts, queue
+from bot.history.feedback import FeedbackRecord, Rating
 from bot.history.migrations import migrate
 from bot.history.queue import Job
 from bot.models import Answer
@@ -65,6 +66,8 @@ class NewQuestion:
     problem: str | None = None
     detail: str = ""
     reused_source: bool = False
+    message_key: str = ""  # the asking message (an edit: the message it edits)
+    edits: bool = False  # answer an edit of `message_key`: rewrite its earlier answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,21 +260,27 @@ class HistoryStore:
                         "INSERT INTO answers (question_id, answer) VALUES (?, ?)",
                         (question_id, new.answer.model_dump_json()),
                     )
-                reply = {
+                reply: dict[str, object] = {
                     "kind": "answer" if new.answer is not None else "problem",
                     "problem": new.problem,
                     "detail": new.detail,
                     "reused_source": new.reused_source,
                 }
+                if new.edits:
+                    earlier = await posts.latest_delivery(
+                        db, new.place.platform, new.message_key
+                    )
+                    if earlier is not None:
+                        reply["updates"] = await posts.posted_messages(db, earlier)
                 cursor = await db.execute(
                     """INSERT INTO deliveries
                        (question_id, platform, reply, place, created_at, updated_at, event_id,
-                        owner, lease_until, claims)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        owner, lease_until, claims, message_key)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     (question_id, new.place.platform, json.dumps(reply),
                      new.place.model_dump_json(), now, now, new.event_id,
                      claim.owner if claim else None, claim.lease_until if claim else 0,
-                     1 if claim else 0),
+                     1 if claim else 0, new.message_key),
                 )
                 delivery_id = cursor.lastrowid
         except _Duplicate as dup:
@@ -322,9 +331,11 @@ class HistoryStore:
     # -- deliveries ---------------------------------------------------------------------------
 
     async def mark_delivered(
-        self, delivery_id: int, parts_done: int, parts_total: int | None = None
+        self, delivery_id: int, parts_done: int, parts_total: int | None = None,
+        *, posted: str | None = None,
     ) -> None:
-        """Record progress (never backwards); `done` once parts_done reaches the total."""
+        """Record progress (never backwards); `done` once parts_done reaches the total.
+        `posted` is the message id step `parts_done` posted (kept for in-place edits)."""
         async with self._write() as db:
             cursor = await db.execute(
                 """UPDATE deliveries SET
@@ -338,9 +349,20 @@ class HistoryStore:
                    WHERE id = :id""",
                 {"done": parts_done, "total": parts_total, "now": _now(), "id": delivery_id},
             )
+            if posted and cursor.rowcount:
+                await posts.record_post(db, delivery_id, parts_done, posted)
         if cursor.rowcount == 0:
             # Forgotten (or never stored) while it was being posted: nothing to track.
             log.debug("delivery %d not found; progress not recorded", delivery_id)
+
+    async def answered(self, platform: str, message_key: str) -> bool:
+        """Whether the message `message_key` was answered (an edit of it re-answers)."""
+        async with self._read() as db:
+            return await posts.latest_delivery(db, platform, message_key) is not None
+
+    async def thread_known(self, place: Place) -> bool:
+        async with self._read() as db:
+            return await posts.thread_known(db, place)
 
     async def pending(self, platform: str, *, max_age: timedelta = KEEP_SEEN) -> list[Reply]:
         """Accepted replies not yet fully posted on `platform`, oldest first. Older ones are
@@ -486,8 +508,34 @@ class HistoryStore:
                 "DELETE FROM jobs WHERE platform = ? AND user = ?", (platform, user)
             )
             removed += cursor.rowcount
+            removed += await feedback.forget_user(db, platform, user)
             await self._drop_orphans(db)
         return removed
+
+    # -- feedback (see bot.history.feedback) --------------------------------------------------
+
+    async def record_feedback(
+        self, *, delivery_id: int, platform: str, user: str, rating: Rating,
+        reason: str | None = None,
+    ) -> int | None:
+        async with self._write() as db:
+            return await feedback.record(
+                db, delivery_id=delivery_id, platform=platform, user=user, rating=rating,
+                reason=reason, now_iso=_now(),
+            )
+
+    async def feedback_reason(
+        self, *, delivery_id: int, platform: str, user: str, reason: str
+    ) -> bool:
+        async with self._write() as db:
+            return await feedback.set_reason(
+                db, delivery_id=delivery_id, platform=platform, user=user, reason=reason
+            )
+
+    async def feedback(self, *, since: datetime | None = None) -> list[FeedbackRecord]:
+        since_iso = since.astimezone(UTC).isoformat(timespec="microseconds") if since else ""
+        async with self._read() as db:
+            return await feedback.export(db, since_iso=since_iso)
 
     async def prune(self, retention: timedelta) -> int:
         """Delete questions (answers and deliveries cascade) and jobs older than `retention`,
@@ -517,7 +565,7 @@ class HistoryStore:
     async def counts(self) -> dict[str, int]:
         """Row counts per table (for tests, benchmarks and diagnostics)."""
         tables = ("threads", "source_blocks", "questions", "answers", "deliveries", "seen_events",
-                  "jobs")
+                  "jobs", "feedback")
         out: dict[str, int] = {}
         async with self._read() as db:
             for table in tables:

@@ -1,0 +1,56 @@
+"""Which platform messages a delivery posted, and what a new event may refer back to.
+
+`delivery_posts` keeps the message id (Slack ts, Discord message id) of each posted step, and
+`deliveries.message_key` the asking message ("{channel}:{ts or id}"), so that an edit of the
+asking message can be answered by updating those messages in place. The functions run inside
+a `HistoryStore` transaction, like `bot.history.queue`.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.chat import Place
+
+
+async def record_post(
+    db: aiosqlite.Connection, delivery_id: int, step: int, message: str
+) -> None:
+    await db.execute(
+        """INSERT INTO delivery_posts (delivery_id, step, message) VALUES (?, ?, ?)
+           ON CONFLICT (delivery_id, step) DO UPDATE SET message = excluded.message""",
+        (delivery_id, step, message),
+    )
+
+
+async def latest_delivery(
+    db: aiosqlite.Connection, platform: str, message_key: str
+) -> int | None:
+    """The newest delivery that answered the message `message_key` (None: never answered)."""
+    if not message_key:
+        return None
+    rows = list(await db.execute_fetchall(
+        """SELECT id FROM deliveries WHERE platform = ? AND message_key = ?
+           ORDER BY id DESC LIMIT 1""",
+        (platform, message_key),
+    ))
+    return int(rows[0][0]) if rows else None
+
+
+async def posted_messages(db: aiosqlite.Connection, delivery_id: int) -> list[str]:
+    """The messages `delivery_id` posted, in order (steps that post no message, like a file
+    upload, are not recorded)."""
+    rows = await db.execute_fetchall(
+        "SELECT message FROM delivery_posts WHERE delivery_id = ? ORDER BY step", (delivery_id,)
+    )
+    return [str(row[0]) for row in rows]
+
+
+async def thread_known(db: aiosqlite.Connection, place: Place) -> bool:
+    """Whether the bot answered (or was asked) in `place`'s thread before."""
+    rows = list(await db.execute_fetchall(
+        """SELECT 1 FROM threads WHERE platform = ? AND workspace = ? AND channel = ?
+           AND thread_key = ? LIMIT 1""",
+        (place.platform, place.workspace, place.channel, place.thread),
+    ))
+    return bool(rows)
