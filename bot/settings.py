@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -79,6 +80,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SOURCEBOUND_DISCORD_SYNC_COMMANDS", "discord_sync_commands"),
     )
 
+    # Forum channels whose every new post is a question (comma-separated channel ids); with
+    # the MESSAGE_CONTENT intent, follow-ups in those posts need no mention either.
+    discord_forums: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(),
+        validation_alias=AliasChoices("SOURCEBOUND_DISCORD_FORUMS", "discord_forums"),
+    )
+
     db_path: Path = Field(
         default=Path("sourcebound.db"),
         validation_alias=AliasChoices("SOURCEBOUND_DB", "db", "db_path"),
@@ -128,6 +136,18 @@ class Settings(BaseSettings):
         if text in {"0", "false", "no", "off"}:
             return "never"
         return text
+
+    @field_validator("discord_forums", mode="before")
+    @classmethod
+    def _forum_ids(cls, value: object) -> object:
+        # An env var is one string ("123, 456"); a TOML file may give a list.
+        if not isinstance(value, str):
+            return value
+        ids = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        bad = [part for part in ids if not part.isdigit()]
+        if bad:
+            raise ValueError(f"SOURCEBOUND_DISCORD_FORUMS takes channel ids; not one: {bad[0]!r}")
+        return frozenset(int(part) for part in ids)
 
     @property
     def slack_enabled(self) -> bool:

@@ -17,6 +17,7 @@ from discord import app_commands
 
 from adapters.discord.commands import register
 from adapters.discord.context_menu import AskAboutMessage
+from adapters.discord.feedback import FeedbackButton, FeedbackDesk
 from adapters.discord.handler import Handler
 from adapters.discord.targets import NO_MENTIONS
 from bot.service import Service
@@ -52,12 +53,17 @@ class SourceboundClient(discord.Client):
             guild_ready_timeout=guild_ready_timeout,
             chunk_guilds_at_startup=False,
         )
+        self.feedback_desk = FeedbackDesk(service=service, env=env)
+        # Buttons of every earlier answer keep working: the pattern, not a view, is kept.
+        self.add_dynamic_items(FeedbackButton)
         self.handler = Handler(
             client=self,
             service=service,
             env=env,
             limits=settings.limits,
             message_content=settings.discord_message_content,
+            forums=settings.discord_forums,
+            buttons=self.feedback_desk.view,
         )
         self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self)
         register(self.tree, handler=self.handler, env=env)
@@ -85,6 +91,13 @@ class SourceboundClient(discord.Client):
 
     async def on_message(self, message: discord.Message) -> None:
         await self.handler.on_message(message)
+
+    async def on_thread_create(self, thread: discord.Thread) -> None:
+        await self.handler.on_thread_create(thread)
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        # Raw: the asking message is rarely still in the cache a day later.
+        await self.handler.on_edit(payload)
 
 
 def _shape(commands: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:

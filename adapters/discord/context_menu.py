@@ -16,8 +16,8 @@ import discord
 import jinja2
 from discord import app_commands
 
-from adapters.discord.events import PLATFORM, place_entry
-from adapters.discord.handler import Handler, Interaction, file_refs
+from adapters.discord.events import PLATFORM, file_refs, place_entry
+from adapters.discord.handler import Handler, Interaction
 from adapters.discord.modal import PasteModal
 from adapters.discord.targets import edit_kwargs, send_kwargs
 from bot.attachments import is_text_type

@@ -92,6 +92,11 @@ def place_entry(message: discord.Message) -> Entry:
     return Entry(place=place, text=message.content, in_thread=True, new_thread=False)
 
 
+def file_refs(attachments: list[discord.Attachment]) -> list[FileRef]:
+    return [FileRef(name=a.filename, url=a.url, size=a.size, mimetype=a.content_type or "")
+            for a in attachments]
+
+
 def incoming_for(entry: Entry, *, user_id: int, event_id: int, channel_id: int,
                  attachments: Sequence[Attachment] = (),
                  files: Sequence[FileRef] = ()) -> Incoming:

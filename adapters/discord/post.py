@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 import aiohttp
@@ -23,7 +23,7 @@ from adapters.discord.targets import ChannelTarget, InteractionTarget, Target, n
 from bot.chat import Attachment, FileRef, Incoming, Place, Platform, Reply
 from bot.delivery import Step
 from bot.errors import Gone, Refused, TooLarge, UnsupportedAttachment
-from bot.render.discord import Part, render_notice, render_reply, thread_name
+from bot.render.discord import DiscordMessage, Part, render_notice, render_reply, thread_name
 from bot.render.png import diagram_png
 from bot.safety import strip_controls
 from bot.settings import Limits
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 THREAD_ALREADY_CREATED = 160004  # Discord JSON error code: this message already has a thread
 LIVE_INTERACTIONS = 1_000  # interactions remembered (each token lives 15 minutes)
+
+Buttons = Callable[[int], discord.ui.View]
 
 
 @asynccontextmanager
@@ -51,8 +53,10 @@ async def discord_refusals(what: str) -> AsyncIterator[None]:
 
 class DiscordCourier:
     def __init__(self, *, client: discord.Client, env: jinja2.Environment,
-                 limits: Limits) -> None:
+                 limits: Limits, buttons: Buttons | None = None) -> None:
+        """`buttons(delivery_id)`: the 👍/👎 view the last message of an answer carries."""
         self._client = client
+        self._buttons = buttons
         self._env = env
         self._limits = limits
         # Interactions answered by this process: their first message replaces "thinking…".
@@ -108,6 +112,9 @@ class DiscordCourier:
         parts = self.parts(reply, png=png is not None)
         name = reply.answer.question if reply.answer is not None else ""
         resolved: list[Target] = []
+        # An edit's answer rewrites the earlier answer's messages: per step, the ids of the
+        # messages that step posted (see `run`'s return value).
+        earlier = [[int(i) for i in ids.split(",") if i.isdigit()] for ids in reply.updates]
 
         async def target() -> Target:
             if not resolved:
@@ -115,19 +122,47 @@ class DiscordCourier:
             return resolved[0]
 
         def step(number: int, part: Part) -> Step:
-            async def run() -> None:
+            last = number == len(parts)
+            old = earlier[number - 1] if number <= len(earlier) else []
+
+            async def run() -> str:
+                posted: list[int] = []
                 async with discord_refusals(f"delivery {reply.delivery_id} part {number}"):
                     where = await target()
                     for index, msg in enumerate(part):
-                        await where.send(msg, png,
-                                         nonce=nonce_for(reply.delivery_id, number, index),
-                                         first=number == 1 and index == 0)
-                if number == len(parts):
+                        view = (self._buttons(reply.delivery_id)
+                                if last and index == len(part) - 1 and self._buttons
+                                and reply.kind == "answer" else None)
+                        if index < len(old) and await self._rewrote(where, old[index], msg,
+                                                                     png, view):
+                            posted.append(old[index])
+                            continue
+                        posted.append(await where.send(
+                            msg, png, nonce=nonce_for(reply.delivery_id, number, index),
+                            first=number == 1 and index == 0, view=view))
+                    # What the earlier answer showed beyond the new one goes.
+                    stale = old[len(part):] + (
+                        [i for ids in earlier[len(parts):] for i in ids] if last else [])
+                    for message_id in stale:
+                        await where.delete(message_id)
+                if last:
                     self._live.pop(reply.event_id, None)
+                return ",".join(str(i) for i in posted)
 
             return run
 
         return [step(number, part) for number, part in enumerate(parts, start=1)]
+
+    @staticmethod
+    async def _rewrote(where: Target, message_id: int, msg: DiscordMessage, png: bytes | None,
+                       view: discord.ui.View | None) -> bool:
+        """Edit an earlier answer's message in place; False when it was deleted meanwhile
+        (the new text is then posted instead)."""
+        try:
+            await where.edit(message_id, msg, png, view=view)
+        except discord.NotFound:
+            return False
+        return True
 
     async def give_up(self, reply: Reply) -> None:
         async with discord_refusals("give-up note"):

@@ -66,11 +66,39 @@ class Target(Protocol):
         ...
 
 
+    async def edit(self, message_id: int, msg: DiscordMessage, png: bytes | None, *,
+                   view: discord.ui.View | None = None) -> None:
+        """Rewrite the bot's message `message_id` here to show `msg` (all of it)."""
+        ...
+
+    async def delete(self, message_id: int) -> None:
+        """Remove the bot's message `message_id` here (already gone is fine)."""
+        ...
+
+
 class ChannelTarget:
     """A channel, thread or DM (cached or partial): posted to with the bot token."""
 
     def __init__(self, channel: discord.abc.Messageable) -> None:
         self.channel = channel
+
+    def _message(self, message_id: int) -> discord.PartialMessage:
+        channel = self.channel
+        if not isinstance(channel, (discord.PartialMessageable, discord.TextChannel,
+                                    discord.Thread, discord.DMChannel, discord.VoiceChannel,
+                                    discord.StageChannel)):
+            raise TypeError(f"cannot address messages in {type(channel).__name__}")
+        return channel.get_partial_message(message_id)
+
+    async def edit(self, message_id: int, msg: DiscordMessage, png: bytes | None, *,
+                   view: discord.ui.View | None = None) -> None:
+        await self._message(message_id).edit(**edit_kwargs(msg, png, view))
+
+    async def delete(self, message_id: int) -> None:
+        try:
+            await self._message(message_id).delete()
+        except discord.NotFound:
+            pass
 
     async def send(self, msg: DiscordMessage, png: bytes | None, *, nonce: str | None = None,
                    first: bool = False, view: discord.ui.View | None = None) -> int:
@@ -113,6 +141,13 @@ class InteractionTarget:
             self._expired = True
             return None
         return shown.id
+
+    async def edit(self, message_id: int, msg: DiscordMessage, png: bytes | None, *,
+                   view: discord.ui.View | None = None) -> None:
+        await self.channel.edit(message_id, msg, png, view=view)
+
+    async def delete(self, message_id: int) -> None:
+        await self.channel.delete(message_id)
 
     async def send(self, msg: DiscordMessage, png: bytes | None, *, nonce: str | None = None,
                    first: bool = False, view: discord.ui.View | None = None) -> int:
