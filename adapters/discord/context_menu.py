@@ -27,7 +27,14 @@ from bot.safety import strip_controls
 
 log = logging.getLogger(__name__)
 
-MESSAGE_NAME = "message.txt"  # the target's text reaches the core as an attached text file
+def message_text(message: discord.Message) -> str:
+    """What the target shows as text: its content and its embeds' titles, descriptions and
+    fields (a link preview, another bot's answer — or ours, whose links are an embed)."""
+    parts = [message.content]
+    for embed in message.embeds:
+        parts += [embed.title or "", embed.description or ""]
+        parts += [f"{field.name}\n{field.value}" for field in embed.fields]
+    return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
 def text_files(message: discord.Message) -> list[FileRef]:
@@ -55,7 +62,7 @@ class AskAboutMessage:
 
     async def open(self, interaction: Interaction, message: discord.Message) -> None:
         files = text_files(message)
-        if not message.content.strip() and not files:
+        if not message_text(message) and not files:
             msg = render_notice("context_empty", env=self._env)
             await interaction.response.send_message(ephemeral=True, **send_kwargs(msg, None))
             return
@@ -80,16 +87,14 @@ class AskAboutMessage:
         await interaction.response.defer(ephemeral=True, thinking=True)
         entry = place_entry(message)
         question = strip_controls(question).strip() or label(self._env, "overview_question")
-        pasted = [Attachment(name=MESSAGE_NAME, data=message.content.encode("utf-8"),
-                             mimetype="text/plain")] if message.content.strip() else []
         incoming = Incoming(
             place=entry.place,
             user=str(interaction.user.id),
             event_id=str(interaction.id),
             # Keyed on the submit: asking twice about one message is two questions.
             message_key=f"{message.channel.id}:{interaction.id}",
-            text=question,
-            attachments=pasted,
+            text=message_text(message),  # all source block: the question is the modal's
+            question=question,
             files=files,
             in_thread=False,  # the message is the source, never an earlier one of its thread
         )

@@ -100,6 +100,7 @@ class FakeDiscord:
         self._ok_posts = 0
         self._nonces: dict[tuple[str, str], dict[str, Any]] = {}
         self.on_post: Callable[[Call], None] | None = None  # runs after a post took effect
+        self.lose_responses = 0  # channel posts that take effect but answer 503 (a lost reply)
         self.retry_after = 40.0  # what a scripted 429 asks for
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
@@ -348,14 +349,15 @@ class FakeDiscord:
         channel_id = int(target["channel_id"])
         payload = self._interaction_base(2, channel_id)
         if channel_id == self.dm_channel_id:
-            payload = self._dm(payload)
+            payload = self.in_dm(payload)
         payload["data"] = {
             "id": str(self.new_id()), "name": name, "type": 3, "target_id": target["id"],
             "resolved": {"messages": {target["id"]: target}},
         }
         return payload
 
-    def _dm(self, payload: dict[str, Any]) -> dict[str, Any]:
+    def in_dm(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """`payload` (an INTERACTION_CREATE) as used in the human's DM with the bot."""
         payload = {k: v for k, v in payload.items() if k not in ("guild_id", "member")}
         payload["channel_id"] = str(self.dm_channel_id)
         payload["channel"] = {"id": str(self.dm_channel_id), "type": 1,
@@ -373,7 +375,7 @@ class FakeDiscord:
         channel_id = int(message["channel_id"])
         payload = self._interaction_base(3, channel_id)
         if channel_id == self.dm_channel_id:
-            payload = self._dm(payload)
+            payload = self.in_dm(payload)
         payload["message"] = message
         payload["data"] = {"custom_id": custom_id, "component_type": 2}
         return payload
@@ -548,6 +550,9 @@ class FakeDiscord:
         hook = self.on_post
         if hook is not None:
             hook(call)
+        if self.lose_responses > 0:  # the message exists; the bot never hears so
+            self.lose_responses -= 1
+            return _json({"message": "Service Unavailable", "code": 0}, 503)
         return _json(reply)
 
     async def _followup(self, request: web.Request, call: Call,

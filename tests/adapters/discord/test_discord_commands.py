@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from adapters.discord import DiscordAdapter
+from tests.adapters.discord.conftest import running_bot
 from tests.adapters.discord.support import PNG_MAGIC, assert_safe, pngs
+from tests.adapters.discord.test_discord_delivery import settled
 from tests.conftest import seed_text
 from tests.fakes.discord_gateway import Call, FakeDiscord
 
@@ -163,3 +167,41 @@ async def test_an_expired_interaction_token_still_answers_in_the_thread(
     assert len(_original_edits(fake, interaction)) == 1  # tried once, then not
     assert len(fake.posts(response_id)) == 3
     assert_safe(fake.posts(response_id))
+
+
+async def test_a_lost_response_to_an_interaction_answer_is_not_posted_twice(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """The issue-10 gap: follow-up webhooks take no nonce. Parts of an interaction's answer
+    are channel posts with nonces now, so a part that landed while its response was lost
+    is found again by its nonce when the worker retries, not created a second time."""
+    async with running_bot(fake, tmp_path / "bot.db", retry_base_seconds=0.05) as bot:
+        attachment = fake.attachment("sources.md", seed_text("000").encode("utf-8"))
+        interaction = fake.command("ask", {"question": "How does it generalize?",
+                                           "file": attachment}, attachments=[attachment])
+        fake.lose_responses = 1  # part 1 lands, Discord's answer to it does not
+        await fake.dispatch("INTERACTION_CREATE", interaction)
+        response_id = await _response_id(fake, interaction)
+        await fake.wait_for(lambda _: len(fake.posts(response_id)) >= 2)  # + the lost one
+        await settled(bot)
+    in_thread = [m for m in fake.messages.values() if m["channel_id"] == str(response_id)]
+    assert len(in_thread) == 3  # task, workflow, links: once each
+    tries = [c for c in fake.calls_to(rf"channels/{response_id}/messages") if c.method == "POST"]
+    assert tries[0].status == 503 and tries[1].status == 208  # the retry found it by nonce
+
+
+async def test_ask_in_a_dm_shows_part_one_in_place_of_thinking(
+    fake: FakeDiscord, bot: DiscordAdapter
+) -> None:
+    attachment = fake.attachment("sources.md", seed_text("000").encode("utf-8"))
+    interaction = fake.in_dm(fake.command(
+        "ask", {"question": "How does it generalize across cities?", "file": attachment},
+        attachments=[attachment]))
+    await fake.dispatch("INTERACTION_CREATE", interaction)
+    await fake.wait_for(lambda _: len(fake.posts(fake.dm_channel_id)) >= 2)
+    (first,) = _original_edits(fake, interaction)
+    assert first.content.startswith("## 1/3") and "generalize across cities" in first.content
+    rest = fake.posts(fake.dm_channel_id)
+    assert len(rest) == 2 and rest[1].embeds[0]["title"].startswith("3/3")
+    assert_nonces(rest)
+    assert not fake.calls_to(r"channels/\d+/messages/\d+/threads")

@@ -95,3 +95,17 @@ async def test_a_message_with_nothing_to_read_is_explained_without_a_modal(
     assert reply.json["type"] == 4 and reply.json["data"]["flags"] & EPHEMERAL
     assert "nothing to answer from" in reply.json["data"]["content"]
     assert not fake.posts()
+
+
+async def test_a_message_of_embeds_is_read_from_its_embeds(
+    fake: FakeDiscord, bot: DiscordAdapter
+) -> None:
+    """E.g. another bot's post or a link preview: the text is in the embed."""
+    target = fake.message("", mention=False, author=fake.user(fake.new_id(), "feed", bot=True))
+    target["embeds"] = [{"type": "rich", "title": "Today's papers",
+                         "description": seed_text("002")[:4000]}]
+    modal = await _open_modal(fake, target)
+    await fake.dispatch("INTERACTION_CREATE", fake.modal_submit(modal, ""))
+    thread_id = int(target["id"])
+    await fake.wait_for(lambda _: len(fake.posts(thread_id)) >= 3)
+    assert "github.com/" in fake.posts(thread_id)[2].text()  # links only the embed had

@@ -95,3 +95,22 @@ async def test_editing_a_message_the_bot_never_answered_is_ignored(
     await fake.wait_for(lambda _: len(fake.posts(int(marker["id"]))) >= 1)
     await settled(bot)
     assert fake.posts() == fake.posts(int(marker["id"]))
+
+
+async def test_an_edit_that_leaves_nothing_to_answer_replaces_the_answer_with_one_note(
+    fake: FakeDiscord, bot: DiscordAdapter
+) -> None:
+    asked = fake.message(seed_text("000"))
+    before = await _ask(fake, asked)
+    await settled(bot)
+    await fake.dispatch("MESSAGE_UPDATE", fake.message_update(asked, ""))  # just the mention
+    thread_id = int(asked["id"])
+    await fake.wait_for(lambda _: len(fake.calls_to(rf"channels/{thread_id}/messages/\d+"))
+                        >= 3)
+    await settled(bot)
+    (edit,) = fake.edits(thread_id)
+    assert edit.path.endswith(before[0]["id"]) and "## 1/3" not in edit.content
+    deleted = [c for c in fake.calls_to(rf"channels/{thread_id}/messages/\d+")
+               if c.method == "DELETE"]
+    assert [c.path.rsplit("/", 1)[1] for c in deleted] == [m["id"] for m in before[1:]]
+    assert len(fake.posts()) == 3
