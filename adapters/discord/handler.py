@@ -172,7 +172,8 @@ class Handler:
         self.courier.remember(
             incoming.event_id,
             InteractionTarget(interaction, self._channel_of(incoming),
-                              starts_thread=not incoming.in_thread),
+                              starts_thread=not incoming.in_thread,
+                              response_id=response.message_id if response else None),
         )
         await self._service.accept(incoming)
 

@@ -113,34 +113,48 @@ class ChannelTarget:
 
 class InteractionTarget:
     """An interaction this process deferred: the reply's first message replaces the
-    "thinking…" response; the rest are channel posts (with nonces) in `channel`. Once
-    Discord rejects the token, the first message is a channel post too. With
+    "thinking…" response; the rest are channel posts (with nonces) in `channel`. With
     `starts_thread` the courier only `replace`s the response with a note and posts the
-    reply in a thread started from it."""
+    reply in a thread started from it. Once Discord rejects the token (15 minutes), the
+    response `response_id` is edited with the bot token, which Discord allows for
+    non-ephemeral responses; failing that, the first message is a channel post too."""
 
     def __init__(self, interaction: Interaction, channel: discord.abc.Messageable, *,
-                 starts_thread: bool = False) -> None:
+                 starts_thread: bool = False, response_id: int | None = None) -> None:
         self.interaction = interaction
         self.channel = ChannelTarget(channel)
         # In a guild text channel the response only anchors a thread the answer goes in.
         self.starts_thread = starts_thread
+        self.response_id = response_id
         self._expired = False
 
     async def replace(self, msg: DiscordMessage, png: bytes | None = None,
                       view: discord.ui.View | None = None) -> int | None:
-        """Show `msg` as the interaction's response; its message id, or None when the token
-        is no longer accepted."""
-        if self._expired:
+        """Show `msg` as the interaction's response; its message id, or None when neither
+        the token nor the bot token may edit it."""
+        if not self._expired:
+            try:
+                shown = await self.interaction.edit_original_response(
+                    **edit_kwargs(msg, png, view))
+            except discord.HTTPException as exc:
+                if exc.status not in TOKEN_GONE:
+                    raise
+                log.warning("interaction token rejected (%s); editing with the bot token",
+                            exc.status)
+                self._expired = True
+            else:
+                return shown.id
+        if self.response_id is None:
             return None
         try:
-            shown = await self.interaction.edit_original_response(**edit_kwargs(msg, png, view))
+            await self.channel.edit(self.response_id, msg, png, view=view)
         except discord.HTTPException as exc:
-            if exc.status not in TOKEN_GONE:
-                raise
-            log.warning("interaction token rejected (%s); posting in the channel", exc.status)
-            self._expired = True
+            if exc.status == 429 or exc.status >= 500:
+                raise  # retried later, like any refused post
+            log.warning("interaction response not editable (%s); posting instead", exc.status)
+            self.response_id = None
             return None
-        return shown.id
+        return self.response_id
 
     async def edit(self, message_id: int, msg: DiscordMessage, png: bytes | None, *,
                    view: discord.ui.View | None = None) -> None:

@@ -165,8 +165,11 @@ async def test_an_expired_interaction_token_still_answers_in_the_thread(
     response_id = await _response_id(fake, interaction)
     await fake.wait_for(lambda _: len(fake.posts(response_id)) >= 3)
     assert len(_original_edits(fake, interaction)) == 1  # tried once, then not
+    # The response is still the thread's note: edited with the bot token instead.
+    (note,) = fake.edits(fake.channel_id)
+    assert note.path.endswith(str(response_id)) and "thread" in note.content
     assert len(fake.posts(response_id)) == 3
-    assert_safe(fake.posts(response_id))
+    assert_safe([*fake.posts(response_id), note])
 
 
 async def test_a_lost_response_to_an_interaction_answer_is_not_posted_twice(
