@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -146,7 +146,7 @@ class Settings(BaseSettings):
         ids = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         bad = [part for part in ids if not part.isdigit()]
         if bad:
-            raise ValueError(f"SOURCEBOUND_DISCORD_FORUMS takes channel ids; not one: {bad[0]!r}")
+            raise ValueError(f"comma-separated channel ids expected; not one: {bad[0]!r}")
         return frozenset(int(part) for part in ids)
 
     @property
@@ -189,10 +189,20 @@ class Settings(BaseSettings):
 
     @classmethod
     def load(cls, config: Path | None = None) -> Settings:
-        """Environment first, then the TOML file (if any) for keys the environment lacks."""
-        if config is None:
-            return cls()
-        if not config.is_file():
+        """Environment first, then the TOML file (if any) for keys the environment lacks.
+        A bad value is a `ConfigError` naming the variable, not a pydantic traceback."""
+        if config is not None and not config.is_file():
             raise ConfigError(f"config file not found: {config}")
-        bound = type(cls.__name__, (cls,), {"model_config": {**cls.model_config, "toml_file": config}})
-        return bound()  # type: ignore[no-any-return]
+        try:
+            if config is None:
+                return cls()
+            bound = type(cls.__name__, (cls,),
+                         {"model_config": {**cls.model_config, "toml_file": config}})
+            return bound()  # type: ignore[no-any-return]
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in error['loc']) or 'settings'}: "
+                f"{str(error['msg']).removeprefix('Value error, ')}"
+                for error in exc.errors()
+            )
+            raise ConfigError(f"invalid setting: {problems}") from None
