@@ -92,6 +92,9 @@ class SourceboundClient(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         await self.handler.on_message(message)
 
+    async def on_interaction(self, interaction: discord.Interaction[discord.Client]) -> None:
+        await self.feedback_desk.on_interaction(interaction)
+
     async def on_thread_create(self, thread: discord.Thread) -> None:
         await self.handler.on_thread_create(thread)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import discord
@@ -35,7 +36,7 @@ TIMEOUT = 15 * 60.0
 Interaction = discord.Interaction[discord.Client]
 
 
-def custom_id(ref: int | str, action: Action) -> str:
+def custom_id(ref: int | str, action: Action | Literal["reason"]) -> str:
     return f"{PREFIX}{ref}:{action}"  # at most ~40 of the 100 characters Discord allows
 
 
@@ -63,26 +64,37 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
         await desk.click(interaction, self.ref, self.action)
 
 
+REASON_ID = re.compile(re.escape(PREFIX) + r"(?P<ref>[0-9]{1,18}):reason")
+
+
 class ReasonModal(discord.ui.Modal):
+    """The 👎 reason form. Only drawn here: its submit is handled by
+    `FeedbackDesk.on_interaction` from the custom_id alone, so a form opened before a
+    restart is still recorded (discord.py forgets its modal objects with the process)."""
+
     def __init__(self, *, desk: FeedbackDesk, ref: str) -> None:
-        super().__init__(title=desk.say("reason_title")[:45], timeout=TIMEOUT)
+        super().__init__(title=desk.say("reason_title")[:45], timeout=TIMEOUT,
+                         custom_id=custom_id(ref, "reason"))
         self.reason: discord.ui.TextInput[ReasonModal] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph, required=False, max_length=REASON_MAX,
             placeholder=desk.say("reason_hint")[:100],
         )
         self.add_item(discord.ui.Label(text=desk.say("reason_label")[:45],
                                        component=self.reason))
-        self._desk = desk
-        self._ref = ref
 
     async def on_submit(self, interaction: Interaction, /) -> None:
-        await self._desk.reason(interaction, self._ref, self.reason.value)
+        pass  # see the class docstring
 
-    async def on_error(  # type: ignore[override]  # as discord.ui.Modal itself does
-        self, interaction: Interaction, error: Exception, /
-    ) -> None:
-        log.error("feedback reason %s failed", interaction.id, exc_info=error)
-        await self._desk.tell(interaction, "failed")
+
+def submitted_text(data: Mapping[str, Any]) -> str:
+    """The first text input's value in a modal submit's `data` (inside a label, type 18,
+    or an action row, type 1)."""
+    for component in data.get("components") or []:
+        inner = [component.get("component") or {}, *(component.get("components") or [])]
+        for field in inner:
+            if field.get("type") == 4:
+                return str(field.get("value") or "")
+    return ""
 
 
 class FeedbackDesk:
@@ -123,6 +135,20 @@ class FeedbackDesk:
                                                   "thanks_down"), view=view)
             return
         await self.tell(interaction, "thanks", action)
+
+    async def on_interaction(self, interaction: Interaction) -> None:
+        """Every interaction passes here; a reason form's submit is taken."""
+        if interaction.type is not discord.InteractionType.modal_submit or not interaction.data:
+            return
+        match = REASON_ID.fullmatch(str(interaction.data.get("custom_id", "")))
+        if match is None:
+            return
+        try:
+            await self.reason(interaction, match["ref"], submitted_text(interaction.data))
+        except Exception:  # the edge: a bug must still end in a short reply
+            log.exception("feedback reason %s failed", interaction.id)
+            if not interaction.response.is_done():
+                await self.tell(interaction, "failed")
 
     async def reason(self, interaction: Interaction, ref: str, text: str) -> None:
         if not text.strip():

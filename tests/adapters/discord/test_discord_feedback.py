@@ -70,10 +70,29 @@ async def test_a_thumbs_down_can_add_a_reason_through_a_modal(
     submit = fake.modal_submit(opened.json["data"], "It missed the second paper.")
     await fake.dispatch("INTERACTION_CREATE", submit)
     await fake.wait_for(lambda _: bool(_callbacks(fake, submit)))
-    (thanks,) = _callbacks(fake, submit)
+    (thanks,) = _callbacks(fake, submit)  # answered once
     assert thanks.json["data"]["flags"] & EPHEMERAL and "note is recorded" in str(thanks.json)
     (record,) = await bot.client.handler.service.feedback()
     assert record.rating == "down" and record.reason == "It missed the second paper."
+
+
+async def test_a_reason_form_opened_before_a_restart_is_still_recorded(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    db = tmp_path / "bot.db"
+    async with running_bot(fake, db):
+        *_, links = await _answered(fake)
+        _, down = fake.buttons(int(links["id"]))
+        response = await _click(fake, int(links["id"]), down)
+        ack = fake.messages[fake.originals[f"token-{response.path.split('/')[1]}"]]
+        (why,) = fake.buttons(int(ack["id"]))
+        opened = await _click(fake, int(ack["id"]), why)
+    async with running_bot(fake, db) as bot:
+        submit = fake.modal_submit(opened.json["data"], "Wrong task.")
+        await fake.dispatch("INTERACTION_CREATE", submit)
+        await fake.wait_for(lambda _: bool(_callbacks(fake, submit)))
+        (record,) = await bot.client.handler.service.feedback()
+    assert record.reason == "Wrong task."
 
 
 async def test_a_button_from_before_a_restart_still_records(
