@@ -573,8 +573,11 @@ class FakeDiscord:
         message_id = self.originals.get(match.group(2))
         if message_id is None:
             return _json({"message": "Unknown Message", "code": 10008}, 404)
-        channel_id = str(self.messages.get(message_id, {}).get("channel_id", self.channel_id))
-        return _json(self._message_reply(channel_id, call, message_id=message_id))
+        before = self.messages.get(message_id, {})
+        channel_id = str(before.get("channel_id", self.channel_id))
+        shown = self._message_reply(channel_id, call, message_id=message_id)
+        shown["flags"] = before.get("flags", 0)  # an ephemeral response stays ephemeral
+        return _json(shown)
 
     def _known(self, match: re.Match[str]) -> dict[str, Any] | None:
         message = self.messages.get(int(match.group(2)))
@@ -585,8 +588,12 @@ class FakeDiscord:
     async def _edit_message(self, request: web.Request, call: Call,
                             match: re.Match[str]) -> web.Response:
         message = self._known(match)
-        if message is None:
+        if message is None or int(message.get("flags") or 0) & 64:
+            # Ephemeral responses exist only for their interaction's token.
             return _json({"message": "Unknown Message", "code": 10008}, 404)
+        if message["author"]["id"] != self.bot["id"]:
+            return _json({"message": "Cannot edit a message authored by another user",
+                          "code": 50005}, 403)
         body = call.json or {}
         for key in ("content", "embeds", "components"):
             if key in body:
@@ -654,7 +661,8 @@ class FakeDiscord:
             self.originals[token] = response_id
             channel = self._interaction_channels.get(token, str(self.channel_id))
             data = Call(call.method, call.path, {}, body.get("data") or {}, call.files, 200)
-            self._message_reply(channel, data, message_id=response_id)
+            shown = self._message_reply(channel, data, message_id=response_id)
+            shown["flags"] = int((body.get("data") or {}).get("flags") or 0)  # 64: ephemeral
         return _json({"interaction": {
             "id": match.group(1), "type": 2,
             "response_message_id": str(response_id) if response_id else None,
