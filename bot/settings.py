@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -85,6 +86,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SOURCEBOUND_DISCORD_SYNC_COMMANDS", "discord_sync_commands"),
     )
 
+    # Forum channels whose every new post is a question (comma-separated channel ids); with
+    # the MESSAGE_CONTENT intent, follow-ups in those posts need no mention either.
+    discord_forums: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(),
+        validation_alias=AliasChoices("SOURCEBOUND_DISCORD_FORUMS", "discord_forums"),
+    )
+
     db_path: Path = Field(
         default=Path("sourcebound.db"),
         validation_alias=AliasChoices("SOURCEBOUND_DB", "db", "db_path"),
@@ -135,6 +143,18 @@ class Settings(BaseSettings):
             return "never"
         return text
 
+    @field_validator("discord_forums", mode="before")
+    @classmethod
+    def _forum_ids(cls, value: object) -> object:
+        # An env var is one string ("123, 456"); a TOML file may give a list.
+        if not isinstance(value, str):
+            return value
+        ids = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        bad = [part for part in ids if not part.isdigit()]
+        if bad:
+            raise ValueError(f"comma-separated channel ids expected; not one: {bad[0]!r}")
+        return frozenset(int(part) for part in ids)
+
     @property
     def slack_enabled(self) -> bool:
         return self.slack_bot_token is not None and (
@@ -175,10 +195,20 @@ class Settings(BaseSettings):
 
     @classmethod
     def load(cls, config: Path | None = None) -> Settings:
-        """Environment first, then the TOML file (if any) for keys the environment lacks."""
-        if config is None:
-            return cls()
-        if not config.is_file():
+        """Environment first, then the TOML file (if any) for keys the environment lacks.
+        A bad value is a `ConfigError` naming the variable, not a pydantic traceback."""
+        if config is not None and not config.is_file():
             raise ConfigError(f"config file not found: {config}")
-        bound = type(cls.__name__, (cls,), {"model_config": {**cls.model_config, "toml_file": config}})
-        return bound()  # type: ignore[no-any-return]
+        try:
+            if config is None:
+                return cls()
+            bound = type(cls.__name__, (cls,),
+                         {"model_config": {**cls.model_config, "toml_file": config}})
+            return bound()  # type: ignore[no-any-return]
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in error['loc']) or 'settings'}: "
+                f"{str(error['msg']).removeprefix('Value error, ')}"
+                for error in exc.errors()
+            )
+            raise ConfigError(f"invalid setting: {problems}") from None

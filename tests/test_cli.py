@@ -154,3 +154,26 @@ def test_chat_once_answers_stdin_through_the_console_adapter(
 def test_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, _ = _run(capsys, "ask", "--help")
     assert rc == 0 and "--source" in out and "--diagram" in out
+
+
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("SOURCEBOUND_DISCORD_FORUMS", "123, general", "'general'"),
+    ("SOURCEBOUND_RETENTION_DAYS", "-1", "greater than 0"),
+])
+def test_a_bad_setting_is_one_line_naming_the_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, name: str, value: str,
+    said: str,
+) -> None:
+    monkeypatch.setenv(name, value)
+    rc, out, err = _run(capsys, "ask", "--source", str(EXAMPLE))
+    assert rc == 2 and out == ""
+    (line,) = err.strip().splitlines()
+    assert name in line and said in line and "Traceback" not in err
+
+
+def test_discord_forums_are_read_as_channel_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import Settings
+
+    monkeypatch.setenv("SOURCEBOUND_DISCORD_FORUMS", " 123,456 ,")
+    assert Settings.load().discord_forums == frozenset({123, 456})
+    assert Settings(discord_forums=[7]).discord_forums == frozenset({7})  # a TOML list

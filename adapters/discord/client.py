@@ -16,8 +16,10 @@ import jinja2
 from discord import app_commands
 
 from adapters.discord.commands import register
+from adapters.discord.context_menu import AskAboutMessage
+from adapters.discord.feedback import FeedbackButton, FeedbackDesk
 from adapters.discord.handler import Handler
-from adapters.discord.post import NO_MENTIONS
+from adapters.discord.targets import NO_MENTIONS
 from bot.service import Service
 from bot.settings import Settings
 
@@ -51,15 +53,21 @@ class SourceboundClient(discord.Client):
             guild_ready_timeout=guild_ready_timeout,
             chunk_guilds_at_startup=False,
         )
+        self.feedback_desk = FeedbackDesk(service=service, env=env)
+        # Buttons of every earlier answer keep working: the pattern, not a view, is kept.
+        self.add_dynamic_items(FeedbackButton)
         self.handler = Handler(
             client=self,
             service=service,
             env=env,
             limits=settings.limits,
             message_content=settings.discord_message_content,
+            forums=settings.discord_forums,
+            buttons=self.feedback_desk.view,
         )
         self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self)
         register(self.tree, handler=self.handler, env=env)
+        self.tree.add_command(AskAboutMessage(handler=self.handler, env=env).command())
         self._sync_commands = settings.discord_sync_commands
         self.redelivered = asyncio.Event()  # set on the first READY (tests wait for it)
 
@@ -84,13 +92,25 @@ class SourceboundClient(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         await self.handler.on_message(message)
 
+    async def on_interaction(self, interaction: discord.Interaction[discord.Client]) -> None:
+        await self.feedback_desk.on_interaction(interaction)
 
-def _shape(commands: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """What a person sees of each command: its description and its options' names and types."""
+    async def on_thread_create(self, thread: discord.Thread) -> None:
+        await self.handler.on_thread_create(thread)
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        # Raw: the asking message is rarely still in the cache a day later.
+        await self.handler.on_edit(payload)
+
+
+def _shape(commands: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """What a person sees of each command: its kind (slash or context menu), description and
+    its options' names and types."""
     return {
         str(c["name"]): (
+            str(c.get("type", 1)),
             str(c.get("description", "")),
-            tuple(f"{o['name']}:{o['type']}:{bool(o.get('required'))}" for o in c.get("options", [])),
+            *(f"{o['name']}:{o['type']}:{bool(o.get('required'))}" for o in c.get("options", [])),
         )
         for c in commands
     }

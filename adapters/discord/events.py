@@ -38,38 +38,63 @@ def strip_mention(content: str, me_id: int) -> str:
     return re.sub(rf"<@!?{me_id}>", " ", content).strip()
 
 
-def entry_for(message: discord.Message, *, me_id: int, message_content: bool) -> Entry | None:
-    """The `Entry` for `message`, or None when the bot should stay quiet."""
+def entry_for(message: discord.Message, *, me_id: int, message_content: bool,
+              forums: frozenset[int] = frozenset()) -> Entry | None:
+    """The `Entry` for `message`, or None when the bot should stay quiet. `forums`: forum
+    channels whose every new post (and the follow-ups in it) is a question for the bot."""
     if message.author.bot or message.type not in QUESTION_TYPES:
         return None
     mentioned = any(user.id == me_id for user in message.mentions)
     text = strip_mention(message.content, me_id)
     channel = message.channel
+    if isinstance(channel, discord.Thread) and message.guild is not None:
+        ours = channel.owner_id == me_id or channel.parent_id in forums
+        if not (mentioned or (ours and message_content)):
+            return None
+    elif message.guild is not None and not mentioned:
+        return None
+    entry = place_entry(message)
+    return Entry(place=entry.place, text=text, in_thread=entry.in_thread,
+                 new_thread=entry.new_thread)
+
+
+def is_forum_post(message: discord.Message, forums: frozenset[int]) -> bool:
+    """The starter message of a post in one of `forums` (it lives in the post's thread and
+    shares its id)."""
+    channel = message.channel
+    return (isinstance(channel, discord.Thread) and channel.parent_id in forums
+            and message.id == channel.id)
+
+
+def place_entry(message: discord.Message) -> Entry:
+    """Where a question about `message` is answered (its text is the entry's text): a DM in
+    the DM, a thread in the thread, a text channel in a new thread from the message."""
+    channel = message.channel
     if message.guild is None:
         key = str(channel.id)
         place = Place(platform=PLATFORM, channel=key, thread=key, is_dm=True)
-        return Entry(place=place, text=text, in_thread=True, new_thread=False)
+        return Entry(place=place, text=message.content, in_thread=True, new_thread=False)
     workspace = str(message.guild.id)
     if isinstance(channel, discord.Thread):
-        ours = channel.owner_id == me_id
-        if not (mentioned or (ours and message_content)):
-            return None
         # Keyed like the asking message was: parent channel + thread id (= starter id).
         place = Place(platform=PLATFORM, workspace=workspace,
                       channel=str(channel.parent_id or channel.id), thread=str(channel.id))
-        return Entry(place=place, text=text, in_thread=True, new_thread=False)
-    if not mentioned:
-        return None
+        return Entry(place=place, text=message.content, in_thread=True, new_thread=False)
     if isinstance(channel, discord.TextChannel):
         place = Place(
             platform=PLATFORM, workspace=workspace, channel=str(channel.id), thread=str(message.id)
         )
-        return Entry(place=place, text=text, in_thread=False, new_thread=True)
+        return Entry(place=place, text=message.content, in_thread=False, new_thread=True)
     # A channel we cannot start threads in (voice text chat, an uncached thread): answer
     # in place, keyed on the channel so a later question there can reuse the source.
     key = str(channel.id)
     place = Place(platform=PLATFORM, workspace=workspace, channel=key, thread=key)
-    return Entry(place=place, text=text, in_thread=True, new_thread=False)
+    return Entry(place=place, text=message.content, in_thread=True, new_thread=False)
+
+
+def file_refs(attachments: list[discord.Attachment]) -> list[FileRef]:
+    return [FileRef(name=a.filename, url=a.url, size=a.size, mimetype=a.content_type or "")
+            for a in attachments]
 
 
 def incoming_for(entry: Entry, *, user_id: int, event_id: int, channel_id: int,

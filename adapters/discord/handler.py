@@ -15,17 +15,11 @@ from collections.abc import Awaitable, Callable
 import discord
 import jinja2
 
-from adapters.discord.events import (
-    PLATFORM,
-    entry_for,
-    incoming_for,
-)
+from adapters.discord.edits import edit_incoming, message_key
+from adapters.discord.events import PLATFORM, entry_for, file_refs, incoming_for
 from adapters.discord.modal import PasteModal
-from adapters.discord.post import (
-    DiscordCourier,
-    FollowupTarget,
-    send_kwargs,
-)
+from adapters.discord.post import Buttons, DiscordCourier
+from adapters.discord.targets import InteractionTarget, send_kwargs
 from bot.chat import Attachment, FileRef, Incoming, Place
 from bot.render.discord import label, render_notice
 from bot.service import Service
@@ -45,11 +39,6 @@ def has_block(text: str) -> bool:
     return bool(split_message(text)[1].strip())
 
 
-def file_refs(attachments: list[discord.Attachment]) -> list[FileRef]:
-    return [FileRef(name=a.filename, url=a.url, size=a.size, mimetype=a.content_type or "")
-            for a in attachments]
-
-
 class Handler:
     def __init__(
         self,
@@ -59,13 +48,24 @@ class Handler:
         env: jinja2.Environment,
         limits: Limits,
         message_content: bool,
+        forums: frozenset[int] = frozenset(),
+        buttons: Buttons | None = None,
     ) -> None:
         self._client = client
         self._service = service
         self._env = env
         self._limits = limits
         self._message_content = message_content
-        self.courier = DiscordCourier(client=client, env=env, limits=limits)
+        self._forums = forums
+        self.courier = DiscordCourier(client=client, env=env, limits=limits, buttons=buttons)
+
+    @property
+    def service(self) -> Service:
+        return self._service
+
+    @property
+    def limits(self) -> Limits:
+        return self._limits
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -73,7 +73,8 @@ class Handler:
         me = self._client.user
         if me is None:
             return
-        entry = entry_for(message, me_id=me.id, message_content=self._message_content)
+        entry = entry_for(message, me_id=me.id, message_content=self._message_content,
+                          forums=self._forums)
         if entry is None:
             return
         incoming = incoming_for(
@@ -88,6 +89,39 @@ class Handler:
         except Exception:
             log.exception("discord message %s: could not be accepted", message.id)
             await self._apologise(message.reply, message.id)
+
+    async def on_thread_create(self, thread: discord.Thread) -> None:
+        """A new post in a listed forum. Its starter message usually arrives after the
+        thread (as MESSAGE_CREATE, handled by `on_message` once the thread is cached); when
+        it is cached already or arrived first, it is taken from here. Either way the inbox
+        accepts it once (both carry the message's id)."""
+        if thread.parent_id not in self._forums or not self._message_content:
+            return  # without the intent only a post that mentions the bot can be read
+        starter = thread.starter_message
+        # A starter cached before its thread was known points at a bare channel: re-read it.
+        if starter is None or not isinstance(starter.channel, discord.Thread):
+            try:
+                starter = await thread.fetch_message(thread.id)
+            except discord.HTTPException as exc:
+                log.info("forum post %s: starter not readable yet (%s)", thread.id, exc.status)
+                return
+        await self.on_message(starter)
+
+    async def on_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        me = self._client.user
+        if me is None:
+            return
+        message = payload.message
+        incoming = edit_incoming(message, payload.data, me_id=me.id,
+                                 message_content=self._message_content, forums=self._forums)
+        if incoming is None:
+            return
+        try:
+            if not await self._service.answered(PLATFORM, message_key(message)):
+                return  # not a question we answered: an edit does not make it one
+            await self._service.accept(incoming)
+        except Exception:
+            log.exception("discord edit of %s: could not be accepted", message.id)
 
     # -- application commands ---------------------------------------------------------------
 
@@ -132,11 +166,14 @@ class Handler:
     ) -> None:
         incoming = self._interaction_incoming(interaction, response, text, attachments)
         incoming = incoming.model_copy(update={"files": files})
-        # This process answers through the follow-up webhook (it replaces "thinking…");
-        # after a restart the worker posts in the channel instead.
+        # This process shows the answer's first message (or, in a text channel, the note
+        # anchoring its thread) in place of "thinking…"; after a restart the worker posts
+        # in the channel or thread instead, and the response stays as it was.
         self.courier.remember(
             incoming.event_id,
-            FollowupTarget(interaction.followup, fallback=self._channel_of(incoming)),
+            InteractionTarget(interaction, self._channel_of(incoming),
+                              starts_thread=not incoming.in_thread,
+                              response_id=response.message_id if response else None),
         )
         await self._service.accept(incoming)
 
@@ -161,7 +198,9 @@ class Handler:
         if isinstance(channel, discord.Thread):
             key = str(channel.id)
             channel_id = channel.parent_id or channel_id
-        elif in_thread:
+        elif in_thread or not isinstance(channel, discord.TextChannel):
+            # A DM, or a channel threads cannot start in (a voice channel's chat): in place.
+            in_thread = True
             key = str(channel_id)
         else:
             # The deferred response message is the anchor a thread can later start from.

@@ -1,4 +1,5 @@
-"""The paste box `/ask` opens when the question came without a source block or a file.
+"""The paste box `/ask` opens when the question came without a source block or a file (and,
+with other settings, the question box of "Ask Sourcebound").
 
 Slash command options are single-line; a modal's paragraph field takes up to 4,000 characters
 with line breaks intact, which is what a pasted list of models and papers needs.
@@ -20,14 +21,18 @@ OnError = Callable[[discord.Interaction[discord.Client], Exception], Awaitable[N
 
 
 class PasteModal(discord.ui.Modal):
+    """One text field. Defaults: the required paste box; "Ask Sourcebound" uses it for an
+    optional question (`required=False`, its own `max_length`)."""
+
     def __init__(self, *, title: str, label: str, placeholder: str, on_paste: OnPaste,
-                 on_error: OnError | None = None) -> None:
+                 on_error: OnError | None = None, required: bool = True,
+                 max_length: int = PASTE_MAX) -> None:
         super().__init__(title=title[:TITLE_MAX], timeout=TIMEOUT)
         self.source: discord.ui.TextInput[PasteModal] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
             placeholder=placeholder[:PLACEHOLDER_MAX],
-            max_length=PASTE_MAX,
-            required=True,
+            max_length=min(max_length, PASTE_MAX),
+            required=required,
         )
         self.add_item(discord.ui.Label(text=label[:TITLE_MAX], component=self.source))
         self._on_paste = on_paste

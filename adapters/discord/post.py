@@ -1,111 +1,39 @@
-"""Posting on Discord: where replies go (`Target`) and `DiscordCourier`, the delivery protocol
-(`bot.delivery.Courier`) the worker drives.
+"""`DiscordCourier`, the delivery protocol (`bot.delivery.Courier`) the worker drives: which
+thread or channel a reply goes to (`adapters.discord.targets` posts it), and discord.py's
+errors as `Refused` (429 — also `RateLimited`, which is not an `HTTPException` — and 5xx:
+retried later) or `Gone` (403/404, other 4xx).
 
-Every send carries `AllowedMentions.none()` (the client default too): pasted text is also
-defanged by the templates, but a mention that slipped through must still ping no one. Every
-channel post carries a fixed nonce per (delivery, part, message); discord.py then sends
-`enforce_nonce`, so a post that landed before a crash could record it is not created twice
-when the part is sent again. discord.py's errors map to `Refused` (429 — also `RateLimited`,
-which is not an `HTTPException` — and 5xx: retried later) or `Gone` (403/404, other 4xx).
+An interaction in a guild text channel is answered like a mention: its "thinking…" response
+becomes a short note naming the question, and the answer goes in a thread started from it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
 
 import aiohttp
 import discord
 import jinja2
 
+from adapters.discord.targets import ChannelTarget, InteractionTarget, Target, nonce_for
 from bot.chat import Attachment, FileRef, Incoming, Place, Platform, Reply
 from bot.delivery import Step
 from bot.errors import Gone, Refused, TooLarge, UnsupportedAttachment
-from bot.render.discord import (
-    PNG_FILENAME,
-    DiscordMessage,
-    Part,
-    render_notice,
-    render_reply,
-    thread_name,
-)
+from bot.render.discord import DiscordMessage, Part, render_notice, render_reply, thread_name
 from bot.render.png import diagram_png
 from bot.safety import strip_controls
 from bot.settings import Limits
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 THREAD_ALREADY_CREATED = 160004  # Discord JSON error code: this message already has a thread
-LIVE_INTERACTIONS = 1_000  # follow-up webhooks remembered (each token lives 15 minutes)
+LIVE_INTERACTIONS = 1_000  # interactions remembered (each token lives 15 minutes)
 
-
-def send_kwargs(msg: DiscordMessage, png: bytes | None) -> dict[str, Any]:
-    """Keyword arguments for `Messageable.send` and `Webhook.send` alike (both treat a
-    missing key as "not set"; `Webhook.send` does not accept `file=None`)."""
-    kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
-    if msg["content"]:
-        kwargs["content"] = msg["content"]
-    if msg["embeds"]:
-        kwargs["embeds"] = [discord.Embed.from_dict(e) for e in msg["embeds"]]
-    if msg["png"] and png is not None:
-        # A fresh File per send: discord.py rewinds it on retries, never across sends.
-        kwargs["file"] = discord.File(io.BytesIO(png), filename=PNG_FILENAME)
-    return kwargs
-
-
-class Target(Protocol):
-    async def send(self, msg: DiscordMessage, png: bytes | None, *, nonce: str | None = None
-                   ) -> None: ...
-
-
-class ChannelTarget:
-    """A channel, thread or DM (cached or partial): posted to with the bot token."""
-
-    def __init__(self, channel: discord.abc.Messageable) -> None:
-        self.channel = channel
-
-    async def send(self, msg: DiscordMessage, png: bytes | None, *, nonce: str | None = None
-                   ) -> None:
-        kwargs = send_kwargs(msg, png)
-        if nonce is not None:
-            kwargs["nonce"] = nonce
-        await self.channel.send(**kwargs)
-
-
-class FollowupTarget:
-    """An interaction's follow-up webhook; the first follow-up after `defer(thinking=True)`
-    replaces the "thinking…" message. The token lives 15 minutes: once Discord rejects it
-    (401/404), the rest goes to `fallback` (the channel) with the bot token."""
-
-    def __init__(self, webhook: discord.Webhook,
-                 fallback: discord.abc.Messageable | None = None) -> None:
-        self.webhook = webhook
-        self.fallback = ChannelTarget(fallback) if fallback is not None else None
-        self._expired = False
-
-    async def send(self, msg: DiscordMessage, png: bytes | None, *, nonce: str | None = None
-                   ) -> None:
-        if self._expired and self.fallback is not None:
-            await self.fallback.send(msg, png, nonce=nonce)
-            return
-        try:
-            await self.webhook.send(**send_kwargs(msg, png))
-        except discord.HTTPException as exc:
-            if exc.status not in (401, 404) or self.fallback is None:
-                raise
-            log.warning("interaction token rejected (%s); posting in the channel", exc.status)
-            self._expired = True
-            await self.fallback.send(msg, png, nonce=nonce)
-
-
-def nonce_for(delivery_id: int, part: int, index: int) -> str:
-    return f"sb{delivery_id}.{part}.{index}"[:25]  # Discord takes at most 25 characters
+Buttons = Callable[[int], discord.ui.View]
 
 
 @asynccontextmanager
@@ -125,18 +53,20 @@ async def discord_refusals(what: str) -> AsyncIterator[None]:
 
 class DiscordCourier:
     def __init__(self, *, client: discord.Client, env: jinja2.Environment,
-                 limits: Limits) -> None:
+                 limits: Limits, buttons: Buttons | None = None) -> None:
+        """`buttons(delivery_id)`: the 👍/👎 view the last message of an answer carries."""
         self._client = client
+        self._buttons = buttons
         self._env = env
         self._limits = limits
-        # Interactions answered by this process: their follow-up webhook replaces "thinking…".
-        self._live: OrderedDict[str, FollowupTarget] = OrderedDict()
+        # Interactions answered by this process: their first message replaces "thinking…".
+        self._live: OrderedDict[str, InteractionTarget] = OrderedDict()
 
     @property
     def platform(self) -> Platform:
         return "discord"
 
-    def remember(self, event_id: str, target: FollowupTarget) -> None:
+    def remember(self, event_id: str, target: InteractionTarget) -> None:
         self._live[event_id] = target
         while len(self._live) > LIVE_INTERACTIONS:
             self._live.popitem(last=False)
@@ -182,6 +112,9 @@ class DiscordCourier:
         parts = self.parts(reply, png=png is not None)
         name = reply.answer.question if reply.answer is not None else ""
         resolved: list[Target] = []
+        # An edit's answer rewrites the earlier answer's messages: per step, the ids of the
+        # messages that step posted (see `run`'s return value).
+        earlier = [[int(i) for i in ids.split(",") if i.isdigit()] for ids in reply.updates]
 
         async def target() -> Target:
             if not resolved:
@@ -189,18 +122,47 @@ class DiscordCourier:
             return resolved[0]
 
         def step(number: int, part: Part) -> Step:
-            async def run() -> None:
+            last = number == len(parts)
+            old = earlier[number - 1] if number <= len(earlier) else []
+
+            async def run() -> str:
+                posted: list[int] = []
                 async with discord_refusals(f"delivery {reply.delivery_id} part {number}"):
                     where = await target()
                     for index, msg in enumerate(part):
-                        await where.send(msg, png,
-                                         nonce=nonce_for(reply.delivery_id, number, index))
-                if number == len(parts):
+                        view = (self._buttons(reply.delivery_id)
+                                if last and index == len(part) - 1 and self._buttons
+                                and reply.kind == "answer" else None)
+                        if index < len(old) and await self._rewrote(where, old[index], msg,
+                                                                     png, view):
+                            posted.append(old[index])
+                            continue
+                        posted.append(await where.send(
+                            msg, png, nonce=nonce_for(reply.delivery_id, number, index),
+                            first=number == 1 and index == 0, view=view))
+                    # What the earlier answer showed beyond the new one goes.
+                    stale = old[len(part):] + (
+                        [i for ids in earlier[len(parts):] for i in ids] if last else [])
+                    for message_id in stale:
+                        await where.delete(message_id)
+                if last:
                     self._live.pop(reply.event_id, None)
+                return ",".join(str(i) for i in posted)
 
             return run
 
         return [step(number, part) for number, part in enumerate(parts, start=1)]
+
+    @staticmethod
+    async def _rewrote(where: Target, message_id: int, msg: DiscordMessage, png: bytes | None,
+                       view: discord.ui.View | None) -> bool:
+        """Edit an earlier answer's message in place; False when it was deleted meanwhile
+        (the new text is then posted instead)."""
+        try:
+            await where.edit(message_id, msg, png, view=view)
+        except discord.NotFound:
+            return False
+        return True
 
     async def give_up(self, reply: Reply) -> None:
         async with discord_refusals("give-up note"):
@@ -223,7 +185,7 @@ class DiscordCourier:
 
     async def _target(self, place: Place, event_id: str, *, name: str) -> Target:
         live = self._live.get(event_id)
-        if live is not None:
+        if live is not None and not live.starts_thread:
             return live
         guild_id = int(place.workspace) if place.workspace else None
         channel = self._client.get_partial_messageable(int(place.channel), guild_id=guild_id)
@@ -233,6 +195,9 @@ class DiscordCourier:
         thread = guild.get_thread(int(place.thread)) if guild else None
         if thread is not None:
             return ChannelTarget(thread)
+        if live is not None:
+            # The response is the thread's starter: say there what the thread answers.
+            await live.replace(render_notice("thread_note", env=self._env, question=name))
         starter = channel.get_partial_message(int(place.thread))
         return await self.start_thread(starter, name=name, fallback=channel)
 

@@ -83,10 +83,14 @@ class FakeDiscord:
         self.guild_id = self.new_id()
         self.channel_id = self.new_id()
         self.dm_channel_id = self.new_id()
+        self.forum_id = self.new_id()  # a forum channel (type 15): each post is a thread
         self.calls: list[Call] = []
         self.dispatched: list[tuple[str, float]] = []
         self.identifies: list[dict[str, Any]] = []
         self.threads: dict[int, dict[str, Any]] = {}
+        self.messages: dict[int, dict[str, Any]] = {}  # what the bot posted, as Discord keeps it
+        self.originals: dict[str, int] = {}  # interaction token -> its response message id
+        self._interaction_channels: dict[str, str] = {}  # token -> channel it was used in
         self.files: dict[str, bytes] = {}
         self.downloads: list[str] = []  # attachment ids fetched, in order
         self._fail_status: int | None = None
@@ -96,6 +100,7 @@ class FakeDiscord:
         self._ok_posts = 0
         self._nonces: dict[tuple[str, str], dict[str, Any]] = {}
         self.on_post: Callable[[Call], None] | None = None  # runs after a post took effect
+        self.lose_responses = 0  # channel posts that take effect but answer 503 (a lost reply)
         self.retry_after = 40.0  # what a scripted 429 asks for
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
@@ -108,10 +113,14 @@ class FakeDiscord:
             ("GET", re.compile(r"oauth2/applications/@me"), self._application),
             ("POST", re.compile(r"channels/(\d+)/messages"), self._post_message),
             ("POST", re.compile(r"channels/(\d+)/messages/(\d+)/threads"), self._start_thread),
+            ("PATCH", re.compile(r"channels/(\d+)/messages/(\d+)"), self._edit_message),
+            ("GET", re.compile(r"channels/(\d+)/messages/(\d+)"), self._get_message),
+            ("DELETE", re.compile(r"channels/(\d+)/messages/(\d+)"), self._delete_message),
             ("POST", re.compile(r"channels/(\d+)/typing"), self._no_content),
             ("POST", re.compile(r"interactions/(\d+)/([^/]+)/callback"), self._callback),
             ("POST", re.compile(r"webhooks/(\d+)/([^/]+)"), self._followup),
-            ("PATCH", re.compile(r"webhooks/(\d+)/([^/]+)/messages/@original"), self._followup),
+            ("PATCH", re.compile(r"webhooks/(\d+)/([^/]+)/messages/@original"),
+             self._edit_original),
             ("PUT", re.compile(r"applications/(\d+)/commands"), self._sync_commands),
             ("GET", re.compile(r"applications/(\d+)/commands"), self._registered_commands),
         ]
@@ -221,6 +230,16 @@ class FakeDiscord:
             "parent_id": None, "topic": None, "last_message_id": None, "rate_limit_per_user": 0,
         }
 
+    def forum_channel(self) -> dict[str, Any]:
+        return {
+            "id": str(self.forum_id), "type": 15, "guild_id": str(self.guild_id),
+            "name": "paper-questions", "position": 1, "permission_overwrites": [],
+            "nsfw": False, "parent_id": None, "topic": None, "last_message_id": None,
+            "rate_limit_per_user": 0, "available_tags": [], "default_reaction_emoji": None,
+            "default_thread_rate_limit_per_user": 0, "default_sort_order": None,
+            "default_forum_layout": 0, "flags": 0,
+        }
+
     def attachment(self, name: str, data: bytes, *, content_type: str | None = "text/plain",
                    size: int | None = None) -> dict[str, Any]:
         attachment_id = self.new_id()
@@ -262,11 +281,42 @@ class FakeDiscord:
             payload["member"] = {k: v for k, v in self.member(author).items() if k != "user"}
         return payload
 
+    def forum_post(self, title: str, content: str, *,
+                   attachments: Iterable[dict[str, Any]] = (), mention: bool = False,
+                   forum_id: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A new post in a forum as Discord sends it: THREAD_CREATE (a public thread the
+        human owns, `newly_created`) and the MESSAGE_CREATE of its starter message, whose id
+        is the thread id and which lives in the thread."""
+        thread_id = self.new_id()
+        thread = {
+            "id": str(thread_id), "type": 11, "guild_id": str(self.guild_id),
+            "parent_id": str(forum_id or self.forum_id), "owner_id": self.human["id"],
+            "name": title, "last_message_id": str(thread_id), "rate_limit_per_user": 0,
+            "message_count": 0, "member_count": 1, "flags": 0, "applied_tags": [],
+            "thread_metadata": {"archived": False, "auto_archive_duration": 4320,
+                                "archive_timestamp": ISO, "locked": False},
+        }
+        self.threads[thread_id] = thread
+        starter = self.message(content, channel_id=thread_id, mention=mention,
+                               attachments=attachments)
+        starter["id"] = str(thread_id)
+        self.messages[thread_id] = starter
+        return {**thread, "newly_created": True}, starter
+
+    def message_update(self, message: dict[str, Any], content: str) -> dict[str, Any]:
+        """The MESSAGE_UPDATE of a person editing `message` (a MESSAGE_CREATE payload) to
+        `content`; the bot mention, if it had one, is kept."""
+        mention = f"<@{self.app_id}> "
+        prefix = mention if str(message["content"]).startswith(mention) else ""
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000000+00:00", time.gmtime())
+        return {**message, "content": prefix + content, "edited_timestamp": stamp}
+
     def _interaction_base(self, kind: int, channel_id: int | None) -> dict[str, Any]:
         channel = self.text_channel()
         if channel_id is not None and channel_id in self.threads:
             channel = self.threads[channel_id]
         interaction_id = self.new_id()
+        self._interaction_channels[f"token-{interaction_id}"] = channel["id"]
         return {
             "id": str(interaction_id), "application_id": str(self.app_id), "type": kind,
             "token": f"token-{interaction_id}", "version": 1,
@@ -292,6 +342,48 @@ class FakeDiscord:
         if resolved:
             payload["data"]["resolved"] = {"attachments": resolved}
         return payload
+
+    def message_command(self, name: str, target: dict[str, Any]) -> dict[str, Any]:
+        """An INTERACTION_CREATE for the message context menu `name` used on `target` (a
+        message payload): Discord resolves the whole target message into the interaction."""
+        channel_id = int(target["channel_id"])
+        payload = self._interaction_base(2, channel_id)
+        if channel_id == self.dm_channel_id:
+            payload = self.in_dm(payload)
+        payload["data"] = {
+            "id": str(self.new_id()), "name": name, "type": 3, "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+        }
+        return payload
+
+    def in_dm(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """`payload` (an INTERACTION_CREATE) as used in the human's DM with the bot."""
+        payload = {k: v for k, v in payload.items() if k not in ("guild_id", "member")}
+        payload["channel_id"] = str(self.dm_channel_id)
+        payload["channel"] = {"id": str(self.dm_channel_id), "type": 1,
+                              "recipients": [self.human], "last_message_id": None}
+        payload["user"] = self.human
+        self._interaction_channels[str(payload["token"])] = str(self.dm_channel_id)
+        payload["context"] = 1
+        payload["authorizing_integration_owners"] = {"0": str(self.guild_id)}
+        return payload
+
+    def click(self, message_id: int, custom_id: str) -> dict[str, Any]:
+        """The INTERACTION_CREATE (type 3) of the human pressing the button `custom_id` on
+        a message the bot posted; Discord sends that message, components included."""
+        message = self.messages[message_id]
+        channel_id = int(message["channel_id"])
+        payload = self._interaction_base(3, channel_id)
+        if channel_id == self.dm_channel_id:
+            payload = self.in_dm(payload)
+        payload["message"] = message
+        payload["data"] = {"custom_id": custom_id, "component_type": 2}
+        return payload
+
+    def buttons(self, message_id: int) -> list[str]:
+        """The custom ids of the buttons on a posted message."""
+        rows = self.messages[message_id].get("components") or []
+        return [str(c.get("custom_id")) for row in rows for c in row.get("components", [])]
 
     def modal_submit(self, modal: dict[str, Any], value: str) -> dict[str, Any]:
         """The submit of a modal the bot opened (`modal` is the callback's data) with
@@ -337,7 +429,7 @@ class FakeDiscord:
         await self.dispatch("GUILD_CREATE", {
             "id": str(self.guild_id), "name": "Lab", "unavailable": False, "member_count": 2,
             "owner_id": self.human["id"], "large": False, "joined_at": ISO, "features": [],
-            "channels": [self.text_channel()], "threads": list(self.threads.values()),
+            "channels": [self.text_channel(), self.forum_channel()], "threads": list(self.threads.values()),
             "roles": [{"id": str(self.guild_id), "name": "@everyone", "permissions": "0",
                        "position": 0, "color": 0, "hoist": False, "managed": False,
                        "mentionable": False, "flags": 0}],
@@ -406,10 +498,12 @@ class FakeDiscord:
             "summary": "", "interactions_endpoint_url": None,
         })
 
-    def _message_reply(self, channel_id: str, call: Call) -> dict[str, Any]:
+    def _message_reply(self, channel_id: str, call: Call, *,
+                       message_id: int | None = None) -> dict[str, Any]:
         body = call.json or {}
-        return {
-            "id": str(self.new_id()), "channel_id": channel_id, "author": self.bot,
+        message_id = message_id or self.new_id()
+        message = {
+            "id": str(message_id), "channel_id": channel_id, "author": self.bot,
             "content": body.get("content") or "", "timestamp": ISO, "edited_timestamp": None,
             "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [],
             "attachments": [
@@ -419,7 +513,12 @@ class FakeDiscord:
                 for f in call.files
             ],
             "embeds": body.get("embeds") or [], "pinned": False, "type": 0, "flags": 0,
+            "components": body.get("components") or [],
         }
+        if channel_id != str(self.dm_channel_id):
+            message["guild_id"] = str(self.guild_id)
+        self.messages[message_id] = message
+        return message
 
     def _failing(self) -> int | None:
         if self._fail_status is not None and self._ok_posts >= self._fail_after:
@@ -451,6 +550,9 @@ class FakeDiscord:
         hook = self.on_post
         if hook is not None:
             hook(call)
+        if self.lose_responses > 0:  # the message exists; the bot never hears so
+            self.lose_responses -= 1
+            return _json({"message": "Service Unavailable", "code": 0}, 503)
         return _json(reply)
 
     async def _followup(self, request: web.Request, call: Call,
@@ -461,6 +563,71 @@ class FakeDiscord:
         if status is not None:
             return _json({"message": "Service Unavailable", "code": 0}, status)
         return _json(self._message_reply(str(self.channel_id), call))
+
+    async def _edit_original(self, request: web.Request, call: Call,
+                             match: re.Match[str]) -> web.Response:
+        """PATCH …/messages/@original: the interaction's response message, edited in place
+        (the same message id every time: editing twice changes nothing more)."""
+        if self.webhooks_expired:
+            return _json({"message": "Invalid Webhook Token", "code": 50027}, 401)
+        message_id = self.originals.get(match.group(2))
+        if message_id is None:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        before = self.messages.get(message_id, {})
+        channel_id = str(before.get("channel_id", self.channel_id))
+        shown = self._message_reply(channel_id, call, message_id=message_id)
+        shown["flags"] = before.get("flags", 0)  # an ephemeral response stays ephemeral
+        return _json(shown)
+
+    def _known(self, match: re.Match[str]) -> dict[str, Any] | None:
+        message = self.messages.get(int(match.group(2)))
+        if message is None or message["channel_id"] != match.group(1):
+            return None
+        return message
+
+    async def _edit_message(self, request: web.Request, call: Call,
+                            match: re.Match[str]) -> web.Response:
+        message = self._known(match)
+        if message is None or int(message.get("flags") or 0) & 64:
+            # Ephemeral responses exist only for their interaction's token.
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        if message["author"]["id"] != self.bot["id"]:
+            return _json({"message": "Cannot edit a message authored by another user",
+                          "code": 50005}, 403)
+        body = call.json or {}
+        for key in ("content", "embeds", "components"):
+            if key in body:
+                message[key] = body[key] if body[key] is not None else ([] if key != "content"
+                                                                       else "")
+        if "attachments" in body or call.files:
+            message["attachments"] = [
+                {"id": str(self.new_id()), "filename": f.name, "size": len(f.data),
+                 "url": f"{self.base}/attachments/0/{f.name}",
+                 "proxy_url": f"{self.base}/attachments/0/{f.name}"}
+                for f in call.files
+            ]
+        message["edited_timestamp"] = ISO
+        return _json(message)
+
+    async def _get_message(self, request: web.Request, call: Call,
+                           match: re.Match[str]) -> web.Response:
+        message = self._known(match)
+        if message is None:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        return _json(message)
+
+    async def _delete_message(self, request: web.Request, call: Call,
+                              match: re.Match[str]) -> web.Response:
+        if self._known(match) is None:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        del self.messages[int(match.group(2))]
+        return web.Response(status=204)
+
+    def edits(self, channel_id: int | None = None) -> list[Call]:
+        """Successful message edits (PATCH of a channel message), in order."""
+        channel = str(channel_id) if channel_id else r"\d+"
+        pattern = rf"channels/{channel}/messages/\d+"
+        return [c for c in self.calls_to(pattern) if c.method == "PATCH" and c.status < 300]
 
     async def _start_thread(self, request: web.Request, call: Call,
                             match: re.Match[str]) -> web.Response:
@@ -486,9 +653,19 @@ class FakeDiscord:
         body = call.json or {}
         kind = body.get("type")
         flags = (body.get("data") or {}).get("flags", 0)
+        response_id = None
+        if kind in (4, 5):
+            # The response is a message in the interaction's channel; @original edits it.
+            response_id = self.new_id()
+            token = match.group(2)
+            self.originals[token] = response_id
+            channel = self._interaction_channels.get(token, str(self.channel_id))
+            data = Call(call.method, call.path, {}, body.get("data") or {}, call.files, 200)
+            shown = self._message_reply(channel, data, message_id=response_id)
+            shown["flags"] = int((body.get("data") or {}).get("flags") or 0)  # 64: ephemeral
         return _json({"interaction": {
             "id": match.group(1), "type": 2,
-            "response_message_id": str(self.new_id()) if kind in (4, 5) else None,
+            "response_message_id": str(response_id) if response_id else None,
             "response_message_loading": kind == 5,
             "response_message_ephemeral": bool(flags & 64),
         }})
@@ -496,7 +673,9 @@ class FakeDiscord:
     async def _sync_commands(self, request: web.Request, call: Call,
                              match: re.Match[str]) -> web.Response:
         self.commands = [
-            {**command, "id": str(self.new_id()), "application_id": str(self.app_id),
+            # Discord stores context menus (types 2, 3) with an empty description.
+            {"description": "", **command, "id": str(self.new_id()),
+             "application_id": str(self.app_id),
              "version": "1", "default_member_permissions": None, "dm_permission": True}
             for command in (call.json or [])
         ]

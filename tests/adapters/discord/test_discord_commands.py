@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from adapters.discord import DiscordAdapter
+from tests.adapters.discord.conftest import running_bot
 from tests.adapters.discord.support import PNG_MAGIC, assert_safe, pngs
+from tests.adapters.discord.test_discord_delivery import settled
 from tests.conftest import seed_text
 from tests.fakes.discord_gateway import Call, FakeDiscord
 
@@ -21,11 +25,23 @@ def _followups(fake: FakeDiscord, interaction: dict[str, object]) -> list[Call]:
             if c.status < 300]
 
 
+def _original_edits(fake: FakeDiscord, interaction: dict[str, object]) -> list[Call]:
+    path = rf"webhooks/{fake.app_id}/{interaction['token']}/messages/@original"
+    return [c for c in fake.calls_to(path) if c.method == "PATCH"]
+
+
+def assert_nonces(posts: list[Call]) -> None:
+    """Channel posts a retry can repeat without a second message (`enforce_nonce`)."""
+    assert posts
+    for post in posts:
+        assert post.json["nonce"] and post.json["enforce_nonce"] is True, post.json
+
+
 def _dispatched_at(fake: FakeDiscord) -> float:
     return [at for event, at in fake.dispatched if event == "INTERACTION_CREATE"][-1]
 
 
-async def test_ask_with_a_file_defers_then_follows_up_with_three_parts(
+async def test_ask_in_a_channel_answers_in_a_thread_started_from_its_response(
     fake: FakeDiscord, bot: DiscordAdapter
 ) -> None:
     attachment = fake.attachment("sources.md", seed_text("000").encode("utf-8"))
@@ -34,20 +50,32 @@ async def test_ask_with_a_file_defers_then_follows_up_with_three_parts(
         attachments=[attachment],
     )
     await fake.dispatch("INTERACTION_CREATE", interaction)
-    await fake.wait_for(lambda _: len(_followups(fake, interaction)) >= 3)
+    response_id = await _response_id(fake, interaction)
+    await fake.wait_for(lambda _: len(fake.posts(response_id)) >= 3)
 
     (callback,) = _callbacks(fake, interaction)
     assert callback.json["type"] == 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: "thinking…"
     assert callback.at - _dispatched_at(fake) < DEADLINE
-    followups = _followups(fake, interaction)
-    assert len(followups) == 3
-    assert all(callback.at < f.at for f in followups)
-    assert "generalize across cities" in followups[0].content
-    (png,) = pngs(followups)
+    (note,) = _original_edits(fake, interaction)  # "thinking…" becomes the thread's anchor
+    assert "generalize across cities" in note.content and "thread" in note.content
+    (started,) = fake.calls_to(rf"channels/{fake.channel_id}/messages/{response_id}/threads")
+    assert note.at < started.at
+    posts = fake.posts(response_id)  # the thread's id is its starter message's id
+    assert len(posts) == 3 and len(fake.posts()) == 3  # nothing else, nothing in the channel
+    assert not [c for c in _followups(fake, interaction) if c.method == "POST"]
+    assert "generalize across cities" in posts[0].content
+    (png,) = pngs(posts)
     assert png.startswith(PNG_MAGIC)
-    assert "github.com/xiaojihh/cl_all-in-one" in followups[2].text()
-    assert_safe(followups)
+    assert "github.com/xiaojihh/cl_all-in-one" in posts[2].text()
+    assert_safe([*posts, note])
+    assert_nonces(posts)
     assert fake.downloads == [attachment["id"]]
+
+
+async def _response_id(fake: FakeDiscord, interaction: dict[str, object]) -> int:
+    token = str(interaction["token"])
+    await fake.wait_for(lambda _: token in fake.originals)
+    return fake.originals[token]
 
 
 async def test_ask_without_a_source_opens_the_paste_modal(
@@ -66,14 +94,15 @@ async def test_ask_without_a_source_opens_the_paste_modal(
 
     submit = fake.modal_submit(modal, seed_text("000"))
     await fake.dispatch("INTERACTION_CREATE", submit)
-    await fake.wait_for(lambda _: len(_followups(fake, submit)) >= 3)
+    response_id = await _response_id(fake, submit)
+    await fake.wait_for(lambda _: len(fake.posts(response_id)) >= 3)
     (deferred,) = _callbacks(fake, submit)
     assert deferred.json["type"] == 5
-    followups = _followups(fake, submit)
-    assert len(followups) == 3
-    assert "generalize across cities" in followups[0].content
-    assert len(pngs(followups)) == 1
-    assert_safe(followups)
+    posts = fake.posts(response_id)
+    assert len(posts) == 3
+    assert "generalize across cities" in posts[0].content
+    assert len(pngs(posts)) == 1
+    assert_safe(posts)
 
 
 async def test_ask_in_the_bots_thread_reuses_its_source_without_a_modal(
@@ -86,10 +115,16 @@ async def test_ask_in_the_bots_thread_reuses_its_source_without_a_modal(
 
     interaction = fake.command("ask", {"question": "What does MATEY add?"}, channel_id=thread_id)
     await fake.dispatch("INTERACTION_CREATE", interaction)
-    await fake.wait_for(lambda _: len(_followups(fake, interaction)) >= 3)
+    await fake.wait_for(lambda _: len(fake.posts(thread_id)) >= 5)
     (callback,) = _callbacks(fake, interaction)
     assert callback.json["type"] == 5
-    assert "earlier source block" in _followups(fake, interaction)[0].content
+    # Part 1 replaces "thinking…" (an edit a retry repeats harmlessly); 2 and 3 are posts
+    # with nonces. No follow-up webhook post, which could not carry one.
+    (first,) = _original_edits(fake, interaction)
+    assert "earlier source block" in first.content
+    assert len(fake.posts(thread_id)) == 5
+    assert_nonces(fake.posts(thread_id)[3:])
+    assert not [c for c in _followups(fake, interaction) if c.method == "POST"]
 
 
 async def test_history_forget_and_help_are_ephemeral(
@@ -119,7 +154,7 @@ async def test_history_forget_and_help_are_ephemeral(
     assert "no mention needed" in help_.json["data"]["content"]
 
 
-async def test_an_expired_interaction_token_falls_back_to_the_channel(
+async def test_an_expired_interaction_token_still_answers_in_the_thread(
     fake: FakeDiscord, bot: DiscordAdapter
 ) -> None:
     fake.webhooks_expired = True  # e.g. an answer slower than the token's 15 minutes
@@ -127,7 +162,49 @@ async def test_an_expired_interaction_token_falls_back_to_the_channel(
     interaction = fake.command("ask", {"question": "How does it generalize?", "file": attachment},
                                attachments=[attachment])
     await fake.dispatch("INTERACTION_CREATE", interaction)
-    await fake.wait_for(lambda _: len(fake.posts(fake.channel_id)) >= 3)
-    assert len(fake.calls_to(rf"webhooks/{fake.app_id}/[^/]+")) == 1  # tried once, then not
-    assert len(fake.posts(fake.channel_id)) == 3
-    assert_safe(fake.posts(fake.channel_id))
+    response_id = await _response_id(fake, interaction)
+    await fake.wait_for(lambda _: len(fake.posts(response_id)) >= 3)
+    assert len(_original_edits(fake, interaction)) == 1  # tried once, then not
+    # The response is still the thread's note: edited with the bot token instead.
+    (note,) = fake.edits(fake.channel_id)
+    assert note.path.endswith(str(response_id)) and "thread" in note.content
+    assert len(fake.posts(response_id)) == 3
+    assert_safe([*fake.posts(response_id), note])
+
+
+async def test_a_lost_response_to_an_interaction_answer_is_not_posted_twice(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """The issue-10 gap: follow-up webhooks take no nonce. Parts of an interaction's answer
+    are channel posts with nonces now, so a part that landed while its response was lost
+    is found again by its nonce when the worker retries, not created a second time."""
+    async with running_bot(fake, tmp_path / "bot.db", retry_base_seconds=0.05) as bot:
+        attachment = fake.attachment("sources.md", seed_text("000").encode("utf-8"))
+        interaction = fake.command("ask", {"question": "How does it generalize?",
+                                           "file": attachment}, attachments=[attachment])
+        fake.lose_responses = 1  # part 1 lands, Discord's answer to it does not
+        await fake.dispatch("INTERACTION_CREATE", interaction)
+        response_id = await _response_id(fake, interaction)
+        await fake.wait_for(lambda _: len(fake.posts(response_id)) >= 2)  # + the lost one
+        await settled(bot)
+    in_thread = [m for m in fake.messages.values() if m["channel_id"] == str(response_id)]
+    assert len(in_thread) == 3  # task, workflow, links: once each
+    tries = [c for c in fake.calls_to(rf"channels/{response_id}/messages") if c.method == "POST"]
+    assert tries[0].status == 503 and tries[1].status == 208  # the retry found it by nonce
+
+
+async def test_ask_in_a_dm_shows_part_one_in_place_of_thinking(
+    fake: FakeDiscord, bot: DiscordAdapter
+) -> None:
+    attachment = fake.attachment("sources.md", seed_text("000").encode("utf-8"))
+    interaction = fake.in_dm(fake.command(
+        "ask", {"question": "How does it generalize across cities?", "file": attachment},
+        attachments=[attachment]))
+    await fake.dispatch("INTERACTION_CREATE", interaction)
+    await fake.wait_for(lambda _: len(fake.posts(fake.dm_channel_id)) >= 2)
+    (first,) = _original_edits(fake, interaction)
+    assert first.content.startswith("## 1/3") and "generalize across cities" in first.content
+    rest = fake.posts(fake.dm_channel_id)
+    assert len(rest) == 2 and rest[1].embeds[0]["title"].startswith("3/3")
+    assert_nonces(rest)
+    assert not fake.calls_to(r"channels/\d+/messages/\d+/threads")

@@ -30,11 +30,12 @@ async def test_commands_are_registered_once_then_left_alone(
     assert methods == ["GET", "PUT"]
     (sync,) = [c for c in fake.calls_to(r"applications/\d+/commands") if c.method == "PUT"]
     commands = {c["name"]: c for c in sync.json}
-    assert set(commands) == {"ask", "history", "forget", "help"}
+    assert set(commands) == {"ask", "history", "forget", "help", "Ask Sourcebound"}
+    assert commands["Ask Sourcebound"]["type"] == 3  # a message context menu
     ask_options = {o["name"]: o for o in commands["ask"]["options"]}
     assert ask_options["question"]["type"] == 3 and ask_options["question"]["required"]
     assert ask_options["file"]["type"] == 11 and not ask_options["file"].get("required")
-    assert all(len(c["description"]) <= 100 for c in commands.values())
+    assert all(len(c.get("description", "")) <= 100 for c in commands.values())
     intents = discord.Intents._from_value(fake.identifies[-1]["intents"])
     assert not intents.message_content
 

@@ -1,0 +1,116 @@
+"""Editing the asking message within 24 h re-answers it in place: the posted parts are
+rewritten with `Message.edit` (PATCH), nothing new is posted; also after a restart, since
+the message ids are in the database. Unfurls and stale edits change nothing."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from adapters.discord import DiscordAdapter
+from tests.adapters.discord.conftest import running_bot
+from tests.adapters.discord.support import assert_safe
+from tests.adapters.discord.test_discord_delivery import settled
+from tests.conftest import seed_text
+from tests.fakes.discord_gateway import EPOCH_MS, FakeDiscord
+
+EDITED_QUESTION = "Which of the papers would help with night-time images?"
+
+
+def _thread_messages(fake: FakeDiscord, asked: dict[str, Any]) -> list[dict[str, Any]]:
+    # Copies: the fake edits its stored messages in place.
+    return [dict(m) for m in fake.messages.values() if m["channel_id"] == asked["id"]]
+
+
+async def _ask(fake: FakeDiscord, asked: dict[str, Any]) -> list[dict[str, Any]]:
+    await fake.dispatch("MESSAGE_CREATE", asked)
+    await fake.wait_for(lambda _: len(fake.posts(int(asked["id"]))) >= 3)
+    return _thread_messages(fake, asked)
+
+
+async def test_an_edit_rewrites_the_posted_parts_in_place_even_after_a_restart(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    db = tmp_path / "bot.db"
+    asked = fake.message(seed_text("000"))
+    async with running_bot(fake, db) as bot:
+        before = await _ask(fake, asked)
+        await settled(bot)
+    old_buttons = fake.buttons(int(before[-1]["id"]))
+
+    async with running_bot(fake, db) as bot:
+        edited = fake.message_update(asked, f"{EDITED_QUESTION}\n\n{seed_text('000')}")
+        await fake.dispatch("MESSAGE_UPDATE", edited)
+        await fake.wait_for(lambda _: len(fake.edits(int(asked["id"]))) >= 3)
+        await settled(bot)
+        # Link previews resolving send the same edit again: answered once.
+        await fake.dispatch("MESSAGE_UPDATE", {**edited, "embeds": []})
+        await settled(bot)
+
+    edits = fake.edits(int(asked["id"]))
+    assert len(edits) == 3
+    assert [c.path.rsplit("/", 1)[1] for c in edits] == [m["id"] for m in before]
+    assert len(fake.posts()) == 3  # nothing new was posted
+    assert "night-time images" in edits[0].content
+    assert "night-time images" not in before[0]["content"]
+    assert edits[1].files and edits[1].files[0].name.endswith(".png")
+    assert_safe(edits)
+    after = _thread_messages(fake, asked)
+    new_buttons = fake.buttons(int(after[-1]["id"]))
+    assert len(new_buttons) == 2 and new_buttons != old_buttons  # they rate the new answer
+
+
+async def test_unfurls_and_edits_older_than_a_day_change_nothing(
+    fake: FakeDiscord, bot: DiscordAdapter
+) -> None:
+    asked = fake.message(seed_text("000"))
+    await _ask(fake, asked)
+    await settled(bot)
+    await fake.dispatch("MESSAGE_UPDATE", {**asked, "embeds": []})  # no edited_timestamp
+
+    two_days_ago = int(time.time() * 1000) - 2 * 86_400_000
+    old = fake.message(seed_text("000"))
+    old["id"] = str(((two_days_ago - EPOCH_MS) << 22) + 1)
+    await _ask(fake, old)
+    await settled(bot)
+    await fake.dispatch("MESSAGE_UPDATE", fake.message_update(old, f"{EDITED_QUESTION}\n\n"
+                                                                   f"{seed_text('000')}"))
+    marker = fake.message("What does MATEY add?")
+    await fake.dispatch("MESSAGE_CREATE", marker)  # handled after the updates
+    await fake.wait_for(lambda _: len(fake.posts(int(marker["id"]))) >= 1)
+    await settled(bot)
+    assert fake.edits() == []
+    assert len(fake.posts(int(asked["id"]))) == 3 and len(fake.posts(int(old["id"]))) == 3
+
+
+async def test_editing_a_message_the_bot_never_answered_is_ignored(
+    fake: FakeDiscord, bot: DiscordAdapter
+) -> None:
+    plain = fake.message("lunch at noon?", mention=False)
+    await fake.dispatch("MESSAGE_CREATE", plain)
+    await fake.dispatch("MESSAGE_UPDATE", fake.message_update(plain, seed_text("000")))
+    marker = fake.message("What does MATEY add?")
+    await fake.dispatch("MESSAGE_CREATE", marker)
+    await fake.wait_for(lambda _: len(fake.posts(int(marker["id"]))) >= 1)
+    await settled(bot)
+    assert fake.posts() == fake.posts(int(marker["id"]))
+
+
+async def test_an_edit_that_leaves_nothing_to_answer_replaces_the_answer_with_one_note(
+    fake: FakeDiscord, bot: DiscordAdapter
+) -> None:
+    asked = fake.message(seed_text("000"))
+    before = await _ask(fake, asked)
+    await settled(bot)
+    await fake.dispatch("MESSAGE_UPDATE", fake.message_update(asked, ""))  # just the mention
+    thread_id = int(asked["id"])
+    await fake.wait_for(lambda _: len(fake.calls_to(rf"channels/{thread_id}/messages/\d+"))
+                        >= 3)
+    await settled(bot)
+    (edit,) = fake.edits(thread_id)
+    assert edit.path.endswith(before[0]["id"]) and "## 1/3" not in edit.content
+    deleted = [c for c in fake.calls_to(rf"channels/{thread_id}/messages/\d+")
+               if c.method == "DELETE"]
+    assert [c.path.rsplit("/", 1)[1] for c in deleted] == [m["id"] for m in before[1:]]
+    assert len(fake.posts()) == 3
