@@ -48,6 +48,8 @@ class WordsFile(_Strict):
     # Words about the request rather than its subject ("model", "paper", "option"): they never
     # decide whether the sources cover a question, and a caveat never names them.
     meta: list[StrictStr]
+    # Words asking for a released artefact (code, weights): a facet, never a topic.
+    artefacts: list[StrictStr] = Field(default_factory=list)
     # Measurements and resources: an ask about one that no source mentions is unanswered.
     hard: list[StrictStr]
     # A measurement word a block shows without writing it: a license by its name
