@@ -209,7 +209,9 @@ def build(
     chaining = bool(heads) or intent == "apply"
     chain_parts = [i for i in rest if stage(docs[i])] if chaining else []
     if not heads:
-        for i in [i for i in rest if not stage(docs[i])][:MAX_MODEL_STEPS] or chain_parts[:1]:
+        # With nothing else chosen, a transform or engine is itself the model that does the task.
+        fallback = chain_parts[:1] or [i for i in rest if stage(docs[i])][:1]
+        for i in [i for i in rest if not stage(docs[i])][:MAX_MODEL_STEPS] or fallback:
             heads.append(add("model", i, [docs[i].source.id], model_note(docs[i].source)))
     chain = sorted((i for i in chain_parts if i not in used), key=lambda i: stage(docs[i]) != "transform")
     links = [add("model", i, [docs[i].source.id], model_note(docs[i].source)) for i in chain]
