@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from bot.ground import caveats as caveats_mod
+from bot.ground import compare as compare_mod
 from bot.ground import evidence as evidence_mod
 from bot.ground import links as links_mod
 from bot.ground import summary as summary_mod
@@ -65,6 +66,9 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
     docs = an.docs
     query = analyse_question(question)
     rel = score_sources(block, docs, query)
+    ranking = compare_mod.rank(question, [d.source for d in docs], rel)
+    if ranking is not None:
+        rel = compare_mod.promote(rel, ranking)
     selected = select(block, docs, rel, query)
     coverage = assess(question, an.known)
     if not selected and coverage.covered and docs:
@@ -101,6 +105,9 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         labels=labels, query=query, models=models, docs=[docs[i] for i in selected],
         considered=len(docs), selected_names=[step_label(s) for s in chosen],
         covered=coverage.covered, listing=len(docs) > SMALL_BLOCK, covers=an.covers, say=say,
+        finding=compare_mod.sentence(
+            ranking, [step_label(docs[i].source) for i, _ in ranking.order], say,
+        ) if ranking is not None else "",
     )
     cav = caveats_mod.build(
         block=block, docs=docs, selected=selected, main_labels=labels.domain, coverage=coverage,

@@ -62,6 +62,21 @@ class WordsFile(_Strict):
         return _regexes(raw)
 
 
+class MeasuresFile(_Strict):
+    """measures.yaml: asking for the extreme of a reported number, and bounds on another."""
+
+    better: list[StrictStr]
+    higher: list[StrictStr]
+    lower: list[StrictStr]
+    faster: list[StrictStr]
+    lower_better: list[StrictStr]
+    rates: list[StrictStr]
+    quality: list[StrictStr]
+    lower_bound: list[StrictStr]
+    units: dict[StrictStr, list[StrictStr]]
+    aliases: dict[StrictStr, list[StrictStr]] = Field(default_factory=dict)
+
+
 class CuesFile(_Strict):
     cues: dict[StrictStr, list[StrictStr]]
     kinds: dict[CueKind, list[StrictStr]]
@@ -102,6 +117,11 @@ class TasksFile(_Strict):
 @lru_cache(maxsize=1)
 def words_file() -> WordsFile:
     return WordsFile.model_validate(load_data("stopwords.yaml"))
+
+
+@lru_cache(maxsize=1)
+def measures_file() -> MeasuresFile:
+    return MeasuresFile.model_validate(load_data("measures.yaml"))
 
 
 @lru_cache(maxsize=1)
