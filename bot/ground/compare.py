@@ -238,8 +238,8 @@ def rank(
     fields = {f: n for f, n in fields.items() if n >= 2}  # one source alone is no comparison
     if not fields:
         return None
-    start, end, kind = sup
-    window = [w for w in words[end : end + METRIC_REACH]]
+    _, end, kind = sup
+    window = words[end : end + METRIC_REACH]
     bound = _bound(question, fields)
     chosen = _pick_field(window, {f: n for f, n in fields.items()
                                   if bound is None or f != bound.field})
