@@ -19,6 +19,7 @@ from bot.ground.question import meant
 from bot.ground.relevance import (
     SMALL_BLOCK,
     analyse_question,
+    has_artefact,
     own_papers,
     score_sources,
     select,
@@ -109,11 +110,18 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
             ranking, [step_label(docs[i].source) for i, _ in ranking.order], say,
         ) if ranking is not None else "",
     )
+    if query.artefact and chosen:
+        linked = [step_label(s) for s in chosen if has_artefact(s)]
+        if linked:
+            summary += " " + say.say("code_status", linked=linked, unlinked=[
+                step_label(s) for s in chosen if not has_artefact(s)])
     cav = caveats_mod.build(
         block=block, docs=docs, selected=selected, main_labels=labels.domain, coverage=coverage,
         injections=injected, linked_ids={lk.source_id for lk in links}, model_ids=model_ids,
         covers=an.covers, say=say,
     )
+    if query.artefact and chosen and not any(has_artefact(s) for s in chosen):
+        cav.insert(0, say.say("no_code", n=len(chosen)))
     log.debug("grounded: %d sources, %d selected, covered=%s", len(docs), len(selected),
               coverage.covered)
     return finish(

@@ -142,7 +142,9 @@ def analyse_question(question: str) -> Query:
     asks, context = split_asks(question)
     q_terms = [t for part in asks for t in question_terms(part)] * 2
     q_terms += [t for part in context for t in question_terms(part)]
-    tasks = vocabulary().match(q_stems)
+    # Non-overlapping: "video super-resolution" asks for that, not also for the image task
+    # its last words name.
+    tasks = Counter(label for _, _, label in vocabulary().matcher.spans(q_stems))
     cues = setting_cues(question)
     found = intents(question)
     return Query(
@@ -158,7 +160,7 @@ def analyse_question(question: str) -> Query:
 ARTEFACT_BOOST = 0.1
 
 
-def _has_artefact(source: Source) -> bool:
+def has_artefact(source: Source) -> bool:
     return any(link_kind(u) in ("github", "huggingface") for u in source.urls) or bool(
         source.meta.get("weights") or source.meta.get("code"))
 
@@ -350,7 +352,7 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
             s += 0.35
         if i in owned:
             s += 0.3
-        if query.artefact and s > 0 and _has_artefact(d.source):
+        if query.artefact and s > 0 and has_artefact(d.source):
             s += ARTEFACT_BOOST
         raw.append(s)
     # The recommended model is what the question is about ("this model"): it ranks first.
