@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from bot.ground import caveats as caveats_mod
 from bot.ground import compare as compare_mod
 from bot.ground import evidence as evidence_mod
+from bot.ground import fields as fields_mod
 from bot.ground import links as links_mod
 from bot.ground import summary as summary_mod
 from bot.ground import workflow as workflow_mod
@@ -110,6 +111,14 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
             ranking, [step_label(docs[i].source) for i, _ in ranking.order], say,
         ) if ranking is not None else "",
     )
+    declaring = [s for s in chosen if s.role in ("subject", "recommended")]
+    if not declaring and len(docs) <= SMALL_BLOCK:
+        declaring = chosen[:1]
+    declared = fields_mod.facts(question, declaring)
+    if declared:
+        summary += " " + say.say("declared", items=[
+            say.say("declared_item", name=step_label(f.source), field=f.field, value=f.value)
+            for f in declared])
     if query.artefact and chosen:
         linked = [step_label(s) for s in chosen if has_artefact(s)]
         if linked:

@@ -65,3 +65,4 @@ def test_acronym_plurals_are_the_acronym() -> None:
 def test_a_longer_task_phrase_in_the_question_is_one_task() -> None:
     assert set(analyse_question("any video super-resolution methods?").tasks) == {
         "video super-resolution"}
+
