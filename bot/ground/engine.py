@@ -92,7 +92,7 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         docs=docs, selected=selected, task_input=labels.input, task_output=labels.output,
         best=per_source, say=say, intent=query.intent,
     )
-    links = links_mod.pick(block, chosen, text=an.text)
+    links, left = links_mod.pick_counted(block, chosen, text=an.text)
     model_ids = {i for st in wf.steps if st.kind == "model" for i in st.source_ids}
     models = [step_label(s) for s in chosen if s.role == "recommended"]
     subject = next((step_label(s) for s in chosen if s.role == "subject"), "")
@@ -131,6 +131,7 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
     )
     if query.artefact and chosen and not any(has_artefact(s) for s in chosen):
         cav.insert(0, say.say("no_code", n=len(chosen)))
+    cav += links_mod.more_links_notes(chosen, left, say)
     log.debug("grounded: %d sources, %d selected, covered=%s", len(docs), len(selected),
               coverage.covered)
     return finish(

@@ -138,7 +138,7 @@ _MECHANISM = re.compile(
     r"|based on|using|uses|iteratively|learns?|encodes?|decodes?|fuses?|aligns?)\b",
     re.IGNORECASE,
 )
-_OWN = re.compile(r"\b(we|our|this (paper|work|model|method))\b", re.IGNORECASE)
+_OWN = re.compile(r"\b(we|our|(this|the) (paper|work|model|method|project|network|system))\b", re.IGNORECASE)
 _OFFER = re.compile(r"\b(we (propose|introduce|present|develop|release)|is an? )", re.IGNORECASE)
 
 
@@ -152,11 +152,19 @@ def stage(doc: Doc) -> str:
     return ""
 
 
+# How to install or call it ("pip install", "you can use the model like this") says nothing
+# about how it works, though "using" reads like a mechanism.
+_USAGE = re.compile(
+    r"\b(pip install|installed|you can use|use the model like|import \w+|run the following"
+    r"|the following (command|code|snippet)|from_pretrained)\b", re.IGNORECASE)
+
+
 def method_sentence(source: Source) -> str:
     """The sentence of the source's summary that says how it works ("" when none does)."""
     sentences = [
         s.strip() for s in re.split(r"(?<=[.!?])\s+", source.summary)
         if 30 <= len(s.strip()) <= 400 and "http" not in s and not BACKGROUND.search(s.strip())
+        and not _USAGE.search(s)
     ]
     handle = (short_name(source.name) or source.name).lower()
 
