@@ -54,7 +54,7 @@ def _known(block: SourceBlock, docs: list[Doc]) -> Known:
             found.add(key(word))
     # A code or model link is the block's way of saying the code or weights are released.
     if any(link_kind(u) in ("github", "huggingface") for u in block.links):
-        found.update(key(w) for w in RELEASED)
+        found.update(key(w) for w in (*RELEASED, *words_file().artefacts))
     for d in docs:
         found.update(d.termset)
         for v in d.source.meta.values():

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.ground.intent import intents
-from bot.ground.lexicon import filler, is_hard, nameable, weight
+from bot.ground.lexicon import filler, is_artefact, is_hard, nameable, weight
 from bot.ground.schema import cues_file, words_file
 from bot.ground.text import stem
 
@@ -250,6 +250,10 @@ def assess(question: str, known: Known | Collection[str]) -> Coverage:
         checked += 1
         weights = {i: (1.0 if words[i].hard else words[i].weight) for i in content}
         total = sum(weights.values())
+        # An ask for code or weights ("is any of it released?") is answered by the links
+        # themselves; the answer says which sources link code (or that none does).
+        if sum(wt for i, wt in weights.items() if is_artefact(words[i].text)) >= total / 2:
+            continue
         found = sum(wt for i, wt in weights.items() if words[i].key in known)
         absent = {i for i in content if words[i].key not in known}
         hard_terms = [i for i in content if words[i].hard]

@@ -6,7 +6,9 @@ import logging
 from collections.abc import Sequence
 
 from bot.ground import caveats as caveats_mod
+from bot.ground import compare as compare_mod
 from bot.ground import evidence as evidence_mod
+from bot.ground import fields as fields_mod
 from bot.ground import links as links_mod
 from bot.ground import summary as summary_mod
 from bot.ground import workflow as workflow_mod
@@ -18,6 +20,7 @@ from bot.ground.question import meant
 from bot.ground.relevance import (
     SMALL_BLOCK,
     analyse_question,
+    has_artefact,
     own_papers,
     score_sources,
     select,
@@ -65,6 +68,9 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
     docs = an.docs
     query = analyse_question(question)
     rel = score_sources(block, docs, query)
+    ranking = compare_mod.rank(question, [d.source for d in docs], rel)
+    if ranking is not None:
+        rel = compare_mod.promote(rel, ranking)
     selected = select(block, docs, rel, query)
     coverage = assess(question, an.known)
     if not selected and coverage.covered and docs:
@@ -86,7 +92,7 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         docs=docs, selected=selected, task_input=labels.input, task_output=labels.output,
         best=per_source, say=say, intent=query.intent,
     )
-    links = links_mod.pick(block, chosen, text=an.text)
+    links, left = links_mod.pick_counted(block, chosen, text=an.text)
     model_ids = {i for st in wf.steps if st.kind == "model" for i in st.source_ids}
     models = [step_label(s) for s in chosen if s.role == "recommended"]
     subject = next((step_label(s) for s in chosen if s.role == "subject"), "")
@@ -101,12 +107,31 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         labels=labels, query=query, models=models, docs=[docs[i] for i in selected],
         considered=len(docs), selected_names=[step_label(s) for s in chosen],
         covered=coverage.covered, listing=len(docs) > SMALL_BLOCK, covers=an.covers, say=say,
+        finding=compare_mod.sentence(
+            ranking, [step_label(docs[i].source) for i, _ in ranking.order], say,
+        ) if ranking is not None else "",
     )
+    declaring = [s for s in chosen if s.role in ("subject", "recommended")]
+    if not declaring and len(docs) <= SMALL_BLOCK:
+        declaring = chosen[:1]
+    declared = fields_mod.facts(question, declaring)
+    if declared:
+        summary += " " + say.say("declared", items=[
+            say.say("declared_item", name=step_label(f.source), field=f.field, value=f.value)
+            for f in declared])
+    if query.artefact and chosen:
+        linked = [step_label(s) for s in chosen if has_artefact(s)]
+        if linked:
+            summary += " " + say.say("code_status", linked=linked, unlinked=[
+                step_label(s) for s in chosen if not has_artefact(s)])
     cav = caveats_mod.build(
         block=block, docs=docs, selected=selected, main_labels=labels.domain, coverage=coverage,
         injections=injected, linked_ids={lk.source_id for lk in links}, model_ids=model_ids,
         covers=an.covers, say=say,
     )
+    if query.artefact and chosen and not any(has_artefact(s) for s in chosen):
+        cav.insert(0, say.say("no_code", n=len(chosen)))
+    cav += links_mod.more_links_notes(chosen, left, say)
     log.debug("grounded: %d sources, %d selected, covered=%s", len(docs), len(selected),
               coverage.covered)
     return finish(

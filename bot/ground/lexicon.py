@@ -42,6 +42,16 @@ def _meta() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _artefacts() -> frozenset[str]:
+    return frozenset(stem(w) for w in words_file().artefacts)
+
+
+def is_artefact(word: str) -> bool:
+    """A word asking for released code or weights ("code", "implementation", "weights")."""
+    return stem(word) in _artefacts()
+
+
+@lru_cache(maxsize=1)
 def _hard() -> frozenset[str]:
     return frozenset(full_stem(w) for w in words_file().hard)
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from bot.ground.injection import is_injection
 from bot.ground.invariants import BlockText
+from bot.ground.wording import Wording
 from bot.models import Link, Source, SourceBlock
 from bot.safety import defang, has_ping
 from bot.urls import find_urls, link_kind
@@ -54,11 +55,25 @@ def is_picture(url: str) -> bool:
     return bool(_PICTURE.search(url))
 
 
+# A model card cites every dataset it was trained on: fifty links drown the few a reader
+# wants. Per source at most this many are listed; the others are counted in a caveat.
+MAX_PER_SOURCE = 10
+
+
 def pick(block: SourceBlock, chosen: Sequence[Source], *, text: BlockText | None = None) -> list[Link]:
+    return pick_counted(block, chosen, text=text)[0]
+
+
+def pick_counted(
+    block: SourceBlock, chosen: Sequence[Source], *, text: BlockText | None = None
+) -> tuple[list[Link], dict[str, int]]:
+    """(links, source id -> how many more of its links were left out)."""
     grounded = text or BlockText(block.text)
     links: list[Link] = []
+    left: dict[str, int] = {}
     seen: set[str] = set()
     for s in chosen:
+        mine: list[str] = []
         for url in source_urls(s):
             key = norm_url(url)
             if key in seen or has_ping(url) or is_picture(url) or not grounded.link(url):
@@ -66,5 +81,25 @@ def pick(block: SourceBlock, chosen: Sequence[Source], *, text: BlockText | None
             if injected_only(block.text, url):
                 continue
             seen.add(key)
-            links.append(Link(url=url, label=defang(s.name), source_id=s.id, kind=link_kind(url)))
-    return links
+            mine.append(url)
+        # The first link of each kind (its paper, its code, its model page, its site) before
+        # the rest, which follow in block order.
+        firsts: dict[str, int] = {}
+        for i, u in enumerate(mine):
+            firsts.setdefault(link_kind(u), i)
+        lead = set(firsts.values())
+        ranked = sorted(range(len(mine)), key=lambda i: (i not in lead, i))
+        keep = sorted(ranked[:MAX_PER_SOURCE])
+        if len(mine) > MAX_PER_SOURCE:
+            left[s.id] = len(mine) - MAX_PER_SOURCE
+        links += [Link(url=mine[i], label=defang(s.name), source_id=s.id,
+                       kind=link_kind(mine[i])) for i in keep]
+    return links, left
+
+
+def more_links_notes(
+    chosen: Sequence[Source], left: dict[str, int], say: Wording
+) -> list[str]:
+    """One caveat per source whose links were cut to `MAX_PER_SOURCE`."""
+    return [say.say("more_links", name=s.name, source_id=s.id, n=left[s.id])
+            for s in chosen if s.id in left]

@@ -61,7 +61,7 @@ def overview(block: SourceBlock, an: Analysis, question: str, say: Wording) -> A
         rest=len(docs) - in_groups if groups else 0,
     )
     chosen = [docs[i].source for i in selected]
-    links = links_mod.pick(block, chosen, text=an.text)
+    links, left = links_mod.pick_counted(block, chosen, text=an.text)
     wf = workflow_mod.build(docs=docs, selected=selected[:3], task_input="", task_output="",
                             best=per_source, say=say)
     caveats = []
@@ -75,6 +75,7 @@ def overview(block: SourceBlock, an: Analysis, question: str, say: Wording) -> A
         caveats.append(say.say("injection", n=injected))
     if len(docs) > len(selected):
         caveats.append(say.say("considered_caveat", n=len(docs), k=len(selected)))
+    caveats += links_mod.more_links_notes(chosen, left, say)
     caveats += [say.say("parser_note", note=n) for n in block.notes]
     labels = Labels(domain=groups[:3], setting=[], input="", output="",
                     source_ids=[s.id for s in chosen[:3]])

@@ -17,11 +17,11 @@ from typing import Any
 
 from bot.ground.coverage import split_asks
 from bot.ground.intent import intents, primary_of, setting_cues
-from bot.ground.lexicon import filler, weight
+from bot.ground.lexicon import filler, is_artefact, weight
 from bot.ground.tasks import cue_matcher, vocabulary
 from bot.ground.text import Analysed, analyse, analysed, stem, stems, terms, words
 from bot.models import Source, SourceBlock
-from bot.urls import find_urls
+from bot.urls import find_urls, link_kind
 from bot.urls import normalize_url as norm_url
 
 # Above this many sources a block is a listing to filter; below, a short list to keep.
@@ -92,6 +92,8 @@ class Query:
     intent: str
     # Every intent shown, strongest first, with where in the question it first shows.
     intents: dict[str, int] = field(default_factory=dict)
+    # The question asks for released code or weights (a facet of a source, not its topic).
+    artefact: bool = False
 
 
 def concept_tokens(tasks: Counter[str], cues: Counter[str]) -> list[str]:
@@ -126,9 +128,11 @@ def analyse_source(source: Source) -> Doc:
 
 
 def question_terms(text: str) -> list[str]:
-    """Ranking terms of `text` without the words that say nothing about a subject."""
-    skip = {stem(w) for w in words(text) if w.isalpha() and filler(w)}
+    """Ranking terms of `text` without the words that say nothing about a subject, nor those
+    asking for code or weights: "papers with code" must not rank a paper about code first."""
+    skip = {stem(w) for w in words(text) if w.isalpha() and (filler(w) or is_artefact(w))}
     return [t for t in terms(text) if t not in skip]
+
 
 
 def analyse_question(question: str) -> Query:
@@ -138,14 +142,27 @@ def analyse_question(question: str) -> Query:
     asks, context = split_asks(question)
     q_terms = [t for part in asks for t in question_terms(part)] * 2
     q_terms += [t for part in context for t in question_terms(part)]
-    tasks = vocabulary().match(q_stems)
+    # Non-overlapping: "video super-resolution" asks for that, not also for the image task
+    # its last words name.
+    tasks = Counter(label for _, _, label in vocabulary().matcher.spans(q_stems))
     cues = setting_cues(question)
     found = intents(question)
     return Query(
         text=question, stems=q_stems,
         terms=q_terms + concept_tokens(tasks, Counter(cues)),
         tasks=tasks, cues=cues, intent=primary_of(found), intents=found,
+        artefact=any(is_artefact(w) for w in words(question)),
     )
+
+
+# What a code or weights link adds when the question asks for code: a tiebreak among sources
+# equally on topic, never enough to lift an off-topic one.
+ARTEFACT_BOOST = 0.1
+
+
+def has_artefact(source: Source) -> bool:
+    return any(link_kind(u) in ("github", "huggingface") for u in source.urls) or bool(
+        source.meta.get("weights") or source.meta.get("code"))
 
 
 # Up to this many documents the plain-Python scorer is faster than building a bm25s index, and
@@ -285,7 +302,7 @@ def _subject_weights(text: str) -> dict[str, float]:
     """The question's content stems, each with its word's weight (rare words count most)."""
     out: dict[str, float] = {}
     for w in words(text):
-        if w.isalpha() and not filler(w):
+        if w.isalpha() and not filler(w) and not is_artefact(w):
             k = stem(w)
             out[k] = max(out.get(k, 0.0), weight(w))
     return out
@@ -335,6 +352,8 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
             s += 0.35
         if i in owned:
             s += 0.3
+        if query.artefact and s > 0 and has_artefact(d.source):
+            s += ARTEFACT_BOOST
         raw.append(s)
     # The recommended model is what the question is about ("this model"): it ranks first.
     best = max(raw)

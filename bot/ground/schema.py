@@ -48,6 +48,8 @@ class WordsFile(_Strict):
     # Words about the request rather than its subject ("model", "paper", "option"): they never
     # decide whether the sources cover a question, and a caveat never names them.
     meta: list[StrictStr]
+    # Words asking for a released artefact (code, weights): a facet, never a topic.
+    artefacts: list[StrictStr] = Field(default_factory=list)
     # Measurements and resources: an ask about one that no source mentions is unanswered.
     hard: list[StrictStr]
     # A measurement word a block shows without writing it: a license by its name
@@ -58,6 +60,21 @@ class WordsFile(_Strict):
     @classmethod
     def _compiles(cls, raw: dict[str, list[str]]) -> dict[str, list[str]]:
         return _regexes(raw)
+
+
+class MeasuresFile(_Strict):
+    """measures.yaml: asking for the extreme of a reported number, and bounds on another."""
+
+    better: list[StrictStr]
+    higher: list[StrictStr]
+    lower: list[StrictStr]
+    faster: list[StrictStr]
+    lower_better: list[StrictStr]
+    rates: list[StrictStr]
+    quality: list[StrictStr]
+    lower_bound: list[StrictStr]
+    units: dict[StrictStr, list[StrictStr]]
+    aliases: dict[StrictStr, list[StrictStr]] = Field(default_factory=dict)
 
 
 class CuesFile(_Strict):
@@ -100,6 +117,11 @@ class TasksFile(_Strict):
 @lru_cache(maxsize=1)
 def words_file() -> WordsFile:
     return WordsFile.model_validate(load_data("stopwords.yaml"))
+
+
+@lru_cache(maxsize=1)
+def measures_file() -> MeasuresFile:
+    return MeasuresFile.model_validate(load_data("measures.yaml"))
 
 
 @lru_cache(maxsize=1)

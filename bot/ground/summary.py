@@ -140,6 +140,7 @@ def build(
     *, labels: Labels, query: Query, models: Sequence[str], docs: Sequence[Doc],
     considered: int, selected_names: Sequence[str], covered: bool, listing: bool,
     covers: Sequence[str], say: Wording, method: tuple[str, str] = ("", ""), subject: str = "",
+    finding: str = "",
 ) -> str:
     task = " / ".join(labels.domain[:2] or labels.setting[:1])
     spans = cue_spans(query.text)
@@ -159,6 +160,8 @@ def build(
     if method[1]:
         parts.insert(1, say.say("own_method", name=method[0],
                                 note=clip_words(method[1], METHOD_WORDS)))
+    if finding:  # the answer to a "which is best on X" question comes right after the task
+        parts.insert(1, finding)
     if listing:
         parts.append(say.say("considered", n=considered, names=list(selected_names)))
     elif not covered:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.ground.schema import TaskGroup, cues_file, tasks_file
-from bot.ground.text import stems
+from bot.ground.text import stems, stopwords
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,23 @@ class TaskInfo:
 class PhraseMatcher:
     """Finds vocabulary phrases in a stem sequence; index by first stem keeps it linear."""
 
-    def __init__(self, phrases: Mapping[str, Sequence[str]]) -> None:
+    def __init__(self, phrases: Mapping[str, Sequence[str]], *, reversible: bool = False) -> None:
         index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        keys: dict[tuple[str, ...], str] = {}
         for label, synonyms in phrases.items():
             for phrase in {label, *synonyms}:
                 key = tuple(stems(str(phrase)))
                 if key:
-                    index.setdefault(key[0], []).append((key, label))
+                    keys.setdefault(key, label)
+        if reversible:
+            # A two-word term is as often written verb-first: "LLM alignment" / "aligning
+            # LLMs", "object detection" / "detect objects". A listed phrase keeps its own label.
+            stop = stopwords()
+            for key, label in list(keys.items()):
+                if len(key) == 2 and not set(key) & stop and key[0] != key[1]:
+                    keys.setdefault((key[1], key[0]), label)
+        for key, label in keys.items():
+            index.setdefault(key[0], []).append((key, label))
         for entries in index.values():
             entries.sort(key=lambda e: -len(e[0]))
         self._index = index
@@ -89,7 +99,7 @@ class Vocabulary:
                     input=spec.input, output=spec.output,
                 )
                 synonyms[label] = list(syns or ())
-        self.matcher = PhraseMatcher(synonyms)
+        self.matcher = PhraseMatcher(synonyms, reversible=True)
 
     def match(self, seq: Sequence[str]) -> Counter[str]:
         return self.matcher.match(seq)

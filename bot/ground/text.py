@@ -49,7 +49,12 @@ def stem(word: str) -> str:
     w = word.lower()
     if len(w) <= 3 or not w.isalpha():
         return w
-    return str(_stemmer().stemWord(w))[:STEM_CHARS]
+    s = str(_stemmer().stemWord(w))
+    # Snowball keeps "-ition" nouns apart from their verbs ("recognition" -> "recognit",
+    # "recognizer" -> "recogn"; "definition" / "define"). Short roots stay ("position").
+    if w.endswith("ition") and s.endswith("it") and len(s) >= 7:
+        s = s[:-2]
+    return s[:STEM_CHARS]
 
 
 # Where a CamelCase word can be: a capital after a small letter, or two capitals then a small
@@ -72,6 +77,8 @@ def camel_words(text: str) -> list[re.Match[str]]:
         while at < spot.start() and text[at].isdigit():
             at += 1
         m = _CAMEL_WORD.match(text, at)
+        if m and _ACRONYM_PLURAL.fullmatch(m.group(0)):
+            m = None
         if m and m.start() == at and (at == 0 or not text[at - 1].isalnum()):
             out.append(m)
             cursor = m.end()
@@ -80,11 +87,26 @@ def camel_words(text: str) -> list[re.Match[str]]:
     return out
 
 
+# An acronym's plural ("LLMs", "GPUs", "CNNs"): the stemmer keeps "llms" apart from "llm", and
+# its "LMs" looks like a CamelCase join. It is the acronym, the same word as in "an LLM".
+_ACRONYM_PLURAL = re.compile(r"\b[A-Z]{2,}[0-9]*s\b")
+
+
+def _lower_words(text: str) -> list[str]:
+    """`_WORD` tokens of `text`, lowercased, acronym plurals made singular (same token count,
+    so token spans stay the same)."""
+    out = _WORD.findall(text.lower())
+    plurals = {m.group(0).lower() for m in _ACRONYM_PLURAL.finditer(text)}
+    if plurals:
+        out = [w[:-1] if w in plurals else w for w in out]
+    return out
+
+
 def words(text: str) -> list[str]:
     """Lowercased words in order, phrase-ending punctuation kept as its own token (so a
     vocabulary phrase never spans "videos, generated"), then the parts of CamelCase words
     ("DeHaze" -> "de", "haze") after a break."""
-    out = _WORD.findall(text.lower())
+    out = _lower_words(text)
     camel = [m.group(0) for m in camel_words(text)]
     if camel:
         out.append("|")
@@ -206,7 +228,7 @@ def _terms(text: str, ws: list[str], st: list[str]) -> list[str]:
 
 
 def analysed(text: str) -> Analysed:
-    ws = _WORD.findall(text.lower())
+    ws = _lower_words(text)
     camel: list[tuple[int, int, int]] = []
     found = camel_words(text)
     if found:

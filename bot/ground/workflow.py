@@ -138,7 +138,7 @@ _MECHANISM = re.compile(
     r"|based on|using|uses|iteratively|learns?|encodes?|decodes?|fuses?|aligns?)\b",
     re.IGNORECASE,
 )
-_OWN = re.compile(r"\b(we|our|this (paper|work|model|method))\b", re.IGNORECASE)
+_OWN = re.compile(r"\b(we|our|(this|the) (paper|work|model|method|project|network|system))\b", re.IGNORECASE)
 _OFFER = re.compile(r"\b(we (propose|introduce|present|develop|release)|is an? )", re.IGNORECASE)
 
 
@@ -152,11 +152,19 @@ def stage(doc: Doc) -> str:
     return ""
 
 
+# How to install or call it ("pip install", "you can use the model like this") says nothing
+# about how it works, though "using" reads like a mechanism.
+_USAGE = re.compile(
+    r"\b(pip install|installed|you can use|use the model like|import \w+|run the following"
+    r"|the following (command|code|snippet)|from_pretrained)\b", re.IGNORECASE)
+
+
 def method_sentence(source: Source) -> str:
     """The sentence of the source's summary that says how it works ("" when none does)."""
     sentences = [
         s.strip() for s in re.split(r"(?<=[.!?])\s+", source.summary)
         if 30 <= len(s.strip()) <= 400 and "http" not in s and not BACKGROUND.search(s.strip())
+        and not _USAGE.search(s)
     ]
     handle = (short_name(source.name) or source.name).lower()
 
@@ -209,7 +217,9 @@ def build(
     chaining = bool(heads) or intent == "apply"
     chain_parts = [i for i in rest if stage(docs[i])] if chaining else []
     if not heads:
-        for i in [i for i in rest if not stage(docs[i])][:MAX_MODEL_STEPS] or chain_parts[:1]:
+        # With nothing else chosen, a transform or engine is itself the model that does the task.
+        fallback = chain_parts[:1] or [i for i in rest if stage(docs[i])][:1]
+        for i in [i for i in rest if not stage(docs[i])][:MAX_MODEL_STEPS] or fallback:
             heads.append(add("model", i, [docs[i].source.id], model_note(docs[i].source)))
     chain = sorted((i for i in chain_parts if i not in used), key=lambda i: stage(docs[i]) != "transform")
     links = [add("model", i, [docs[i].source.id], model_note(docs[i].source)) for i in chain]

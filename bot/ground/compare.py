@@ -1,0 +1,306 @@
+"""Questions that ask for the extreme of a reported number, answered by reading the numbers.
+
+"Which row has the top F1?", "the lowest error", "the strongest checkpoint that runs in
+12 GB": a results table, a metafile or a model index reports the values as fields of
+each source (`Source.meta`), and BM25 cannot rank by a value. This module finds the metric the
+question names among the fields the sources share, which way it improves, any bound the
+question puts on another field ("under 24 GB" on a memory field), narrows the candidates to
+those the question's identifiers pick out ("at 512x512", "on KITTI"), and orders them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.ground.schema import MeasuresFile, measures_file
+from bot.ground.text import stem
+from bot.ground.wording import Wording
+from bot.models import Source
+
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+_KEY_WORD = re.compile(r"[a-z][a-z0-9]*(?:[-/][a-z0-9]+)*|[0-9]+(?:\.[0-9]+)?")
+_Q_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*|[0-9]+(?:\.[0-9]+)?")
+# "AP: 0.682, AP@0.5: 0.883" — several metrics in one field (a metafile's Metrics).
+_SUB_METRIC = re.compile(r"([A-Za-z][\w@.\-/ ()%]*?)\s*[:=]\s*([-+]?\d+(?:\.\d+)?)")
+# Fields that identify or describe a source rather than measure it.
+_NOT_MEASURES = frozenset({"date", "year", "arxiv_id", "published", "published in", "doi",
+                           "config", "weights", "code", "url", "license", "pages", "volume"})
+# How far after the superlative the metric's name may be ("the best mean per-class IoU").
+METRIC_REACH = 6
+BOUND_REACH = 3  # words between a lower-bound word and its number
+MAX_RANKED = 5
+# A number with a unit: "24 GB", "24GB", "~24 GB", "8.5 ms", "30 fps", "7B".
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*([A-Za-z]{1,4}|#?params?)\b")
+
+
+@dataclass(frozen=True)
+class Bound:
+    field: str
+    upper: bool  # True: at most `limit`
+    limit: float
+    text: str  # as the question wrote it ("~24 GB")
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Candidates ordered best first on `field`, within `bound` when the question set one."""
+
+    field: str
+    higher: bool  # the direction the question asks for
+    order: list[tuple[int, str]]  # (index into the sources, value as the block writes it)
+    bound: Bound | None
+    # Candidates the bound excluded, for saying how many did not fit.
+    excluded: int
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> tuple[MeasuresFile, dict[str, str]]:
+    """The data file and, per superlative word or phrase, its kind."""
+    m = measures_file()
+    kinds: dict[str, str] = {}
+    for kind in ("higher", "lower", "faster", "better"):  # "better" last: a "most …" phrase wins
+        for w in getattr(m, kind):
+            kinds[w] = kind
+    return m, kinds
+
+
+def _number(text: str) -> float | None:
+    found = _NUMBER.search(text.replace(",", "") if re.fullmatch(r"[\d,]+(\.\d+)?", text.strip())
+                           else text)
+    if found is None:
+        return None
+    try:
+        return float(found.group(0).replace(",", "."))
+    except ValueError:
+        return None
+
+
+def measures(source: Source) -> dict[str, str]:
+    """Numeric fields of a source: field name (lowercased) -> value as written."""
+    out: dict[str, str] = {}
+    for key, value in source.meta.items():
+        k = key.lower().strip()
+        if k in _NOT_MEASURES or not value:
+            continue
+        subs = _SUB_METRIC.findall(value)
+        if len(subs) > 1 or (subs and k in ("metrics", "results")):
+            for name, v in subs:
+                out.setdefault(name.strip(), v)  # as written ("NDS"): it is shown
+        elif _number(value) is not None and len(value) <= 40:
+            out[k] = value.strip()
+    return out
+
+
+def _split(words: Sequence[str]) -> set[str]:
+    """Each word, its stem, and the parts of a hyphenated one ("linear-probe")."""
+    out = set(words)
+    for w in words:
+        out.update(p for p in re.split(r"[-/]", w) if p)
+    return out | {stem(w) for w in out}
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    """Alias (a column head) -> the metric's name."""
+    m, _ = _vocab()
+    return {a: name for name, alist in m.aliases.items() for a in alist}
+
+
+def _key_words(field: str) -> set[str]:
+    words = _KEY_WORD.findall(field.lower())
+    name = _aliases().get(field.lower())
+    return _split(words + ([name] if name else []))
+
+
+def _question_words(text: str) -> list[str]:
+    return [w.lower() for w in _Q_WORD.findall(text)]
+
+
+def _superlative(words: list[str]) -> tuple[int, int, str] | None:
+    """(start, end, kind) of the first superlative in the question's words."""
+    _, kinds = _vocab()
+    for i in range(len(words)):
+        for n in (3, 2, 1):
+            phrase = " ".join(words[i : i + n])
+            if len(words[i : i + n]) == n and phrase in kinds:
+                # "most" alone is an adverb of the next word ("most cited", "most robust").
+                if phrase == "most" and i + 1 < len(words):
+                    return i, i + 2, "higher"
+                return i, i + n, kinds[phrase]
+    return None
+
+
+def _lower_better(field: str) -> bool:
+    m, _ = _vocab()
+    low = field.lower()
+    words = set(_KEY_WORD.findall(low)) | {w.strip("()") for w in low.split()}
+    return bool(words & set(m.lower_better)) or "↓" in field
+
+
+def _is_rate(field: str) -> bool:
+    m, _ = _vocab()
+    return any(r in field.lower() for r in m.rates)
+
+
+def _pick_field(window: list[str], fields: dict[str, int]) -> str | None:
+    """The field the words after the superlative name: most window words matched, then the
+    field most sources report."""
+    want = _split(window)
+    best: tuple[int, int, str] | None = None
+    for f, count in fields.items():
+        hit = len(_key_words(f) & want)
+        if hit and (best is None or (hit, count) > best[:2]):
+            best = (hit, count, f)
+    return best[2] if best else None
+
+
+def _quality_field(fields: dict[str, int]) -> str | None:
+    m, _ = _vocab()
+    quality = set(m.quality)
+    for f in fields:  # in the order the block reports them
+        if set(_KEY_WORD.findall(f.lower())) & quality or f.lower() in quality:
+            return f
+    return None
+
+
+def _bound(question: str, fields: dict[str, int]) -> Bound | None:
+    m, _ = _vocab()
+    lower_words = set(m.lower_bound)
+    for found in _AMOUNT.finditer(question):
+        unit = found.group(2).lower().lstrip("#")
+        names = m.units.get(unit) or m.units.get(unit.rstrip("s"))
+        if not names:
+            continue
+        target = next((f for f in fields if unit in _KEY_WORD.findall(f.lower())
+                       or any(n in _KEY_WORD.findall(f.lower()) for n in names)), None)
+        if target is None:
+            continue
+        before = " ".join(_question_words(question[: found.start()])[-BOUND_REACH:])
+        lower = any(f" {w} " in f" {before} " for w in lower_words) or (
+            _is_rate(target) and not _lower_better(target))
+        start = found.start()
+        if start and question[start - 1] in "~≈":
+            start -= 1
+        return Bound(field=target, upper=not lower, limit=float(found.group(1)),
+                     text=question[start : found.end()].strip())
+    return None
+
+
+def _identifiers(question: str) -> list[str]:
+    """Tokens of the question that name a variant: sizes and codes with digits ("512x512",
+    "r50", "2019")."""
+    return [w for w in _question_words(question)
+            if any(c.isdigit() for c in w) and any(c.isalpha() for c in w) or re.fullmatch(
+                r"(19|20)\d\d", w)]
+
+
+def _narrow(question: str, sources: Sequence[Source], cands: list[int]) -> list[int]:
+    """Keep the candidates that carry an identifier the question names, when only some do."""
+    for ident in _identifiers(question):
+        having = [i for i in cands if ident in _described(sources[i])]
+        if having and len(having) < len(cands):
+            cands = having
+    # A dataset the question names, when candidates report different ones.
+    q = question.lower()
+    datasets = {i: sources[i].meta.get("dataset", "").lower() for i in cands}
+    named = {d for d in datasets.values() if d and re.search(rf"\b{re.escape(d)}\b", q)}
+    if named and len(set(datasets.values())) > 1:
+        cands = [i for i in cands if datasets[i] in named]
+    return cands
+
+
+def _described(source: Source) -> str:
+    return (source.name + " " + " ".join(source.meta.values())).lower()
+
+
+# With no metric named ("which is best here?"), only sources this relevant (of the best) are
+# ranked by the block's quality metric: "best" then means best among those on topic.
+ON_TOPIC = 0.5
+
+
+def rank(
+    question: str, sources: Sequence[Source], rel: Sequence[float] | None = None
+) -> Ranking | None:
+    """The sources ordered by the value the question asks the extreme of, or None when it asks
+    for none or no field of the sources holds it."""
+    words = _question_words(question)
+    sup = _superlative(words)
+    if sup is None:
+        return None
+    table = [measures(s) for s in sources]
+    fields: dict[str, int] = {}
+    for t in table:
+        for f in t:
+            fields[f] = fields.get(f, 0) + 1
+    fields = {f: n for f, n in fields.items() if n >= 2}  # one source alone is no comparison
+    if not fields:
+        return None
+    _, end, kind = sup
+    window = words[end : end + METRIC_REACH]
+    bound = _bound(question, fields)
+    chosen = _pick_field(window, {f: n for f, n in fields.items()
+                                  if bound is None or f != bound.field})
+    named = chosen is not None
+    if chosen is None and kind == "better":
+        chosen = _quality_field(fields)
+    if chosen is None:
+        return None
+    if kind == "better":
+        higher = not _lower_better(chosen)
+    elif kind == "faster":
+        higher = _is_rate(chosen)
+    else:
+        higher = kind == "higher"
+    cands = [i for i, t in enumerate(table) if chosen in t and _number(t[chosen]) is not None]
+    if not named and rel:
+        top = max(rel)
+        cands = [i for i in cands if top > 0 and rel[i] >= ON_TOPIC * top]
+    cands = _narrow(question, sources, cands)
+    excluded = 0
+    if bound is not None:
+        fitting = []
+        for i in cands:
+            v = _number(table[i].get(bound.field, ""))
+            if v is not None and (v <= bound.limit if bound.upper else v >= bound.limit):
+                fitting.append(i)
+        excluded = len(cands) - len(fitting)
+        cands = fitting
+    if not cands:
+        return None
+    cands.sort(key=lambda i: (-(_number(table[i][chosen]) or 0.0) if higher
+                              else (_number(table[i][chosen]) or 0.0), i))
+    return Ranking(field=chosen, higher=higher,
+                   order=[(i, table[i][chosen]) for i in cands[:MAX_RANKED]],
+                   bound=bound, excluded=excluded)
+
+
+# Where the ranked candidates land in 0..1 relevance: above every other source, in order.
+RANKED_TOP, RANKED_STEP, OTHERS = 1.0, 0.02, 0.8
+
+
+def promote(rel: Sequence[float], ranking: Ranking) -> list[float]:
+    """Relevance with the ranking's candidates first, best first; the rest keep their order
+    below them."""
+    out = [round(r * OTHERS, 4) for r in rel]
+    for p, (i, _) in enumerate(ranking.order):
+        out[i] = round(RANKED_TOP - RANKED_STEP * p, 4)
+    return out
+
+
+def _limit(value: float) -> str:
+    return f"{value:g}"
+
+
+def sentence(ranking: Ranking, names: Sequence[str], say: Wording) -> str:
+    """The finding in one sentence; `names` are the ranked sources' labels, in order."""
+    values = [v for _, v in ranking.order]
+    bound = ranking.bound
+    return say.say(
+        "ranking", field=ranking.field, higher=ranking.higher, first=names[0], value=values[0],
+        rest=[say.say("ranked_item", name=n, value=v) for n, v in zip(names[1:3], values[1:3])],
+        bound=bound.field if bound else "", limit=f"{_limit(bound.limit)}" if bound else "",
+        upper=bound.upper if bound else True, excluded=ranking.excluded,
+    )

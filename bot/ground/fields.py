@@ -1,0 +1,58 @@
+"""Questions about a declared property ("what license?", "which base model?", "how many
+epochs?") answered from the fields a card, a CFF file or a metafile declares.
+
+A model card's front matter and a citation file state such facts as fields (`Source.meta`),
+not as sentences, so sentence evidence never quotes them. A field answers the question when
+every informative word of its name is a word of the question (stem against stem).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.ground.lexicon import is_hard, weight
+from bot.ground.text import stem, words
+from bot.models import Source
+
+# Fields that are bookkeeping, links or already shown elsewhere in the answer.
+_SKIP = frozenset({"tags", "arxiv_id", "disclaimer", "relation", "config", "weights", "code",
+                   "url", "in_collection", "collection", "readme", "model sha256 hash",
+                   "metrics", "results", "title", "name", "alias"})
+MAX_VALUE = 120  # characters of a field value shown
+MAX_FACTS = 4
+
+
+@dataclass(frozen=True)
+class Fact:
+    source: Source
+    field: str  # as a reader says it ("base model", "license")
+    value: str
+
+
+def _readable(key: str) -> str:
+    return re.sub(r"[_\s]+", " ", key).strip()
+
+
+def _key_stems(key: str) -> set[str]:
+    """The stems of a field name's informative words ("base_model" -> base, model)."""
+    ws = [w for w in words(_readable(key)) if w.isalpha()]
+    strong = {stem(w) for w in ws if weight(w) > 0 or is_hard(w)}
+    return strong or {stem(w) for w in ws}
+
+
+def facts(question: str, sources: Sequence[Source]) -> list[Fact]:
+    """Field values of `sources` that the question asks for, in source then field order."""
+    asked = {stem(w) for w in words(question) if w.isalpha()}
+    asked |= {stem(p) for w in words(question) for p in w.split("-") if p}
+    out: list[Fact] = []
+    for s in sources:
+        for key, value in s.meta.items():
+            k = key.lower()
+            if k in _SKIP or not value or len(value) > MAX_VALUE or "://" in value:
+                continue
+            need = _key_stems(k)
+            if need and need <= asked:
+                out.append(Fact(source=s, field=_readable(k), value=value.strip()))
+    return out[:MAX_FACTS]

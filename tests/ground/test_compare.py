@@ -1,0 +1,134 @@
+"""Questions asking for the extreme of a reported number are answered from the numbers."""
+
+from __future__ import annotations
+
+from bot.ground.compare import measures, rank
+from bot.ground.engine import ground
+from bot.parse import parse_block
+
+TABLE = """\
+| Method | Venue | Params | F1 | WER |
+|---|---|---|---|---|
+| [AlphaNet](https://arxiv.org/abs/2101.00001) | ICML'21 | 40M | 71.2 | 9.8 |
+| [BetaNet](https://arxiv.org/abs/2102.00002) | NeurIPS'21 | 95M | 78.9 | 7.1 |
+| [GammaNet](https://arxiv.org/abs/2103.00003) | ICLR'22 | 12M | 74.0 | 6.4 |
+| [DeltaNet](https://arxiv.org/abs/2104.00004) | CVPR'22 | 300M | 69.5 | 11.3 |
+"""
+
+METAFILE = """\
+Collections:
+  - Name: Segformer
+    Paper:
+      URL: https://arxiv.org/abs/2105.15203
+      Title: 'SegFormer: Simple and Efficient Design for Semantic Segmentation with Transformers'
+Models:
+  - Name: segformer_b0_512x512_ade
+    In Collection: Segformer
+    Metadata:
+      Training Memory (GB): 2.1
+    Results:
+      - Task: Semantic Segmentation
+        Dataset: ADE20K
+        Metrics:
+          mIoU: 37.4
+    Weights: https://download.example.org/segformer/b0_512.pth
+  - Name: segformer_b2_512x512_ade
+    In Collection: Segformer
+    Metadata:
+      Training Memory (GB): 10.5
+    Results:
+      - Task: Semantic Segmentation
+        Dataset: ADE20K
+        Metrics:
+          mIoU: 45.6
+    Weights: https://download.example.org/segformer/b2_512.pth
+  - Name: segformer_b5_512x512_ade
+    In Collection: Segformer
+    Metadata:
+      Training Memory (GB): 27.4
+    Results:
+      - Task: Semantic Segmentation
+        Dataset: ADE20K
+        Metrics:
+          mIoU: 49.1
+    Weights: https://download.example.org/segformer/b5_512.pth
+  - Name: segformer_b5_640x640_ade
+    In Collection: Segformer
+    Metadata:
+      Training Memory (GB): 30.2
+    Results:
+      - Task: Semantic Segmentation
+        Dataset: ADE20K
+        Metrics:
+          mIoU: 50.3
+    Weights: https://download.example.org/segformer/b5_640.pth
+"""
+
+
+def _top(answer_sources: list, n: int = 1) -> list[str]:
+    ranked = sorted(answer_sources, key=lambda s: -(s.relevance or 0))
+    return [s.name for s in ranked[:n]]
+
+
+def test_highest_metric_leads_and_is_stated() -> None:
+    block = parse_block(TABLE)
+    answer = ground(block, "Which method reaches the highest F1 here?")
+    assert _top(answer.sources) == ["BetaNet"]
+    assert "78.9" in answer.task.summary and "BetaNet" in answer.task.summary
+
+
+def test_lower_is_better_metric_picks_the_minimum() -> None:
+    block = parse_block(TABLE)
+    found = rank("which one has the best WER?", block.sources)
+    assert found is not None
+    assert [block.sources[i].name for i, _ in found.order][:2] == ["GammaNet", "BetaNet"]
+    assert found.higher is False
+
+
+def test_lowest_word_asks_for_the_minimum_whatever_the_metric() -> None:
+    block = parse_block(TABLE)
+    found = rank("what has the lowest params count?", block.sources)
+    assert found is not None
+    assert block.sources[found.order[0][0]].name == "GammaNet"
+
+
+def test_a_memory_bound_excludes_what_does_not_fit() -> None:
+    block = parse_block(METAFILE)
+    question = "Our cards have 16 GB. Which config gives the best mIoU on ADE20K? weights please"
+    found = rank(question, block.sources)
+    assert found is not None
+    assert found.bound is not None and found.bound.upper and found.bound.limit == 16
+    names = [block.sources[i].name for i, _ in found.order]
+    assert names == ["segformer_b2_512x512_ade", "segformer_b0_512x512_ade"]
+    assert found.excluded == 2
+    answer = ground(block, question)
+    assert _top(answer.sources) == ["segformer_b2_512x512_ade"]
+    assert "at most 16" in answer.task.summary
+    assert any("b2_512.pth" in lk.url for lk in answer.links)
+
+
+def test_a_size_the_question_names_narrows_the_candidates() -> None:
+    block = parse_block(METAFILE)
+    found = rank("best mIoU at 640x640 input?", block.sources)
+    assert found is not None
+    assert [block.sources[i].name for i, _ in found.order] == ["segformer_b5_640x640_ade"]
+
+
+def test_no_superlative_no_ranking() -> None:
+    block = parse_block(TABLE)
+    assert rank("which of these were published at ICLR?", block.sources) is None
+
+
+def test_best_without_a_metric_uses_the_quality_metric_among_on_topic_sources() -> None:
+    block = parse_block(TABLE)
+    rel = [1.0, 0.2, 1.0, 1.0]  # BetaNet off topic: "best" must not reach it
+    found = rank("which is the best option?", block.sources, rel)
+    assert found is not None and found.field.lower() == "f1"
+    assert block.sources[found.order[0][0]].name == "GammaNet"
+
+
+def test_several_metrics_in_one_field_are_read_apart() -> None:
+    block = parse_block(METAFILE)
+    fields = measures(block.sources[1])
+    assert fields.get("mIoU") == "37.4"
+    assert "training memory (gb)" in fields
