@@ -14,6 +14,7 @@ from typing import Literal, cast
 
 import graphviz
 
+from bot.lru import LRU
 from bot.models import Step, Workflow
 from bot.render.diagram import clean, wrap
 from bot.render.dot import SHARED, TIMEOUT, DotRunner
@@ -80,6 +81,20 @@ def dot_source(workflow: Workflow, *, title: str | None = None) -> str:
     return str(graph.source)
 
 
+_SOURCES: LRU[tuple[str, str | None], str] = LRU(max_entries=256, max_size=256)
+
+
+def _dot_for(workflow: Workflow, title: str | None) -> str:
+    # Building the DOT text through the graphviz package costs more than the cached PNG
+    # lookup it leads to; the workflow's JSON (pydantic-core, microseconds) keys it.
+    key = (workflow.model_dump_json(), title)
+    found = _SOURCES.get(key)
+    if found is None:
+        found = dot_source(workflow, title=title)
+        _SOURCES.put(key, found)
+    return found
+
+
 def diagram_png(
     workflow: Workflow,
     *,
@@ -111,5 +126,5 @@ def diagram_image(
     if found is None:
         log.warning("graphviz '%s' not found on PATH; no %s diagram", executable, fmt.upper())
         return None
-    source = dot_source(workflow, title=clean(title) if title else None)
+    source = _dot_for(workflow, clean(title) if title else None)
     return (SHARED if runner is None else runner).render(source, executable=found, fmt=fmt, timeout=timeout)
