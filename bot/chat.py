@@ -63,6 +63,9 @@ class Incoming(_Model):
     event_id: str  # Slack event_id, Discord message/interaction id, console counter
     message_key: str  # "{channel}:{message ts or id}": a second dedupe key (Slack re-delivers)
     text: str = ""
+    # The question when it came apart from the block (the console: typed after a paste);
+    # then `text` is all block. None: the question is split out of `text`.
+    question: str | None = None
     attachments: list[Attachment] = Field(default_factory=list)
     files: list[FileRef] = Field(default_factory=list)  # fetched by the adapter when answering
     in_thread: bool = False  # asked inside an existing thread: may reuse its source block

@@ -238,7 +238,11 @@ class Service:
     ) -> tuple[str | None, str]:
         """(question, block text): the message split, plus any attached text files."""
         text = incoming.text
-        question, block = self._engine.split(text) if text.strip() else (None, "")
+        question: str | None
+        if incoming.question is not None and incoming.question.strip():
+            question, block = incoming.question, text
+        else:
+            question, block = self._engine.split(text) if text.strip() else (None, "")
         if attachments:
             extra = attachments_text(
                 list(attachments), limits=self._limits, already=len(block.encode("utf-8"))

@@ -84,6 +84,8 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SOURCEBOUND_DB", "db", "db_path"),
     )
     templates_dir: Path | None = _env("SOURCEBOUND_TEMPLATES")
+    # Where the console saves workflow PNGs; default `diagrams_dir()`, a user cache folder.
+    diagram_dir: Path | None = _env("SOURCEBOUND_DIAGRAM_DIR")
     # Questions, answers and source blocks nobody references are deleted after this many days.
     retention_days: float = Field(
         default=90.0,
@@ -142,6 +144,16 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def diagrams(self) -> Path:
+        """`SOURCEBOUND_DIAGRAM_DIR`, else the user's cache folder (XDG_CACHE_HOME on Linux,
+        ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows) under sourcebound/diagrams."""
+        if self.diagram_dir is not None:
+            return self.diagram_dir.expanduser()
+        from platformdirs import user_cache_path
+
+        return user_cache_path("sourcebound", appauthor=False) / "diagrams"
 
     @property
     def retention(self) -> timedelta:
