@@ -131,6 +131,16 @@ class Settings(BaseSettings):
             return "never"
         return text
 
+    @field_validator(
+        "slack_bot_token", "slack_app_token", "slack_signing_secret", "discord_token",
+        "llm_api_key", "diagram_dir", mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # deploy/env.example says "leave a platform's lines empty to disable it": an empty
+        # `SLACK_APP_TOKEN=` must not count as a token (nor enable a half-set Slack).
+        return None if isinstance(value, str) and not value.strip() else value
+
     @property
     def slack_enabled(self) -> bool:
         return self.slack_bot_token is not None and (

@@ -98,3 +98,14 @@ async def test_a_half_set_slack_config_names_what_is_missing(
 ) -> None:
     rc, lines = await _serve(tmp_path, **env)
     assert named in _one_line(rc, lines)
+
+
+def test_empty_lines_of_the_env_file_leave_a_platform_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adapters.startup import check_config
+    from bot.settings import Settings
+
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN"):
+        monkeypatch.setenv(name, "")
+    settings = Settings.load(None)
+    assert not settings.slack_enabled and not settings.discord_enabled
+    check_config(settings)  # nothing half-set

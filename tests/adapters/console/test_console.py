@@ -364,3 +364,21 @@ async def test_diagrams_get_unique_names_and_forget_never_overwrites_one(tmp_pat
     assert Path(kept).read_bytes() == before
     assert len(list(folder.glob("sourcebound-*.png"))) == 2
     assert not list(folder.glob(".*part"))
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is not installed")
+async def test_the_same_diagram_asked_twice_runs_dot_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted by a `dot` on PATH that logs each run before executing the real one."""
+    real = shutil.which("dot")
+    shim_dir, runs = tmp_path / "bin", tmp_path / "dot-runs"
+    shim_dir.mkdir()
+    (shim_dir / "dot").write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{real}" "$@"\n')
+    (shim_dir / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim_dir}:{os.environ['PATH']}")
+    typed = _fenced(seed_text("000")) + "\nnew\n" + _fenced(seed_text("000")) + "\nquit\n"
+    _, out = await _chat(tmp_path, typed)
+    saved = re.findall(r"Workflow diagram saved to (\S+\.png)", out)
+    assert len(saved) == 2 and saved[0] == saved[1]
+    assert runs.read_text().splitlines() == ["run"]
