@@ -5,6 +5,7 @@ setting or the host and the cause, never a traceback.
     await check_slack(settings) `auth.test` with the bot token: refused or unreachable, now
                                 (in HTTP mode nothing else would ask Slack until an answer)
     explained(platform, exc)    a start-up failure as a `ConfigError` with that one line
+                                (the host it could not reach, or the port it could not bind)
 
 Discord's login already asks `users/@me`, so Discord is not asked twice: its refusal arrives
 as a `ConfigError` from the adapter, its unreachable host through `explained`.
@@ -12,7 +13,9 @@ as a `ConfigError` from the adapter, its unreachable host through `explained`.
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -79,6 +82,15 @@ def explained(platform: str, exc: BaseException, settings: Settings) -> ConfigEr
     """A start-up failure to reach `platform` as one line: host, setting, cause."""
     url = settings.slack_api_url if platform == "slack" else settings.discord_api_url
     host = _host(url)
+    if (
+        platform == "slack" and type(exc) is OSError
+        and exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
+    ):
+        # Not reaching Slack: our own Events API server could not bind.
+        return ConfigError(
+            f"cannot listen on {settings.host}:{settings.port} (HOST, PORT) for the Slack "
+            f"Events API: {os.strerror(exc.errno)}"
+        )
     if isinstance(exc, aiohttp.ClientConnectorError):
         host = f"{exc.host}:{exc.port}"
         cause = exc.os_error.strerror or str(exc.os_error)

@@ -108,11 +108,18 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def _not_voice(record: logging.LogRecord) -> bool:
-    # discord.py warns at every start that its optional voice libraries are missing; the bot
-    # has no voice, and the line would bury a one-line start-up error.
-    return not (record.name == "discord.client" and "voice will NOT be supported"
-                in record.getMessage())
+# Warnings the chat libraries print at every start that say nothing about this bot: discord.py's
+# missing voice libraries (the bot has no voice) and bolt's note that the token it is given
+# beside a ready client is unused (the client carries it). They would bury a one-line error.
+_START_NOISE = {
+    "discord.client": "voice will NOT be supported",
+    "slack_bolt.AsyncApp": "`token` will be unused",
+}
+
+
+def _not_noise(record: logging.LogRecord) -> bool:
+    marker = _START_NOISE.get(record.name)
+    return marker is None or marker not in record.getMessage()
 
 
 def configure_logging(verbosity: int, *, chat: bool = False) -> None:
@@ -125,7 +132,7 @@ def configure_logging(verbosity: int, *, chat: bool = False) -> None:
     for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
         root.removeHandler(old)
     handler = _StderrHandler()
-    handler.addFilter(_not_voice)
+    handler.addFilter(_not_noise)
     # Libraries that set their own loggers to DEBUG (bm25s does) still stop at our level.
     handler.setLevel(level)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -30,7 +30,8 @@ def _closed_port() -> int:
 
 async def _serve(tmp_path: Path, **env: str) -> tuple[int, list[str]]:
     full = {k: v for k, v in os.environ.items() if k not in _CHAT_VARS}
-    full.update(SOURCEBOUND_DB=str(tmp_path / "s.db"), PORT="0", HOST="127.0.0.1", **env)
+    full.update({"SOURCEBOUND_DB": str(tmp_path / "s.db"), "PORT": "0", "HOST": "127.0.0.1",
+                 **env})
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())", "serve",
         cwd=REPO, env=full, stdin=asyncio.subprocess.DEVNULL,
@@ -109,3 +110,17 @@ def test_empty_lines_of_the_env_file_leave_a_platform_off(monkeypatch: pytest.Mo
     settings = Settings.load(None)
     assert not settings.slack_enabled and not settings.discord_enabled
     check_config(settings)  # nothing half-set
+
+
+async def test_a_port_in_use_is_named(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with FakeSlackApi() as api:
+            from tests.fakes.slack_api import TOKEN
+
+            rc, lines = await _serve(tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET="s",
+                                     SLACK_API_URL=api.api_url, PORT=str(port))
+    line = _one_line(rc, lines)
+    assert f"cannot listen on 127.0.0.1:{port}" in line and line.endswith("Address already in use")
