@@ -13,9 +13,11 @@ import logging
 import signal
 import sys
 
+import aiohttp
 import jinja2
 
 from adapters.base import ChatAdapter
+from adapters.startup import check_config, check_slack, explained
 from bot.engines import open_engine
 from bot.errors import SourceboundError
 from bot.history.store import HistoryStore
@@ -53,11 +55,22 @@ def _chat_adapters(
     return adapters
 
 
-async def _run_all(adapters: list[ChatAdapter]) -> None:
+# What a chat library raises when its platform cannot be reached at start-up.
+_UNREACHABLE = (aiohttp.ClientError, OSError, TimeoutError)
+
+
+async def _run_one(adapter: ChatAdapter, settings: Settings) -> None:
+    try:
+        await adapter.run()
+    except _UNREACHABLE as exc:
+        raise explained(adapter.platform, exc, settings) from None
+
+
+async def _run_all(adapters: list[ChatAdapter], settings: Settings) -> None:
     try:
         async with asyncio.TaskGroup() as group:
             for adapter in adapters:
-                group.create_task(adapter.run())
+                group.create_task(_run_one(adapter, settings))
     except* SourceboundError as failed:
         # e.g. a refused token: the entry point prints it as one line, not a group.
         raise failed.exceptions[0] from None
@@ -73,12 +86,15 @@ async def _prune_daily(store: HistoryStore, settings: Settings) -> None:
             log.warning("retention pruning failed: %s", exc)
 
 
-async def serve(settings: Settings) -> int:
+async def serve(settings: Settings, *, plain: bool = False) -> int:
+    check_config(settings)
     if not (settings.slack_enabled or settings.discord_enabled):
         from adapters.console import main as console_main
 
         log.info("no chat tokens set: starting the console bot")
-        return await console_main(settings=settings, example=True)
+        return await console_main(settings=settings, example=True, plain=plain)
+    if settings.slack_enabled:
+        await check_slack(settings)
 
     prefer_the_event_loop()
     task = asyncio.current_task()
@@ -97,10 +113,13 @@ async def serve(settings: Settings) -> int:
             pruning = asyncio.create_task(_prune_daily(store, settings))
             stack.callback(pruning.cancel)
             for adapter in adapters:
-                await stack.enter_async_context(adapter)
+                try:
+                    await stack.enter_async_context(adapter)
+                except _UNREACHABLE as exc:
+                    raise explained(adapter.platform, exc, settings) from None
                 log.info("%s adapter started", adapter.platform)
             try:
-                await _run_all(adapters)
+                await _run_all(adapters, settings)
             except asyncio.CancelledError:
                 log.info("shutting down")
     return 0

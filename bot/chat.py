@@ -63,12 +63,12 @@ class Incoming(_Model):
     event_id: str  # Slack event_id, Discord message/interaction id, console counter
     message_key: str  # "{channel}:{message ts or id}": a second dedupe key (Slack re-delivers)
     text: str = ""
+    # The question when it came apart from the block (typed after a paste in the console, or a
+    # form's own question field); then `text` is all block. None: split out of `text`.
+    question: str | None = None
     attachments: list[Attachment] = Field(default_factory=list)
     files: list[FileRef] = Field(default_factory=list)  # fetched by the adapter when answering
     in_thread: bool = False  # asked inside an existing thread: may reuse its source block
-    # Asked through a form (a modal) with its own question field: `text` is then all source
-    # block, never split for a question.
-    question: str | None = None
     # "{channel}:{ts or id}" of a message whose text and files are the source block (a
     # message shortcut / context menu); `Courier.prepare` fetches it into `text` and `files`.
     source_message: str = ""

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, Literal, NoReturn
 
 from bot.errors import BinaryAttachment, InputError, SourceboundError, TooLarge
 
@@ -42,26 +42,46 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sourcebound")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Answer questions from a pasted source block only.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
     parser.add_argument("--config", type=Path, help="TOML file with settings (env wins)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="-v info, -vv debug")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ask = sub.add_parser("ask", help="answer one question from a source block and print it")
     ask.add_argument("--source", required=True, help="file with the source block, or - for stdin")
-    ask.add_argument("--question", help="the question (default: the one in the source block)")
+    ask.add_argument(
+        "--question",
+        help="the question (default: one written before or after the block on stdin, "
+        "else the one in the source block)",
+    )
     ask.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    ask.add_argument("--diagram", type=Path, help="also write the workflow as a PNG here")
+    ask.add_argument(
+        "--diagram", type=Path,
+        help="also write the workflow diagram here: PNG or SVG, by the file's suffix",
+    )
     _common(ask)
+    _plain(ask)
 
     chat = sub.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument("--once", action="store_true", help="answer one message and exit")
     chat.add_argument("--example", action="store_true", help="start with the bundled example")
     _common(chat)
+    _plain(chat)
 
     serve = sub.add_parser("serve", help="run every chat adapter whose tokens are set")
     _common(serve)
+    _plain(serve)
 
     feedback = sub.add_parser("feedback", help="export the 👍/👎 clicks on answers")
     feedback.add_argument("--since", type=_since, help="only clicks from this date (YYYY-MM-DD"
@@ -83,6 +103,13 @@ def _since(text: str) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
+def _plain(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--plain", action="store_true",
+        help="print answers as Markdown text even in a terminal (piped output always is)",
+    )
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     # Accepted after the subcommand too (`sourcebound ask … -v`); SUPPRESS keeps the
     # top-level value when the subcommand does not repeat the flag.
@@ -102,6 +129,20 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+# Warnings the chat libraries print at every start that say nothing about this bot: discord.py's
+# missing voice libraries (the bot has no voice) and bolt's note that the token it is given
+# beside a ready client is unused (the client carries it). They would bury a one-line error.
+_START_NOISE = {
+    "discord.client": "voice will NOT be supported",
+    "slack_bolt.AsyncApp": "`token` will be unused",
+}
+
+
+def _not_noise(record: logging.LogRecord) -> bool:
+    marker = _START_NOISE.get(record.name)
+    return marker is None or marker not in record.getMessage()
+
+
 def configure_logging(verbosity: int, *, chat: bool = False) -> None:
     """Root logging to stderr: WARNING, -v INFO, -vv DEBUG. Calling it again replaces (does
     not stack) our handler and leaves handlers others installed alone. In the console chat
@@ -112,6 +153,7 @@ def configure_logging(verbosity: int, *, chat: bool = False) -> None:
     for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
         root.removeHandler(old)
     handler = _StderrHandler()
+    handler.addFilter(_not_noise)
     # Libraries that set their own loggers to DEBUG (bm25s does) still stop at our level.
     handler.setLevel(level)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -152,47 +194,71 @@ def read_source(source: str, *, max_bytes: int, stdin: IO[bytes] | None = None) 
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    fmt = _diagram_format(args.diagram) if args.diagram is not None else None
     text = read_source(args.source, max_bytes=settings.limits.max_source_bytes)
     from bot.render.env import make_environment
 
     env = make_environment(settings.templates_dir)
     import asyncio
 
-    answer = asyncio.run(_solve(text, args.question, settings=settings, env=env))
+    # Piped in, the block is a message like one in chat: a question may stand before or
+    # after it (`cat listing.txt; echo "which one is fastest?"`), read by the chat splitter.
+    split = args.question is None and args.source == "-"
+    answer = asyncio.run(_solve(text, args.question, settings=settings, env=env, split=split))
+    if fmt is not None:
+        _write_diagram(answer, args.diagram, fmt)
     if args.format == "json":
         out = answer.model_dump_json(indent=2)
-    else:
-        from bot.render.markdown import render_markdown
+        sys.stdout.write(out + "\n")
+        sys.stdout.flush()
+        return EXIT_OK
+    from bot.render.markdown import render_markdown
+    from bot.render.terminal import MarkdownWriter, wants_rich
 
-        out = render_markdown(answer, env=env)
-    if args.diagram is not None:
-        _write_diagram(answer, args.diagram)
-    sys.stdout.write(out if out.endswith("\n") else out + "\n")
-    sys.stdout.flush()
+    writer = MarkdownWriter(sys.stdout, rich=wants_rich(sys.stdout, plain=args.plain))
+    writer.markdown(render_markdown(answer, env=env))
     return EXIT_OK
 
 
 async def _solve(
-    text: str, question: str | None, *, settings: Settings, env: jinja2.Environment
+    text: str, question: str | None, *, settings: Settings, env: jinja2.Environment,
+    split: bool = False,
 ) -> Answer:
     """The same engine `serve` uses (extractive, or the verified LLM backend)."""
     from bot.engines import open_engine
 
     async with open_engine(settings=settings, env=env) as engine:
+        if split:
+            question, text = engine.split(text)
         return (await engine.solve(text, question, limits=settings.limits)).answer
 
 
-def _write_diagram(answer: Answer, target: Path) -> None:
-    from bot.render.png import diagram_png
+DIAGRAM_FORMATS = {".png": "png", ".svg": "svg"}
 
-    png = diagram_png(answer.workflow, title=answer.question)
-    if png is None:
+
+def _diagram_format(target: Path) -> Literal["png", "svg"]:
+    """By the file's suffix, checked before any work: a PNG named .svg helps nobody."""
+    fmt = DIAGRAM_FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"--diagram {target}: unknown diagram format {target.suffix or '(no suffix)'!r}; "
+            "name the file .png or .svg"
+        )
+    return "svg" if fmt == "svg" else "png"
+
+
+def _write_diagram(answer: Answer, target: Path, fmt: Literal["png", "svg"]) -> None:
+    from bot.render.png import diagram_image
+
+    data = diagram_image(answer.workflow, fmt=fmt, title=answer.question)
+    if data is None:
         print(
-            f"{PROG}: warning: no PNG written to {target} (graphviz 'dot' missing or failed)",
+            f"{PROG}: warning: no {fmt.upper()} written to {target} "
+            "(graphviz 'dot' missing or failed)",
             file=sys.stderr,
         )
         return
-    target.write_bytes(png)
+    target.write_bytes(data)
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -200,16 +266,18 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
     from adapters import console
 
-    result = asyncio.run(console.main(settings=settings, once=args.once, example=args.example))
+    result = asyncio.run(console.main(
+        settings=settings, once=args.once, example=args.example, plain=args.plain
+    ))
     return int(result or 0)
 
 
-def _serve(settings: Settings) -> int:
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
     from adapters import serve
 
-    result = asyncio.run(serve.serve(settings))
+    result = asyncio.run(serve.serve(settings, plain=args.plain))
     return int(result or 0)
 
 
@@ -278,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _chat(args, settings)
         if args.command == "feedback":
             return _feedback(args, settings)
-        return _serve(settings)
+        return _serve(args, settings)
     except SourceboundError as exc:
         log.debug("refused", exc_info=True)
         return _fail(str(exc))

@@ -98,6 +98,8 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SOURCEBOUND_DB", "db", "db_path"),
     )
     templates_dir: Path | None = _env("SOURCEBOUND_TEMPLATES")
+    # Where the console saves workflow PNGs; default `diagrams_dir()`, a user cache folder.
+    diagram_dir: Path | None = _env("SOURCEBOUND_DIAGRAM_DIR")
     # Questions, answers and source blocks nobody references are deleted after this many days.
     retention_days: float = Field(
         default=90.0,
@@ -155,6 +157,16 @@ class Settings(BaseSettings):
             raise ValueError(f"comma-separated channel ids expected; not one: {bad[0]!r}")
         return frozenset(int(part) for part in ids)
 
+    @field_validator(
+        "slack_bot_token", "slack_app_token", "slack_signing_secret", "discord_token",
+        "llm_api_key", "diagram_dir", mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # deploy/env.example says "leave a platform's lines empty to disable it": an empty
+        # `SLACK_APP_TOKEN=` must not count as a token (nor enable a half-set Slack).
+        return None if isinstance(value, str) and not value.strip() else value
+
     @property
     def slack_enabled(self) -> bool:
         return self.slack_bot_token is not None and (
@@ -168,6 +180,16 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def diagrams(self) -> Path:
+        """`SOURCEBOUND_DIAGRAM_DIR`, else the user's cache folder (XDG_CACHE_HOME on Linux,
+        ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows) under sourcebound/diagrams."""
+        if self.diagram_dir is not None:
+            return self.diagram_dir.expanduser()
+        from platformdirs import user_cache_path
+
+        return user_cache_path("sourcebound", appauthor=False) / "diagrams"
 
     @property
     def retention(self) -> timedelta:

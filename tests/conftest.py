@@ -47,3 +47,14 @@ async def model() -> AsyncIterator[FakeOpenAI]:
     """A local fake OpenAI-compatible server (script its replies with `model.script`)."""
     async with FakeOpenAI() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Diagrams go to the user cache folder by default: never the real one from a test (nor
+    from a `serve` subprocess a test starts, which inherits the environment)."""
+    home = tmp_path_factory.mktemp("cache-home")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.delenv("SOURCEBOUND_DIAGRAM_DIR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return home

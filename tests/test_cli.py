@@ -91,12 +91,14 @@ def _bad_inputs(tmp: Path) -> dict[str, list[str]]:
         "no source": ["ask"],
         "no command": [],
         "missing config": ["--config", str(tmp / "nope.toml"), *source, str(EXAMPLE)],
+        "unknown diagram suffix": [*source, str(EXAMPLE), "--diagram", str(tmp / "flow.jpg")],
     }
 
 
 CASES = [
     "missing file", "directory", "empty", "binary", "not utf-8", "too large", "no question",
     "question too long", "bad format", "no source", "no command", "missing config",
+    "unknown diagram suffix",
 ]
 
 
@@ -177,3 +179,54 @@ def test_discord_forums_are_read_as_channel_ids(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("SOURCEBOUND_DISCORD_FORUMS", " 123,456 ,")
     assert Settings.load().discord_forums == frozenset({123, 456})
     assert Settings(discord_forums=[7]).discord_forums == frozenset({7})  # a TOML list
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    rc, out, _ = _run(capsys, "--version")
+    assert rc == 0 and out.strip() == f"sourcebound {version('sourcebound')}"
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is not installed")
+def test_diagram_suffix_chooses_the_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    svg, png = tmp_path / "flow.svg", tmp_path / "flow.PNG"
+    for target in (svg, png):
+        rc, _, err = _run(capsys, "ask", "--source", str(EXAMPLE), "--diagram", str(target))
+        assert rc == 0, err
+    text = svg.read_text(encoding="utf-8")
+    assert "<svg" in text and "WeatherRemoval" in text
+    assert png.read_bytes().startswith(PNG_MAGIC)
+
+
+def test_an_unknown_diagram_suffix_is_refused_before_any_work(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rc, out, err = _run(capsys, "ask", "--source", str(tmp_path / "never-read.txt"),
+                        "--diagram", str(tmp_path / "flow.gif"))
+    assert rc == 2 and out == ""
+    assert "'.gif'" in err and ".png or .svg" in err
+    assert not (tmp_path / "flow.gif").exists()
+
+
+@pytest.mark.parametrize("glue", ["\n\n", "\n"])
+def test_a_question_after_the_block_on_stdin_is_the_question(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, glue: str
+) -> None:
+    from tests.conftest import seed_text
+
+    piped = seed_text("002").rstrip("\n") + glue + "Which paper makes quantized models more accurate?\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(piped.encode())))
+    rc, out, err = _run(capsys, "ask", "--source", "-", "--format", "json")
+    assert rc == 0, err
+    answer = Answer.model_validate_json(out)
+    assert answer.question == "Which paper makes quantized models more accurate?"
+    assert any("PD-Quant" in s.name for s in answer.sources)
+    # --question still wins, and then the whole of stdin is the block.
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(piped.encode())))
+    rc, out, err = _run(capsys, "ask", "--source", "-", "--format", "json",
+                        "--question", "What is PD-Quant?")
+    assert rc == 0, err
+    assert Answer.model_validate_json(out).question == "What is PD-Quant?"

@@ -9,8 +9,12 @@ Heuristics, in order (deterministic; first match wins):
    has no URL or structure, ends with `?` or opens like a question/request ("which", "how",
    "explain", "we …"), and is followed by more text. Not when it is a Title-Cased line directly
    followed by a long abstract paragraph: that is a listing or paper title, not a question.
-4. A trailing question: the last paragraph is short, has no URL, ends with `?`.
-5. Otherwise the whole message is the block: `(None, text)`; a request-format block carries
+4. A trailing question: the last paragraph is short, has no URL, ends with `?` (only its last
+   line when that line passes rule 5: an entry's title with the question typed under it).
+5. A question typed right under the block (no empty line between, as people do after a
+   paste): the last line ends with `?` and is one that rule 3 would take for a leading
+   question, and it is not a Title-Cased heading (a listing's last title can end in `?`).
+6. Otherwise the whole message is the block: `(None, text)`; a request-format block carries
    its own question, which the parser extracts.
 A block wrapped in a Markdown code fence (```…```) is returned without the fence lines.
 """
@@ -93,5 +97,17 @@ def _split(text: str) -> tuple[str | None, str]:
             return head, rest
     last = paragraphs[-1]
     if len(paragraphs) > 1 and _plain(last) and last.endswith("?"):
-        return last, whole[: whole.rfind(last)].strip()
-    return None, whole
+        # "Title of the last entry\nWhich one …?": the question is the line typed under it.
+        under = _typed_under(whole) if "\n" in last else (None, whole)
+        return under if under[0] is not None else (last, whole[: whole.rfind(last)].strip())
+    return _typed_under(whole)
+
+
+def _typed_under(whole: str) -> tuple[str | None, str]:
+    above, _, line = whole.rpartition("\n")
+    line, above = line.strip(), above.strip()
+    if not above or not line.endswith("?") or _title_cased(line):
+        return None, whole
+    # The same test as a question written first: asked the other way round.
+    question, _ = _split(f"{line}\n\n{above}")
+    return (line, above) if question == line else (None, whole)

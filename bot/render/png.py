@@ -3,24 +3,25 @@ labels correctly), the system `dot` executable draws it, in memory.
 
 `dot` is a system package that may be missing (the Makefile's `system-deps` installs it); then,
 or when it fails or hangs, `diagram_png` logs a warning and returns None and callers fall back
-to the text diagram.
+to the text diagram. `diagram_image` draws SVG the same way (`sourcebound ask --diagram x.svg`).
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
-from typing import cast
+from typing import Literal, cast
 
 import graphviz
 
+from bot.lru import LRU
 from bot.models import Step, Workflow
 from bot.render.diagram import clean, wrap
+from bot.render.dot import SHARED, TIMEOUT, DotRunner
 
 log = logging.getLogger(__name__)
 
-TIMEOUT = 10.0
+ImageFormat = Literal["png", "svg"]
 LABEL_CELLS = 28  # wrap node labels so wide listings stay a readable picture
 
 _STYLE: dict[str, dict[str, str]] = {
@@ -80,37 +81,50 @@ def dot_source(workflow: Workflow, *, title: str | None = None) -> str:
     return str(graph.source)
 
 
+_SOURCES: LRU[tuple[str, str | None], str] = LRU(max_entries=256, max_size=256)
+
+
+def _dot_for(workflow: Workflow, title: str | None) -> str:
+    # Building the DOT text through the graphviz package costs more than the cached PNG
+    # lookup it leads to; the workflow's JSON (pydantic-core, microseconds) keys it.
+    key = (workflow.model_dump_json(), title)
+    found = _SOURCES.get(key)
+    if found is None:
+        found = dot_source(workflow, title=title)
+        _SOURCES.put(key, found)
+    return found
+
+
 def diagram_png(
     workflow: Workflow,
     *,
     title: str | None = None,
     executable: str = "dot",
     timeout: float = TIMEOUT,
+    runner: DotRunner | None = None,
 ) -> bytes | None:
     """PNG bytes of the workflow, or None (logged) when Graphviz is absent or fails."""
+    return diagram_image(
+        workflow, fmt="png", title=title, executable=executable, timeout=timeout, runner=runner
+    )
+
+
+def diagram_image(
+    workflow: Workflow,
+    *,
+    fmt: ImageFormat,
+    title: str | None = None,
+    executable: str = "dot",
+    timeout: float = TIMEOUT,
+    runner: DotRunner | None = None,
+) -> bytes | None:
+    """The workflow drawn by Graphviz as `fmt` (PNG or SVG bytes), or None (logged) when
+    Graphviz is absent or fails. Drawn once per DOT source (see `bot.render.dot`)."""
     if not workflow.steps:
         return None
     found = shutil.which(executable)
     if found is None:
-        log.warning("graphviz '%s' not found on PATH; no PNG diagram", executable)
+        log.warning("graphviz '%s' not found on PATH; no %s diagram", executable, fmt.upper())
         return None
-    source = dot_source(workflow, title=clean(title) if title else None)
-    try:
-        done = subprocess.run(
-            [found, "-Tpng"],
-            input=source.encode("utf-8"),
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        log.warning("graphviz failed: %s", exc)
-        return None
-    if done.returncode != 0 or not done.stdout.startswith(b"\x89PNG"):
-        log.warning(
-            "graphviz exited %s: %s",
-            done.returncode,
-            done.stderr.decode("utf-8", "replace").strip()[:200],
-        )
-        return None
-    return done.stdout
+    source = _dot_for(workflow, clean(title) if title else None)
+    return (SHARED if runner is None else runner).render(source, executable=found, fmt=fmt, timeout=timeout)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.parse import parse_block, split_message
 from tests.conftest import seed_text
 
@@ -68,3 +70,23 @@ def test_code_fenced_block_loses_its_fence() -> None:
     )
     assert question == "Which is fastest?"
     assert block == "- RAFT https://github.com/princeton-vl/RAFT\n- GMFlow https://arxiv.org/abs/2111.13680"
+
+
+LISTING = (
+    "Fast Depth Estimation on Phones\n\n"
+    "We distil a large depth model into a small one that runs on a phone at 30 fps.\n\n"
+    "Sparse Attention for Long Videos\n\n"
+    "We cut the attention cost of video transformers with a learned sparsity pattern."
+)
+
+
+@pytest.mark.parametrize("glue", ["\n", "\n\n"])
+def test_a_question_typed_under_the_block_is_the_question(glue: str) -> None:
+    question, block = split_message(LISTING + glue + "Which one runs on a phone?")
+    assert question == "Which one runs on a phone?"
+    assert block == LISTING
+
+
+def test_a_statement_under_the_block_stays_in_the_block() -> None:
+    text = LISTING + "\nThe code is released."
+    assert split_message(text) == (None, text)

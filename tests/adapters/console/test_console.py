@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.console import Composer, main
+from adapters.console import Composed, Composer, main
 from bot.settings import Limits, Settings
 from tests.conftest import seed_text
 
@@ -53,7 +53,7 @@ def test_a_paste_with_empty_lines_stays_one_message() -> None:
     pasted = ["Model: A\n", "\n", "Paper: B\n", "\n"]
     results = [composer.feed(line, more_waiting=True) for line in pasted[:-1]]
     assert results == [None, None, None]
-    assert composer.feed("\n", more_waiting=False) == ("message", "Model: A\n\nPaper: B")
+    assert composer.feed("\n", more_waiting=False) == Composed("message", "Model: A\n\nPaper: B")
     assert composer.empty
 
 
@@ -64,24 +64,24 @@ def test_a_bracketed_paste_is_one_message_however_slowly_it_arrives() -> None:
     pasted = ["\x1b[200~Which fits?\n", "\n", "Model: A\n", "\n", "\n",
               "Paper: B, the last line\x1b[201~\n"]
     assert [composer.feed(line, more_waiting=False) for line in pasted] == [None] * 6
-    assert composer.feed("\n", more_waiting=False) == (
+    assert composer.feed("\n", more_waiting=False) == Composed(
         "message", "Which fits?\n\nModel: A\n\n\nPaper: B, the last line")
     assert not composer.pasting
 
 
 def test_commands_count_only_on_a_line_of_their_own_before_any_text() -> None:
     composer = Composer()
-    assert composer.feed("  History \n", more_waiting=False) == ("command", "history")
+    assert composer.feed("  History \n", more_waiting=False) == Composed("command", "history")
     assert composer.feed("What does it do?\n", more_waiting=False) is None
     assert composer.feed("help\n", more_waiting=False) is None  # part of the message now
-    assert composer.feed("\n", more_waiting=False) == ("message", "What does it do?\nhelp")
+    assert composer.feed("\n", more_waiting=False) == Composed("message", "What does it do?\nhelp")
 
 
 def test_a_fence_keeps_empty_lines_and_command_words() -> None:
     composer = Composer()
     for line in ('"""\n', "quit\n", "\n", "\n", "Model: A\n", '"""\n'):
         assert composer.feed(line, more_waiting=False) is None
-    assert composer.feed("\n", more_waiting=False) == ("message", "quit\n\n\nModel: A")
+    assert composer.feed("\n", more_waiting=False) == Composed("message", "quit\n\n\nModel: A")
 
 
 def test_empty_lines_before_a_message_send_nothing() -> None:
@@ -118,7 +118,7 @@ async def test_paste_follow_up_history_and_forget(tmp_path: Path) -> None:
     if shutil.which("dot"):
         pngs = re.findall(r"Workflow diagram saved to (\S+\.png)", out)
         assert pngs and all(Path(p).read_bytes().startswith(b"\x89PNG") for p in pngs)
-        assert Path(pngs[0]).parent == tmp_path
+        assert Path(pngs[0]).parent == Path(os.environ["XDG_CACHE_HOME"]) / "sourcebound" / "diagrams"
 
 
 @pytest.mark.parametrize(
@@ -260,10 +260,10 @@ async def test_a_paste_into_a_real_terminal_is_one_message(tmp_path: Path) -> No
 
 
 async def test_spinner_animates_until_stopped_then_clears_its_line() -> None:
-    from adapters.console import _Spinner
+    from adapters.console import Spinner
 
     out = io.StringIO()
-    spinner = _Spinner(out.write, lambda n: f"reading {n} sources")
+    spinner = Spinner(out.write, lambda n: f"reading {n} sources")
     await spinner.start(112)
     await asyncio.sleep(0.25)
     await spinner.stop()
@@ -272,3 +272,113 @@ async def test_spinner_animates_until_stopped_then_clears_its_line() -> None:
     assert len(frames) >= 2  # it moved
     assert text.endswith("\r")  # the line is cleared for the answer
     assert text.rsplit("\r", 2)[-2].strip() == ""
+
+
+# -- the question for a paste ---------------------------------------------------------------------
+
+QUESTION = "Which paper makes quantized models more accurate?"
+
+
+def test_what_is_typed_after_a_marked_paste_is_its_question() -> None:
+    composer = Composer()
+    typed = ["\x1b[200~Model: A\n", "\n", "Paper: B\n", "\x1b[201~Which fits?\n"]
+    assert [composer.feed(line, more_waiting=False) for line in typed] == [None] * 4
+    assert composer.feed("\n", more_waiting=False) == Composed(
+        "message", "Model: A\n\nPaper: B", "Which fits?")
+    # The paste's last line without a newline: the Enter after it ends that line, not the paste.
+    for line in ("\x1b[200~Model: A\n", "Paper: B\x1b[201~\n", "and which is smaller\n"):
+        assert composer.feed(line, more_waiting=False) is None
+    assert composer.feed("\n", more_waiting=False) == Composed(
+        "message", "Model: A\nPaper: B", "and which is smaller")
+
+
+def test_what_is_typed_after_a_closing_fence_is_its_question() -> None:
+    composer = Composer()
+    for line in ('"""\n', "Model: A\n", "\n", '"""\n', "Why A?\n"):
+        assert composer.feed(line, more_waiting=False) is None
+    assert composer.feed("\n", more_waiting=False) == Composed("message", "Model: A", "Why A?")
+
+
+def test_a_question_typed_before_the_paste_stays_in_the_message() -> None:
+    composer = Composer()
+    for line in ("Which fits?\n", "\x1b[200~Model: A\n", "Paper: B\x1b[201~\n"):
+        assert composer.feed(line, more_waiting=False) is None
+    assert composer.feed("\n", more_waiting=False) == Composed(
+        "message", "Which fits?\nModel: A\nPaper: B")
+
+
+@pytest.mark.parametrize("wrap", ["marks", "fence"])
+async def test_the_question_after_a_paste_is_answered(tmp_path: Path, wrap: str) -> None:
+    block = seed_text("002").rstrip("\n")
+    pasted = f"\x1b[200~{block}\n\x1b[201~" if wrap == "marks" else f'"""\n{block}\n"""\n'
+    code, out = await _chat(tmp_path, pasted + QUESTION + "\n\nquit\n")
+    assert code == 0 and "Traceback" not in out
+    assert f"**Question:** {QUESTION}" in out
+    assert "no question" not in out and "PD-Quant" in out
+    assert out.count("**Question:**") == 1  # one answer: the block was not sent alone first
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals are POSIX")
+async def test_a_question_typed_under_an_unmarked_paste_is_its_question(tmp_path: Path) -> None:
+    """A terminal without bracketed paste: the paste arrives at once (its empty lines do not
+    send), the question is typed on the line under it, then an empty line sends."""
+    master, slave = os.openpty()
+    attrs = termios.tcgetattr(slave)
+    attrs[3] &= ~termios.ECHO
+    termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    out = io.StringIO()
+    with open(slave, encoding="utf-8", closefd=True) as stdin:  # noqa: ASYNC230
+        task = asyncio.create_task(main(settings=_settings(tmp_path), stdin=stdin, stdout=out))
+        try:
+            # A few entries: a canonical-mode tty line buffer holds 4 KB until it is read.
+            head = seed_text("002")[:3000].rsplit("\n\n", 1)[0]
+            typed = (head + "\n" + QUESTION + "\n\n").encode()
+            await asyncio.to_thread(os.write, master, typed)
+            await _until(lambda: "PD-Quant" in out.getvalue())
+            os.write(master, b"quit\n")
+            assert await asyncio.wait_for(task, 20) == 0
+        finally:
+            task.cancel()
+            os.close(master)
+    text = out.getvalue()
+    assert f"**Question:** {QUESTION}" in text and "no question" not in text
+
+
+# -- diagrams -------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is not installed")
+async def test_diagrams_get_unique_names_and_forget_never_overwrites_one(tmp_path: Path) -> None:
+    folder = tmp_path / "pictures"
+    settings = Settings(db_path=tmp_path / "sourcebound.db", diagram_dir=folder)
+    _, first = await _chat(tmp_path, _fenced(seed_text("000")) + "\nforget\nquit\n",
+                           settings=settings)
+    (kept,) = re.findall(r"Workflow diagram saved to (\S+\.png)", first)
+    before = Path(kept).read_bytes()
+    # After forget the delivery ids start again; the next, different answer gets its own file.
+    block = seed_text("002").rstrip("\n")
+    _, second = await _chat(tmp_path, _fenced(block) + QUESTION + "\n\nquit\n",
+                            settings=settings)
+    (other,) = re.findall(r"Workflow diagram saved to (\S+\.png)", second)
+    assert other != kept and Path(other).parent == folder == Path(kept).parent
+    assert Path(kept).read_bytes() == before
+    assert len(list(folder.glob("sourcebound-*.png"))) == 2
+    assert not list(folder.glob(".*part"))
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is not installed")
+async def test_the_same_diagram_asked_twice_runs_dot_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted by a `dot` on PATH that logs each run before executing the real one."""
+    real = shutil.which("dot")
+    shim_dir, runs = tmp_path / "bin", tmp_path / "dot-runs"
+    shim_dir.mkdir()
+    (shim_dir / "dot").write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{real}" "$@"\n')
+    (shim_dir / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim_dir}:{os.environ['PATH']}")
+    typed = _fenced(seed_text("000")) + "\nnew\n" + _fenced(seed_text("000")) + "\nquit\n"
+    _, out = await _chat(tmp_path, typed)
+    saved = re.findall(r"Workflow diagram saved to (\S+\.png)", out)
+    assert len(saved) == 2 and saved[0] == saved[1]
+    assert runs.read_text().splitlines() == ["run"]

@@ -3,158 +3,53 @@
 Interactive when stdin is a terminal: a message is sent by an empty line. Pasted source
 blocks have empty lines of their own, so an empty line only sends when no more input is
 already waiting (a paste arrives all at once; a person pressing Enter does not), and a line
-with just `\"\"\"` opens and closes a block explicitly for terminals where that fails.
+with just `\"\"\"` opens and closes a block explicitly for terminals where that fails; what
+is typed after a paste is its question (`adapters.console.composer`).
 Otherwise (a pipe, a file, `--once`) everything on stdin is one message, answered once.
-All wording comes from `templates/console/`.
+Answers are rendered Markdown when stdout is a terminal (`bot.render.terminal`), Markdown text
+otherwise. Diagrams are saved under `Settings.diagrams` with a name made from their content,
+so no answer's picture ever replaces another's. All wording comes from `templates/console/`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import codecs
 import contextlib
 import getpass
+import hashlib
 import logging
 import os
 import sys
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 import jinja2
 
 from adapters.base import ChatAdapter
+from adapters.console.composer import Composer
+from adapters.console.lines import StreamLines, TerminalLines, bracketed_paste, line_source
 from bot.chat import Incoming, Place, Reply
 from bot.engines import open_engine
 from bot.history.store import HistoryStore
 from bot.render.env import make_environment
 from bot.render.markdown import render_markdown
 from bot.render.png import diagram_png
+from bot.render.terminal import MarkdownWriter, wants_rich
 from bot.service import Service
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "bot" / "examples" / "seed000.txt"
-COMMANDS = frozenset({"help", "history", "forget", "new", "example", "quit"})
-FENCE = '"""'
-# Bracketed paste: the terminal wraps a paste in these. A paste's last line, if it has no
-# newline, sits in the terminal's line buffer until Enter, so timing alone would send the
-# message at the paste's last empty line; the markers say the paste is not over yet.
-PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
-BRACKETED_ON, BRACKETED_OFF = "\x1b[?2004h", "\x1b[?2004l"
-# Seconds: more input this soon after an empty line is the same paste. Terminals (tmux, SSH)
-# deliver a long paste in chunks tens of ms apart; a person pressing Enter never notices 0.3 s.
-PASTE_GRACE = 0.3
+EXAMPLE = Path(__file__).resolve().parents[2] / "bot" / "examples" / "seed000.txt"
 SPIN_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 SPIN_EVERY = 0.1  # seconds
 EXIT_OK = 0
 EXIT_PROBLEM = 1
 
 
-# -- reading lines ----------------------------------------------------------------------------
-
-
-class _StreamLines:
-    """Lines from any text stream (StringIO in tests, a terminal where no fd is usable).
-    Nothing is ever 'waiting': an empty line always sends, a fence keeps a paste whole."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-
-    async def readline(self) -> str | None:
-        line = self._stream.readline()
-        return line if line else None
-
-    async def waiting(self) -> bool:
-        return False
-
-
-class _TerminalLines:
-    """Lines from a terminal's file descriptor via the event loop's reader (no thread stays
-    blocked in `readline` when the task is cancelled), with paste detection."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._buffer = ""
-        self._eof = False
-        self._ready = asyncio.Event()
-
-    def _on_readable(self) -> None:
-        self._ready.set()
-
-    async def _fill(self, timeout: float | None) -> None:
-        loop = asyncio.get_running_loop()
-        self._ready.clear()
-        loop.add_reader(self.fd, self._on_readable)
-        try:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._ready.wait(), timeout)
-        finally:
-            loop.remove_reader(self.fd)
-        if self._ready.is_set():
-            chunk = os.read(self.fd, 65536)
-            if chunk:
-                self._buffer += self._decoder.decode(chunk)
-            else:
-                self._eof = True
-                self._buffer += self._decoder.decode(b"", final=True)
-
-    async def readline(self) -> str | None:
-        while "\n" not in self._buffer and not self._eof:
-            await self._fill(None)
-        if not self._buffer:
-            return None
-        line, sep, rest = self._buffer.partition("\n")
-        self._buffer = rest
-        return line + sep
-
-    async def waiting(self) -> bool:
-        if self._buffer or self._eof:
-            return bool(self._buffer)
-        await self._fill(PASTE_GRACE)
-        return bool(self._buffer)
-
-
-@contextlib.contextmanager
-def _bracketed_paste(source: _StreamLines | _TerminalLines, write: Callable[[str], None]) -> Iterator[None]:
-    """Ask the terminal to mark pastes, for as long as the chat runs. ECHOCTL off: the tty
-    echoes the markers back as the terminal's own (ignored) escape codes instead of "^[[200~"."""
-    if not isinstance(source, _TerminalLines):
-        yield
-        return
-    import termios
-
-    try:
-        saved = termios.tcgetattr(source.fd)
-    except termios.error:
-        yield
-        return
-    quiet = list(saved)
-    quiet[3] &= ~termios.ECHOCTL
-    termios.tcsetattr(source.fd, termios.TCSANOW, quiet)
-    write(BRACKETED_ON)
-    try:
-        yield
-    finally:
-        write(BRACKETED_OFF)
-        termios.tcsetattr(source.fd, termios.TCSANOW, saved)
-
-
-def _line_source(stream: TextIO) -> _StreamLines | _TerminalLines:
-    try:
-        fd = stream.fileno()
-    except (AttributeError, OSError, ValueError):
-        return _StreamLines(stream)
-    if os.name != "posix" or not os.isatty(fd):
-        return _StreamLines(stream)
-    return _TerminalLines(fd)
-
-
-class _Spinner:
+class Spinner:
     """A one-line terminal spinner shown while a slow engine (the LLM) works."""
 
     def __init__(self, write: Callable[[str], None], label: Callable[[int], str]) -> None:
@@ -185,58 +80,6 @@ class _Spinner:
         self._task = None
 
 
-# -- assembling messages ----------------------------------------------------------------------
-
-
-@dataclass
-class Composer:
-    """Turns lines into messages and commands. Pure: `feed` is told whether more input is
-    already waiting, so paste handling is tested without a terminal."""
-
-    lines: list[str] = field(default_factory=list)
-    fenced: bool = False
-    pasting: bool = False  # between bracketed-paste markers
-
-    @property
-    def empty(self) -> bool:
-        return not self.lines and not self.fenced
-
-    def feed(self, line: str, *, more_waiting: bool) -> tuple[str, str] | None:
-        """("command", name) or ("message", text) when one is complete, else None."""
-        if PASTE_START in line:
-            self.pasting = True
-            line = line.replace(PASTE_START, "")
-        if PASTE_END in line:
-            self.pasting = False
-            line = line.replace(PASTE_END, "")
-        more_waiting = more_waiting or self.pasting
-        stripped = line.strip()
-        if stripped == FENCE:
-            self.fenced = not self.fenced
-            return None
-        if self.fenced:
-            self.lines.append(line.rstrip("\n"))
-            return None
-        if self.empty and stripped.lower() in COMMANDS:
-            return ("command", stripped.lower())
-        if stripped:
-            self.lines.append(line.rstrip("\n"))
-            return None
-        if not self.lines:
-            return None
-        if more_waiting:
-            self.lines.append("")
-            return None
-        return ("message", self.flush())
-
-    def flush(self) -> str:
-        text = "\n".join(self.lines).strip("\n")
-        self.lines.clear()
-        self.fenced = False
-        self.pasting = False
-        return text
-
-
 # -- the adapter ------------------------------------------------------------------------------
 
 
@@ -254,12 +97,14 @@ class ConsoleAdapter(ChatAdapter):
         user: str,
         example: bool = False,
         once: bool = False,
+        plain: bool = False,
         png: Callable[..., bytes | None] = diagram_png,
     ) -> None:
         self._service = service
         self._env = env
         self._stdin = stdin
         self._stdout = stdout
+        self._out = MarkdownWriter(stdout, rich=wants_rich(stdout, plain=plain))
         self._png_dir = png_dir
         self._user = user
         self._example = example
@@ -301,30 +146,33 @@ class ConsoleAdapter(ChatAdapter):
             await self._show(reply)
         if self._example:
             await self._send(_example_text())
-        lines = _line_source(self._stdin)
-        with _bracketed_paste(lines, self._write):
+        lines = line_source(self._stdin)
+        with bracketed_paste(lines, self._write):
             await self._chat(lines)
 
-    async def _chat(self, lines: _StreamLines | _TerminalLines) -> None:
+    async def _chat(self, lines: StreamLines | TerminalLines) -> None:
         composer = Composer()
         while True:
             if composer.empty:
                 self._write(self._render("prompt", thread=self._thread_name))
             line = await lines.readline()
             if line is None:
-                if composer.lines:
-                    await self._send(composer.flush())
+                if not composer.empty:
+                    last = composer.flush()
+                    await self._send(last.text, question=last.question)
                 return
             more = False
-            if not line.strip() and composer.lines and not composer.fenced and not composer.pasting:
+            if (
+                not line.strip() and not composer.empty
+                and not composer.fenced and not composer.pasting
+            ):
                 more = await lines.waiting()
             done = composer.feed(line, more_waiting=more)
             if done is None:
                 continue
-            kind, value = done
-            if kind == "message":
-                await self._send(value)
-            elif not await self._command(value):
+            if done.kind == "message":
+                await self._send(done.text, question=done.question)
+            elif not await self._command(done.text):
                 return
 
     async def _command(self, name: str) -> bool:
@@ -352,7 +200,7 @@ class ConsoleAdapter(ChatAdapter):
     def _thread_name(self) -> str:
         return f"t{self._thread}"
 
-    async def _send(self, text: str) -> None:
+    async def _send(self, text: str, *, question: str | None = None) -> None:
         self._count += 1
         key = f"{self._session}-{self._count}"
         incoming = Incoming(
@@ -366,11 +214,12 @@ class ConsoleAdapter(ChatAdapter):
             event_id=key,
             message_key=f"console:{key}",
             text=text,
+            question=question,
             in_thread=self._count > 1,
         )
         # A spinner only where a person watches; scripts get the answer alone.
         spinner = (
-            _Spinner(self._write, lambda n: self._render("progress", sources=n).strip())
+            Spinner(self._write, lambda n: self._render("progress", sources=n).strip())
             if self.interactive
             else None
         )
@@ -390,10 +239,12 @@ class ConsoleAdapter(ChatAdapter):
             self._refused = True
         else:
             png = await self._save_png(reply)
-            body = render_markdown(reply.answer, env=self._env).rstrip()
-            self._say(
-                "answer", body=body, png=png, reused=reply.reused_source, thread=self._thread_name
-            )
+            if reply.reused_source:
+                self._say("reused", thread=self._thread_name)
+            self._out.markdown(render_markdown(reply.answer, env=self._env).rstrip() + "\n")
+            self._write("\n")
+            if png is not None:
+                self._say("diagram_saved", png=png)
             self._refused = False
         await self._service.delivered(reply.delivery_id, 1, parts_total=1)
 
@@ -403,13 +254,11 @@ class ConsoleAdapter(ChatAdapter):
         data = await asyncio.to_thread(self._png, answer.workflow, title=answer.question)
         if data is None:
             return None
-        target = self._png_dir / f"sourcebound-{reply.delivery_id}.png"
         try:
-            await asyncio.to_thread(target.write_bytes, data)
+            return str(await asyncio.to_thread(save_diagram, self._png_dir, data))
         except OSError as exc:
-            log.warning("could not save the diagram to %s: %s", target, exc)
+            log.warning("could not save the diagram in %s: %s", self._png_dir, exc)
             return None
-        return str(target)
 
     # -- output -------------------------------------------------------------------------------
 
@@ -422,6 +271,21 @@ class ConsoleAdapter(ChatAdapter):
     def _write(self, text: str) -> None:
         self._stdout.write(text)
         self._stdout.flush()
+
+
+def save_diagram(folder: Path, data: bytes, *, suffix: str = ".png") -> Path:
+    """Save `data` under a name made from its content: delivery ids start again after
+    `forget`, so a name from them would overwrite an earlier answer's picture. The same
+    picture gets the same name (the file is already there, byte for byte)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"sourcebound-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    if target.exists() and target.stat().st_size == len(data):
+        return target
+    # Written aside and renamed: a half-written file never carries a finished name.
+    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, target)
+    return target
 
 
 def _example_text() -> str:
@@ -442,6 +306,7 @@ async def main(
     example: bool = False,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    plain: bool = False,
 ) -> int:
     """Run the console bot on `settings.db_path`; returns the process exit code."""
     stdin = sys.stdin if stdin is None else stdin
@@ -457,14 +322,15 @@ async def main(
             env=env,
             stdin=stdin,
             stdout=stdout,
-            png_dir=db_path.resolve().parent,
+            png_dir=settings.diagrams,
             user=_user(),
             example=example,
             once=once,
+            plain=plain,
         )
         async with adapter:
             await adapter.run()
     return adapter.exit_code
 
 
-__all__ = ["COMMANDS", "Composer", "ConsoleAdapter", "main"]
+__all__ = ["ConsoleAdapter", "Spinner", "main", "save_diagram"]
