@@ -277,6 +277,10 @@ def rank(
     cands.sort(key=lambda i: (-(_number(table[i][chosen]) or 0.0) if higher
                               else (_number(table[i][chosen]) or 0.0), i))
     asked = tuple(words[sup[0] : end + METRIC_REACH]) if named else tuple(words[sup[0] : end])
+    if bound is not None:
+        # The clause that states the bound ("keeping to sub-8 GB cards") is answered too.
+        clause = next((c for c in re.split(r"[,;?!]|\. ", question) if bound.text in c), "")
+        asked += tuple(_question_words(clause))
     return Ranking(field=chosen, higher=higher,
                    order=[(i, table[i][chosen]) for i in cands[:MAX_RANKED]],
                    bound=bound, excluded=excluded, asked=asked)
