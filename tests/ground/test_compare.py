@@ -147,3 +147,18 @@ def test_the_metric_words_the_ranking_answered_are_no_gap() -> None:
     answer = ground(block, "which config has the highest overall parsing quality by mIoU?")
     assert "49.1" in answer.task.summary or "50.3" in answer.task.summary
     assert not any("quality" in c for c in answer.caveats)
+
+
+def test_results_written_as_one_mapping_are_read_too() -> None:
+    # mmsegmentation writes `Results:` as a mapping, mmdetection as a list of them.
+    mapping = METAFILE.replace(
+        "    Results:\n      - Task: Semantic Segmentation\n        Dataset: ADE20K\n"
+        "        Metrics:\n          mIoU:",
+        "    Results:\n      Task: Semantic Segmentation\n      Dataset: ADE20K\n"
+        "      Metrics:\n        mIoU:",
+    )
+    assert mapping != METAFILE
+    block = parse_block(mapping)
+    assert block.sources[1].meta.get("task") == "Semantic Segmentation"
+    found = rank("best mIoU under 16 GB?", block.sources)
+    assert found is not None and block.sources[found.order[0][0]].name == "segformer_b2_512x512_ade"
