@@ -54,11 +54,15 @@ def stated_task(docs: Sequence[Doc]) -> str:
 def salient(doc: Doc) -> Counter[str]:
     """The tasks a source is about: those its title or declared task names, or its text names
     again and again; a task named once in passing counts only when nothing stands out more
-    (a vision README that mentions a robot once is not about robots)."""
+    (a vision README that mentions a robot once is not about robots), and only when it is an
+    application domain: one "we optimize" or "tokenizer" makes no source about a method."""
     strong = Counter({
         lab: n for lab, n in doc.tasks.items() if doc.name_tasks.get(lab, 0) or n >= 2
     })
-    return strong or Counter(doc.tasks)
+    if strong:
+        return strong
+    info = vocabulary().info
+    return Counter({lab: n for lab, n in doc.tasks.items() if info[lab].domain})
 
 
 def _top(scores: Mapping[str, float], want_domain: bool, limit: int) -> list[str]:

@@ -45,14 +45,31 @@ def full_stem(word: str) -> str:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball (Porter2) stem of a lowercased word, cut to `STEM_CHARS` letters; numbers and
-    codes stay as they are."""
+    codes stay as they are. A word form of an over-stemmed vocabulary word has its own key
+    (see `bot.ground.tasks.surface_keys`): "tokenizer" is not "tokens"."""
     w = word.lower()
     if len(w) <= 3 or not w.isalpha():
         return w
-    s = str(_stemmer().stemWord(w))
+    return _surface_keys().get(w) or snowball_key(w)
+
+
+@lru_cache(maxsize=1)
+def _surface_keys() -> dict[str, str]:
+    # Looked up here, where every stem is made, so that the vocabulary, the question, the
+    # sources and every ranking term agree on these words; made from the vocabulary once,
+    # with `snowball_key` (never `stem`, which would ask for this table again).
+    from bot.ground.tasks import surface_keys
+
+    return surface_keys()
+
+
+def snowball_key(word: str) -> str:
+    """The plain stem key of a lowercased alphabetic word longer than three letters: Snowball,
+    cut to `STEM_CHARS` letters (`stem` without the vocabulary's own word forms)."""
+    s = str(_stemmer().stemWord(word))
     # Snowball keeps "-ition" nouns apart from their verbs ("recognition" -> "recognit",
     # "recognizer" -> "recogn"; "definition" / "define"). Short roots stay ("position").
-    if w.endswith("ition") and s.endswith("it") and len(s) >= 7:
+    if word.endswith("ition") and s.endswith("it") and len(s) >= 7:
         s = s[:-2]
     return s[:STEM_CHARS]
 
