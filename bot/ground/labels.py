@@ -88,6 +88,13 @@ def infer(
     support: list[str] = []
     models = recommended(docs)
     owned = own_papers(docs, models)
+    # Methods that the title or declared tasks of a recommended model or of the block's subject
+    # name (a card tagged "peft"): a setting of the answer, never its task, and never from a
+    # mention in passing.
+    named_methods: dict[str, float] = defaultdict(float)
+    for i in [*models, *(i for i in selected if docs[i].source.role == "subject")]:
+        for lab, n in docs[i].name_tasks.items():
+            named_methods[lab] += float(n)
     for mi in models:
         m = docs[mi]
         for lab, n in m.name_tasks.items():
@@ -119,6 +126,8 @@ def infer(
         ]
         domain += extra[: MAX_DOMAIN - len(domain)]
     setting = _top({k: float(v) for k, v in query.tasks.items()}, False, MAX_SETTING)
+    setting += [lab for lab in _top(named_methods, False, MAX_SETTING) if lab not in setting]
+    setting = setting[:MAX_SETTING]
     if not setting and not domain:
         setting = _top(secondary, False, MAX_SETTING)
     if not domain:

@@ -193,3 +193,31 @@ def test_a_token_classification_card_is_not_labelled_tokenization() -> None:
     _block, ans = answer(CARD, "What does chem-tagger-small mark in patent text?")
     assert ans.task.labels and ans.task.labels[0] == "token classification"
     assert "tokenization" not in ans.task.labels
+
+
+def test_a_model_card_recommendations_section_names_no_task() -> None:
+    assert "recommender systems" not in tasks_in(
+        "Recommendations. Users should be made aware of the risks and limitations.")
+    assert "recommender systems" in tasks_in("a sequential recommendation model for shops")
+
+
+ADAPTER_CARD = """\
+---
+library_name: peft
+tags:
+- lora
+- peft
+pipeline_tag: text-generation
+---
+
+# shop-assistant-lora
+
+A LoRA adapter that makes a small chat model write product descriptions for an online shop.
+"""
+
+
+def test_a_method_a_card_declares_is_a_setting_after_its_task() -> None:
+    _block, ans = answer(ADAPTER_CARD, "What does shop-assistant-lora write?")
+    labels = ans.task.labels
+    assert "parameter-efficient fine-tuning" in labels
+    assert vocabulary().info[labels[0]].domain, labels
