@@ -65,6 +65,17 @@ def salient(doc: Doc) -> Counter[str]:
     return Counter({lab: n for lab, n in doc.tasks.items() if info[lab].domain})
 
 
+def block_tasks(docs: Sequence[Doc], limit: int = 1) -> list[str]:
+    """The application task that several of the block's sources are about, when the chosen
+    ones name none (a results table whose best row is a bare model name)."""
+    info = vocabulary().info
+    count = Counter(lab for d in docs for lab in salient(d) if info[lab].domain)
+    if not count:
+        return []
+    best = count.most_common(1)[0][1]
+    return [lab for lab, n in count.most_common(limit) if n >= max(2, best)]
+
+
 def _top(scores: Mapping[str, float], want_domain: bool, limit: int) -> list[str]:
     vocab = vocabulary()
     items = [(lab, sc) for lab, sc in scores.items() if vocab.info[lab].domain == want_domain]
@@ -133,7 +144,7 @@ def infer(
     if not domain:
         # The vocabulary names no task: say the one the sources' own titles state, if any.
         stated = stated_task([docs[i] for i in [*models, *owned, *selected[:3]]])
-        domain = [stated] if stated else []
+        domain = [stated] if stated else block_tasks(docs)
     head = domain[0] if domain else (setting[0] if setting else "")
     basis = [docs[i] for i in models] + [docs[i] for i in owned] or [docs[i] for i in selected[:2]]
     inp, out = data_io(basis, vocab.info.get(head))

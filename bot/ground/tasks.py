@@ -60,11 +60,12 @@ class PhraseMatcher:
 
     def hits(self, seq: Sequence[str]) -> list[tuple[int, int, str]]:
         """(start, end, label) of the longest phrase at each position. Hits may overlap, but
-        one wholly inside an earlier, longer hit of another label is not a hit of its own:
-        "preference optimization" names alignment, not also optimization."""
+        one wholly inside an earlier, longer hit is no mention of its own: "preference
+        optimization" names alignment, not also optimization, and "Faster R-CNN" names
+        object detection once."""
         found: list[tuple[int, int, str]] = []
         tables, n = self._tables, len(seq)
-        cover, cover_label = 0, ""
+        cover = 0
         # Hot path: visit only positions that start a phrase.
         for i in [i for i, s in enumerate(seq) if s in tables]:
             for k, table in tables[seq[i]]:
@@ -73,10 +74,8 @@ class PhraseMatcher:
                 label = table.get(tuple(seq[i : i + k]))
                 if label is not None:
                     if i + k > cover:
-                        cover, cover_label = i + k, label
-                    elif label != cover_label:
-                        break
-                    found.append((i, i + k, label))
+                        cover = i + k
+                        found.append((i, i + k, label))
                     break
         return found
 

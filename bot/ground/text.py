@@ -16,7 +16,9 @@ from typing import Any
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*|[,;:!?()\[\]]|\.(?=\s|$)")
 _CAMEL_WORD = re.compile(r"\b[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}[a-z])[A-Za-z0-9]*")
-_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+# An acronym with a version ("YOLOv7", "DINOv2") is the acronym, then the version: not "YOL"
+# and "Ov".
+_CAMEL = re.compile(r"[A-Z]{2,}(?=v[0-9])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 DATA = Path(__file__).resolve().parent / "data"
 
 

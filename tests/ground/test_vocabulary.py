@@ -221,3 +221,27 @@ def test_a_method_a_card_declares_is_a_setting_after_its_task() -> None:
     labels = ans.task.labels
     assert "parameter-efficient fine-tuning" in labels
     assert vocabulary().info[labels[0]].domain, labels
+
+
+def test_a_versioned_acronym_is_the_acronym() -> None:
+    assert tasks_in("YOLOv7-W6 weights") == {"object detection"}
+    assert "dino" in stems("DINOv2")
+
+
+def test_a_phrase_inside_a_longer_phrase_of_the_same_task_counts_once() -> None:
+    assert vocabulary().match(stems("Faster R-CNN"))["object detection"] == 1
+
+
+TABLE = """\
+| Method | Backbone | mAP |
+|---|---|---|
+| [Faster R-CNN](https://arxiv.org/abs/1506.01497) | VGG-16 | 73.2 |
+| [RetinaNet](https://arxiv.org/abs/1708.02002) | ResNet-101 | 39.1 |
+| [CenterNet-XL](https://arxiv.org/abs/1904.08189) | Hourglass-104 | 47.0 |
+| [Mask R-CNN](https://arxiv.org/abs/1703.06870) | ResNet-101 | 39.8 |
+"""
+
+
+def test_a_table_of_bare_model_names_takes_the_task_most_rows_name() -> None:
+    _block, ans = answer(TABLE, "Which row of CenterNet-XL has the highest mAP?")
+    assert ans.task.labels[:1] == ["object detection"], ans.task.labels
