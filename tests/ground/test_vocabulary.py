@@ -245,3 +245,8 @@ TABLE = """\
 def test_a_table_of_bare_model_names_takes_the_task_most_rows_name() -> None:
     _block, ans = answer(TABLE, "Which row of CenterNet-XL has the highest mAP?")
     assert ans.task.labels[:1] == ["object detection"], ans.task.labels
+
+
+def test_an_embedding_of_anything_is_no_text_embedding_task() -> None:
+    assert "text embeddings" not in tasks_in("position embeddings and a patch embedding layer")
+    assert "text embeddings" in tasks_in("multilingual sentence embeddings")
