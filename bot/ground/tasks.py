@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.ground.lexicon import zipf
 from bot.ground.schema import TaskGroup, cues_file, tasks_file
 from bot.ground.text import full_stem, snowball_key, stems, stopwords
 
@@ -168,22 +169,24 @@ def over_stemmed(
     "electroencephalography" both cut to "electro").
     """
     by_key: dict[str, list[str]] = {}
-    # Only a key Snowball made by cutting off more than an inflection ("-s", "-ing") is at
-    # risk: "flooding" -> "flood" joins the word's own forms, "tokenization" -> "token" does not.
-    derived = {fam for fam, listed in families.items()
-               if all(len(fam[1]) <= len(_inflection_base(w)) - 2 for w in listed)}
     for label, key in families:
         by_key.setdefault(key, []).append(label)
     out: dict[tuple[str, str], set[str]] = {}
     for (label, key), listed in families.items():
         forms = set().union(*(word_forms(w) for w in listed))
-        bases = {full_stem(w) for w in listed} | {key}
+        if len(by_key[key]) > 1:
+            out[(label, key)] = forms
+            continue
+        # Only a key Snowball made by cutting off more than an inflection is at risk:
+        # "flooding" -> "flood" joins the word's own forms, "tokenization" -> "token" does not.
+        if any(len(key) > len(_inflection_base(w)) - 2 for w in listed):
+            continue
         most = max(zipf(f) for f in forms)
-        clash = any(
+        bases = {full_stem(w) for w in listed} | {key}
+        if any(
             c not in forms and zipf(c) >= max(COMMON_CLASH, most) and snowball_key(c) == key
             for c in {b + e for b in bases for e in _ENDINGS}
-        )
-        if (clash and (label, key) in derived) or len(by_key[key]) > 1:
+        ):
             out[(label, key)] = forms
     return out
 
@@ -192,8 +195,6 @@ def over_stemmed(
 def surface_keys() -> dict[str, str]:
     """Word -> its own stem key, for the word forms of over-stemmed one-word synonyms
     (`over_stemmed`): the forms of one family share one key that no other word has."""
-    from bot.ground.lexicon import zipf  # lexicon needs stems; this table feeds `stem`
-
     families: dict[tuple[str, str], list[str]] = {}
     for spec in tasks_file().groups.values():
         for label, syns in spec.tasks.items():
