@@ -11,7 +11,7 @@ those the question's identifiers pick out ("at 512x512", "on KITTI"), and orders
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,6 +32,7 @@ _NOT_MEASURES = frozenset({"date", "year", "arxiv_id", "published", "published i
 METRIC_REACH = 6
 BOUND_REACH = 3  # words between a lower-bound word and its number
 MAX_RANKED = 5
+EVIDENCE_ROWS = 2  # leaders whose reported values are quoted
 # A number with a unit: "24 GB", "24GB", "~24 GB", "8.5 ms", "30 fps", "7B".
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*([A-Za-z]{1,4}|#?params?)\b")
 
@@ -54,6 +55,9 @@ class Ranking:
     bound: Bound | None
     # Candidates the bound excluded, for saying how many did not fit.
     excluded: int
+    # The question's words that named the metric ("linear-probe accuracy"): answered here,
+    # though the block may spell the metric otherwise.
+    asked: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -272,9 +276,14 @@ def rank(
         return None
     cands.sort(key=lambda i: (-(_number(table[i][chosen]) or 0.0) if higher
                               else (_number(table[i][chosen]) or 0.0), i))
+    asked = tuple(words[sup[0] : end + METRIC_REACH]) if named else tuple(words[sup[0] : end])
+    if bound is not None:
+        # The clause that states the bound ("keeping to sub-8 GB cards") is answered too.
+        clause = next((c for c in re.split(r"[,;?!]|\. ", question) if bound.text in c), "")
+        asked += tuple(_question_words(clause))
     return Ranking(field=chosen, higher=higher,
                    order=[(i, table[i][chosen]) for i in cands[:MAX_RANKED]],
-                   bound=bound, excluded=excluded)
+                   bound=bound, excluded=excluded, asked=asked)
 
 
 # Where the ranked candidates land in 0..1 relevance: above every other source, in order.
@@ -304,3 +313,23 @@ def sentence(ranking: Ranking, names: Sequence[str], say: Wording) -> str:
         bound=bound.field if bound else "", limit=f"{_limit(bound.limit)}" if bound else "",
         upper=bound.upper if bound else True, excluded=ranking.excluded,
     )
+
+
+def evidence_lines(ranking: Ranking, sources: Sequence[Source], grounded: Callable[[str], bool]
+                   ) -> list[tuple[str, str]]:
+    """(text, source id) of the lines that report the leaders' values, as the block wrote
+    them: the rows behind the stated finding."""
+    out: list[tuple[str, str]] = []
+    fields = [ranking.field] + ([ranking.bound.field] if ranking.bound else [])
+    for i, value in ranking.order[:EVIDENCE_ROWS]:
+        s = sources[i]
+        for line in s.summary.splitlines():
+            line = line.strip()
+            if not line or (line, s.id) in out:
+                continue
+            low = line.lower()
+            hit = value in line or any(
+                f.lower() in low and (v := s.meta.get(f, "")) and v in line for f in fields)
+            if hit and grounded(line):
+                out.append((line, s.id))
+    return out

@@ -210,6 +210,10 @@ class Known:
         self._keys = frozenset(keys)
         self._sorted = sorted(k for k in self._keys if len(k) >= PREFIX)
 
+    def with_words(self, words: Collection[str]) -> Known:
+        """These keys plus those of `words` (what an answer found another way)."""
+        return Known(self._keys | {key(w) for w in words})
+
     def __contains__(self, k: object) -> bool:
         if not isinstance(k, str):
             return False

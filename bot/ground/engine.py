@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 
 from bot.ground import caveats as caveats_mod
@@ -72,7 +73,13 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
     if ranking is not None:
         rel = compare_mod.promote(rel, ranking)
     selected = select(block, docs, rel, query)
-    coverage = assess(question, an.known)
+    known = an.known
+    if ranking is not None:
+        # The metric the question named is answered by the ranking, however the block spells
+        # it ("linear-probe accuracy" for a column headed "ImageNet linear").
+        parts = [p for w in ranking.asked for p in re.split(r"[-/]", w) if p]
+        known = known.with_words(parts)
+    coverage = assess(question, known)
     if not selected and coverage.covered and docs:
         # The block's words answer the question though no source stands out (a table whose
         # rows parse as bare numbers): the first sources, in block order, carry the answer.
@@ -85,6 +92,11 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         c for c in evidence_mod.choose(per_source, [s.id for s in chosen])
         if an.text.evidence(c.text)
     ]
+    if ranking is not None:
+        rows = compare_mod.evidence_lines(ranking, [d.source for d in docs], an.text.evidence)
+        have = {c.text for c in picked}
+        picked = [evidence_mod.Candidate(t, sid, 0, 0) for t, sid in rows
+                  if t not in have] + picked
     if not selected:
         coverage.covered = False
 
@@ -114,7 +126,8 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
     declaring = [s for s in chosen if s.role in ("subject", "recommended")]
     if not declaring and len(docs) <= SMALL_BLOCK:
         declaring = chosen[:1]
-    declared = fields_mod.facts(question, declaring)
+    declared = fields_mod.facts(question, declaring, skip=[
+        ranking.field, *([ranking.bound.field] if ranking.bound else [])] if ranking else [])
     if declared:
         summary += " " + say.say("declared", items=[
             say.say("declared_item", name=step_label(f.source), field=f.field, value=f.value)

@@ -57,6 +57,10 @@ METHOD = re.compile(
 _METHOD_BONUS = {"overview": 0.6, "which_to_pick": 0.2, "general": 0.2, "how_it_works": 0.15}
 
 
+_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
+MIN_WORDS = 3  # words of a quotable sentence besides its URLs
+
+
 @dataclass
 class Candidate:
     text: str
@@ -101,6 +105,9 @@ def _candidates(doc: Doc) -> tuple[list[Candidate], int]:
             injected += 1
             continue
         text = ping_free(raw)
+        # "Paper: https://…" is a link with a label, not a sentence anyone could quote.
+        if len(_URL.sub(" ", text).split()) < MIN_WORDS:
+            continue
         if MIN_CHARS <= len(text) <= MAX_CHARS:
             start = at + raw.find(text)
             tm, tasks, cues = doc.sentence(start, start + len(text))

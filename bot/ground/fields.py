@@ -22,6 +22,9 @@ _SKIP = frozenset({"tags", "arxiv_id", "disclaimer", "relation", "config", "weig
                    "metrics", "results", "title", "name", "alias"})
 MAX_VALUE = 120  # characters of a field value shown
 MAX_FACTS = 4
+# Tables mark yes/no with emoji; said in words.
+_MARKS = {":x:": "no", "❌": "no", "✗": "no", ":white_check_mark:": "yes", ":heavy_check_mark:": "yes",
+          "✅": "yes", "✔": "yes", "✔️": "yes", "✓": "yes"}
 
 
 @dataclass(frozen=True)
@@ -42,17 +45,24 @@ def _key_stems(key: str) -> set[str]:
     return strong or {stem(w) for w in ws}
 
 
-def facts(question: str, sources: Sequence[Source]) -> list[Fact]:
-    """Field values of `sources` that the question asks for, in source then field order."""
+def facts(
+    question: str, sources: Sequence[Source], skip: Sequence[str] = ()
+) -> list[Fact]:
+    """Field values of `sources` that the question asks for, in source then field order;
+    `skip`: fields the answer already states (a ranking's metric)."""
+    skipped = {k.lower() for k in skip}
     asked = {stem(w) for w in words(question) if w.isalpha()}
     asked |= {stem(p) for w in words(question) for p in w.split("-") if p}
     out: list[Fact] = []
     for s in sources:
         for key, value in s.meta.items():
             k = key.lower()
-            if k in _SKIP or not value or len(value) > MAX_VALUE or "://" in value:
+            if k in _SKIP or k in skipped or not value or len(value) > MAX_VALUE or "://" in value:
                 continue
             need = _key_stems(k)
             if need and need <= asked:
-                out.append(Fact(source=s, field=_readable(k), value=value.strip()))
+                text = value.strip()
+                if len(text) == 1 and not text.isdigit() and text not in _MARKS:
+                    continue  # a lone "x" marks yes in one table and no in the next
+                out.append(Fact(source=s, field=_readable(k), value=_MARKS.get(text, text)))
     return out[:MAX_FACTS]

@@ -54,11 +54,26 @@ def stated_task(docs: Sequence[Doc]) -> str:
 def salient(doc: Doc) -> Counter[str]:
     """The tasks a source is about: those its title or declared task names, or its text names
     again and again; a task named once in passing counts only when nothing stands out more
-    (a vision README that mentions a robot once is not about robots)."""
+    (a vision README that mentions a robot once is not about robots), and only when it is an
+    application domain: one "we optimize" or "tokenizer" makes no source about a method."""
     strong = Counter({
         lab: n for lab, n in doc.tasks.items() if doc.name_tasks.get(lab, 0) or n >= 2
     })
-    return strong or Counter(doc.tasks)
+    if strong:
+        return strong
+    info = vocabulary().info
+    return Counter({lab: n for lab, n in doc.tasks.items() if info[lab].domain})
+
+
+def block_tasks(docs: Sequence[Doc], limit: int = 1) -> list[str]:
+    """The application task that several of the block's sources are about, when the chosen
+    ones name none (a results table whose best row is a bare model name)."""
+    info = vocabulary().info
+    count = Counter(lab for d in docs for lab in salient(d) if info[lab].domain)
+    if not count:
+        return []
+    best = count.most_common(1)[0][1]
+    return [lab for lab, n in count.most_common(limit) if n >= max(2, best)]
 
 
 def _top(scores: Mapping[str, float], want_domain: bool, limit: int) -> list[str]:
@@ -84,6 +99,13 @@ def infer(
     support: list[str] = []
     models = recommended(docs)
     owned = own_papers(docs, models)
+    # Methods that the title or declared tasks of a recommended model or of the block's subject
+    # name (a card tagged "peft"): a setting of the answer, never its task, and never from a
+    # mention in passing.
+    named_methods: dict[str, float] = defaultdict(float)
+    for i in [*models, *(i for i in selected if docs[i].source.role == "subject")]:
+        for lab, n in docs[i].name_tasks.items():
+            named_methods[lab] += float(n)
     for mi in models:
         m = docs[mi]
         for lab, n in m.name_tasks.items():
@@ -115,12 +137,14 @@ def infer(
         ]
         domain += extra[: MAX_DOMAIN - len(domain)]
     setting = _top({k: float(v) for k, v in query.tasks.items()}, False, MAX_SETTING)
+    setting += [lab for lab in _top(named_methods, False, MAX_SETTING) if lab not in setting]
+    setting = setting[:MAX_SETTING]
     if not setting and not domain:
         setting = _top(secondary, False, MAX_SETTING)
     if not domain:
         # The vocabulary names no task: say the one the sources' own titles state, if any.
         stated = stated_task([docs[i] for i in [*models, *owned, *selected[:3]]])
-        domain = [stated] if stated else []
+        domain = [stated] if stated else block_tasks(docs)
     head = domain[0] if domain else (setting[0] if setting else "")
     basis = [docs[i] for i in models] + [docs[i] for i in owned] or [docs[i] for i in selected[:2]]
     inp, out = data_io(basis, vocab.info.get(head))

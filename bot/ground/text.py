@@ -16,7 +16,9 @@ from typing import Any
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*|[,;:!?()\[\]]|\.(?=\s|$)")
 _CAMEL_WORD = re.compile(r"\b[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}[a-z])[A-Za-z0-9]*")
-_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+# An acronym with a version ("YOLOv7", "DINOv2") is the acronym, then the version: not "YOL"
+# and "Ov".
+_CAMEL = re.compile(r"[A-Z]{2,}(?=v[0-9])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -45,14 +47,31 @@ def full_stem(word: str) -> str:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball (Porter2) stem of a lowercased word, cut to `STEM_CHARS` letters; numbers and
-    codes stay as they are."""
+    codes stay as they are. A word form of an over-stemmed vocabulary word has its own key
+    (see `bot.ground.tasks.surface_keys`): "tokenizer" is not "tokens"."""
     w = word.lower()
     if len(w) <= 3 or not w.isalpha():
         return w
-    s = str(_stemmer().stemWord(w))
+    return _surface_keys().get(w) or snowball_key(w)
+
+
+@lru_cache(maxsize=1)
+def _surface_keys() -> dict[str, str]:
+    # Looked up here, where every stem is made, so that the vocabulary, the question, the
+    # sources and every ranking term agree on these words; made from the vocabulary once,
+    # with `snowball_key` (never `stem`, which would ask for this table again).
+    from bot.ground.tasks import surface_keys
+
+    return surface_keys()
+
+
+def snowball_key(word: str) -> str:
+    """The plain stem key of a lowercased alphabetic word longer than three letters: Snowball,
+    cut to `STEM_CHARS` letters (`stem` without the vocabulary's own word forms)."""
+    s = str(_stemmer().stemWord(word))
     # Snowball keeps "-ition" nouns apart from their verbs ("recognition" -> "recognit",
     # "recognizer" -> "recogn"; "definition" / "define"). Short roots stay ("position").
-    if w.endswith("ition") and s.endswith("it") and len(s) >= 7:
+    if word.endswith("ition") and s.endswith("it") and len(s) >= 7:
         s = s[:-2]
     return s[:STEM_CHARS]
 

@@ -101,7 +101,9 @@ def read_metafile(text: str) -> Parsed | None:
         for key in ("In Collection", "Config", "Alias"):
             if _str(record.get(key)):
                 meta[key.lower().replace(" ", "_")] = _str(record.get(key))
-        results = [r for r in record.get("Results") or [] if isinstance(r, dict)]
+        raw = record.get("Results") or []
+        # mmdet lists its results; mmseg writes one result as a mapping.
+        results = [r for r in (raw if isinstance(raw, list) else [raw]) if isinstance(r, dict)]
         tasks = [_str(r.get("Task")) for r in results if _str(r.get("Task"))]
         datasets = [_str(r.get("Dataset")) for r in results if _str(r.get("Dataset"))]
         metrics = [

@@ -132,3 +132,33 @@ def test_several_metrics_in_one_field_are_read_apart() -> None:
     fields = measures(block.sources[1])
     assert fields.get("mIoU") == "37.4"
     assert "training memory (gb)" in fields
+
+
+def test_the_leaders_reported_values_are_quoted_as_evidence() -> None:
+    block = parse_block(METAFILE)
+    answer = ground(block, "Our cards have 16 GB. Which config gives the best mIoU on ADE20K?")
+    quoted = [e.text for e in answer.evidence]
+    assert any("45.6" in q for q in quoted[:3])
+    assert any("10.5" in q for q in quoted[:4])  # the bound's value of the leader
+
+
+def test_the_metric_words_the_ranking_answered_are_no_gap() -> None:
+    block = parse_block(METAFILE)
+    answer = ground(block, "which config has the highest overall parsing quality by mIoU?")
+    assert "49.1" in answer.task.summary or "50.3" in answer.task.summary
+    assert not any("quality" in c for c in answer.caveats)
+
+
+def test_results_written_as_one_mapping_are_read_too() -> None:
+    # mmsegmentation writes `Results:` as a mapping, mmdetection as a list of them.
+    mapping = METAFILE.replace(
+        "    Results:\n      - Task: Semantic Segmentation\n        Dataset: ADE20K\n"
+        "        Metrics:\n          mIoU:",
+        "    Results:\n      Task: Semantic Segmentation\n      Dataset: ADE20K\n"
+        "      Metrics:\n        mIoU:",
+    )
+    assert mapping != METAFILE
+    block = parse_block(mapping)
+    assert block.sources[1].meta.get("task") == "Semantic Segmentation"
+    found = rank("best mIoU under 16 GB?", block.sources)
+    assert found is not None and block.sources[found.order[0][0]].name == "segformer_b2_512x512_ade"

@@ -21,8 +21,8 @@ SegTiny is a compact segmentation network distilled from SegBase for mobile phon
 
 def test_a_declared_field_answers_a_question_about_it() -> None:
     answer = ground(parse_block(CARD), "Which license does SegTiny use, and what is its base model?")
-    assert "license is cc-by-nc-4.0" in answer.task.summary
-    assert "base model is example/segbase-large" in answer.task.summary
+    assert "license: cc-by-nc-4.0" in answer.task.summary
+    assert "base model: example/segbase-large" in answer.task.summary
 
 
 def test_fields_the_question_does_not_ask_about_stay_out() -> None:

@@ -38,3 +38,15 @@ def test_a_card_with_many_links_lists_a_few_and_counts_the_rest() -> None:
     assert "https://github.com/example/tiny-embedder" in urls
     counted = [c for c in answer.caveats if "more links in the block" in c]
     assert counted and str(len(set(answer.sources[0].urls)) - MAX_PER_SOURCE) in counted[0]
+
+
+def test_a_labelled_link_line_is_never_quoted_as_evidence() -> None:
+    block = parse_block(
+        "## Sparse Voxel Completion\n\nPaper: https://arxiv.org/abs/2301.00015\n\n"
+        "It completes partial scans of rooms from a single depth camera by predicting occupancy.\n\n"
+        "## Mesh Smoothing Networks\n\nPaper: https://arxiv.org/abs/2301.00011\n\n"
+        "A graph network that removes scanner noise from building meshes.\n"
+    )
+    answer = ground(block, "which of these completes partial room scans?")
+    assert answer.evidence
+    assert not any(e.text.startswith("Paper:") for e in answer.evidence)
