@@ -52,6 +52,7 @@ def _known(block: SourceBlock, docs: list[Doc]) -> Known:
     for word, pattern in _shown_by().items():
         if pattern.search(low):
             found.add(key(word))
+            found.update(key(w) for w in word.split())  # "sampling rate": each word
     # A code or model link is the block's way of saying the code or weights are released.
     if any(link_kind(u) in ("github", "huggingface") for u in block.links):
         found.update(key(w) for w in (*RELEASED, *words_file().artefacts))

@@ -266,6 +266,12 @@ def assess(question: str, known: Known | Collection[str]) -> Coverage:
         # half of it found is enough.
         bar = SUPPORTED / 2 if told else SUPPORTED
         if not (hard_missing or found / total < bar):
+            # Answered, but a measurement it also asks for is reported nowhere ("…and how
+            # many parameters?"): that part is the caveat.
+            unmet = {i for i in absent if words[i].hard}
+            if unmet and any(i not in absent for i in hard_terms):
+                gaps = [g for g in _runs(clause, words, unmet) if _measures(g)]
+                result.measures += [g for g in gaps if g not in result.measures]
             continue
         unsupported += 1
         if hard_missing:

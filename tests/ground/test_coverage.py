@@ -37,3 +37,18 @@ def test_release_claim_without_link_is_a_caveat() -> None:
     text, case = load_case("003-listing-survival-wsi")
     _, ans = answer(text, str(case["question"]))
     assert "says the code is released but gives no link" in caveat_text(ans)
+
+
+def test_a_unit_shows_the_measurement_and_a_missing_one_is_the_caveat() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    block = parse_block(
+        "# tiny-asr\n\ntiny-asr transcribes English speech. Feed it mono audio at 8kHz; "
+        "longer clips are chunked into 30 second windows before decoding.\n"
+    )
+    got = ground(block, "which sample rate does tiny-asr want, and approximately how many "
+                        "parameters does it have?")
+    assert got.covered
+    assert any("parameters" in c for c in got.caveats)
+    assert not any("sample rate" in c for c in got.caveats)
