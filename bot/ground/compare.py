@@ -27,7 +27,8 @@ _Q_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*|[0-9]+(?:\.[0-9
 _SUB_METRIC = re.compile(r"([A-Za-z][\w@.\-/ ()%]*?)\s*[:=]\s*([-+]?\d+(?:\.\d+)?)")
 # Fields that identify or describe a source rather than measure it.
 _NOT_MEASURES = frozenset({"date", "year", "arxiv_id", "published", "published in", "doi",
-                           "config", "weights", "code", "url", "license", "pages", "volume"})
+                           "config", "weights", "code", "url", "license", "pages", "volume",
+                           "section"})
 # How far after the superlative the metric's name may be ("the best mean per-class IoU").
 METRIC_REACH = 6
 BOUND_REACH = 3  # words between a lower-bound word and its number

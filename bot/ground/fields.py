@@ -19,7 +19,7 @@ from bot.models import Source
 # Fields that are bookkeeping, links or already shown elsewhere in the answer.
 _SKIP = frozenset({"tags", "arxiv_id", "disclaimer", "relation", "config", "weights", "code",
                    "url", "in_collection", "collection", "readme", "model sha256 hash",
-                   "metrics", "results", "title", "name", "alias"})
+                   "metrics", "results", "title", "name", "alias", "section"})
 MAX_VALUE = 120  # characters of a field value shown
 MAX_FACTS = 4
 # Tables mark yes/no with emoji; said in words.

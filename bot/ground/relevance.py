@@ -27,7 +27,8 @@ from bot.urls import normalize_url as norm_url
 # Above this many sources a block is a listing to filter; below, a short list to keep.
 SMALL_BLOCK = 8
 # Parser facts that say what a source is about (lower-case keys; present only when parsed).
-TOPIC_META = ("task", "pipeline_tag", "tags", "dataset", "datasets", "modality", "metrics")
+TOPIC_META = ("task", "pipeline_tag", "tags", "dataset", "datasets", "modality", "metrics",
+              "section")
 MAX_SELECTED = 5
 
 

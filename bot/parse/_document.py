@@ -236,6 +236,9 @@ def _field_only(text: str, found: list[Link]) -> bool:
     return m is not None and _FIELD_WORDS.search(m.group("label")) is not None
 
 
+_SECTION_MAX = 80  # characters of a heading that rows inherit as their section
+
+
 class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -575,6 +578,10 @@ class _Reader:
             return
         if ident:
             meta["arxiv_id"] = ident
+        if self.section.title and len(self.section.title) <= _SECTION_MAX:
+            # A table under "Image Classification" lists image classifiers: the heading is
+            # what its rows are about, though no row says so.
+            meta.setdefault("section", self.section.title)
         self._add(name, found, readable(line), meta)
 
     # -- entries ---------------------------------------------------------------------------

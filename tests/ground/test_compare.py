@@ -162,3 +162,10 @@ def test_results_written_as_one_mapping_are_read_too() -> None:
     assert block.sources[1].meta.get("task") == "Semantic Segmentation"
     found = rank("best mIoU under 16 GB?", block.sources)
     assert found is not None and block.sources[found.order[0][0]].name == "segformer_b2_512x512_ade"
+
+
+def test_table_rows_inherit_their_heading_as_what_they_are_about() -> None:
+    block = parse_block("### Image Classification\n\n" + TABLE)
+    assert all(s.meta.get("section") == "Image Classification" for s in block.sources)
+    answer = ground(block, "which has the best F1?")
+    assert "image classification" in " ".join(answer.task.labels).lower()
