@@ -104,22 +104,26 @@ class SlackCourier:
     async def prepare(self, incoming: Incoming) -> Incoming:
         if incoming.source_message:
             incoming = await self._with_source_message(incoming)
+        # The status with its count follows the parse (`progress`); only a download first
+        # is slow enough to show "is reading the sources…" before the count is known.
         if incoming.place.thread:
-            await self.status.show(incoming.place)
+            if incoming.files:
+                await self.status.show(incoming.place)
             return incoming
         # A slash command has no message to thread on: post one, and answer under it.
         question = strip_controls(incoming.text.strip().split("\n", 1)[0])
         ts = await self.post(incoming.place, self.notice("anchor", question=question))
         place = incoming.place.model_copy(update={"thread": ts})
-        await self.status.show(place)
+        if incoming.files:
+            await self.status.show(place)
         return incoming.model_copy(
             update={"place": place, "message_key": f"{place.channel}:{ts}"}
         )
 
-    async def progress(self, incoming: Incoming, sources: int) -> None:
-        # A slow engine (the LLM) is starting: the status says how much it reads; where
-        # Slack refuses the status, a note in the thread does.
-        if not await self.status.show(incoming.place, sources=sources):
+    async def progress(self, incoming: Incoming, sources: int, *, slow: bool) -> None:
+        # Parsed: the status says how much is read. Where Slack refuses the status, a slow
+        # engine (the LLM) still says it in a note; a quick answer needs none.
+        if not await self.status.show(incoming.place, sources=sources) and slow:
             await self.post(incoming.place, self.notice("progress", sources=sources))
 
     async def _with_source_message(self, incoming: Incoming) -> Incoming:
