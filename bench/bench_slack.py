@@ -1,7 +1,7 @@
 """Slack HTTP path benchmark: signed events through bolt and the real adapter, Service and
 SQLite, with the Web API pointed at the local fake (loopback, port 0).
 
-    python -m bench.bench_slack [--events 200] [--concurrency 50,200] [--rounds 5]
+    python -m bench.bench_slack [--events 200] [--concurrency 50,200] [--rounds 5] [--profile FILE]
 
 Every event is committed to the durable inbox before it is acked. Prints one table per
 concurrency:
@@ -90,8 +90,9 @@ def _cpu_seconds(pid: int) -> float | None:
     return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def _serve_bot(api_url: str, db: str, ports: Any, stop: Any) -> None:
-    """The bot process: adapter + Service + SQLite behind aiohttp on a free port."""
+def _serve_bot(api_url: str, db: str, ports: Any, stop: Any, profile: str | None = None) -> None:
+    """The bot process: adapter + Service + SQLite behind aiohttp on a free port. With
+    `profile`, the event loop thread runs under cProfile and its stats are dumped there."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from adapters.serve import prefer_the_event_loop
@@ -121,10 +122,18 @@ def _serve_bot(api_url: str, db: str, ports: Any, stop: Any) -> None:
                     await asyncio.sleep(0.1)
                 await runner.cleanup()
 
-    asyncio.run(serve())
+    if profile is None:
+        asyncio.run(serve())
+        return
+    import cProfile
+
+    with cProfile.Profile() as profiler:
+        asyncio.run(serve())
+    profiler.dump_stats(profile)
 
 
-async def run(events: int, concurrency: int, rounds: int) -> dict[str, Any]:
+async def run(events: int, concurrency: int, rounds: int,
+              profile: str | None = None) -> dict[str, Any]:
     """Slack's side (the load and the fake Web API) here; the bot in its own process, so
     the load generator's own work is not counted as the bot's latency."""
     from tests.conftest import seed_text
@@ -135,7 +144,7 @@ async def run(events: int, concurrency: int, rounds: int) -> dict[str, Any]:
     ports, stop = context.Queue(), context.Event()
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeSlackApi() as api:
-            bot = context.Process(target=_serve_bot, args=(api.api_url, f"{tmp}/bench.db", ports, stop))
+            bot = context.Process(target=_serve_bot, args=(api.api_url, f"{tmp}/bench.db", ports, stop, profile))
             bot.start()
             try:
                 port = await asyncio.to_thread(ports.get, True, 60)
@@ -201,11 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--concurrency", default="50,200")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", metavar="FILE",
+                        help="cProfile the bot's event loop; stats to FILE (pstats format)")
     args = parser.parse_args(argv)
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))  # for tests.fakes when run as a script
     for concurrency in (int(c) for c in str(args.concurrency).split(",")):
-        _table(asyncio.run(run(args.events, concurrency, args.rounds)))
+        _table(asyncio.run(run(args.events, concurrency, args.rounds, args.profile)))
     return 0
 
 

@@ -39,8 +39,10 @@ class Courier(Protocol):
         on); returns `incoming` updated, or the same object when nothing was needed."""
         ...
 
-    async def progress(self, incoming: Incoming, sources: int) -> None:
-        """A note that a slow engine is reading `sources` sources (a courtesy: may fail)."""
+    async def progress(self, incoming: Incoming, sources: int, *, slow: bool) -> None:
+        """The engine is reading `sources` sources (every engine says so, once parsed): a
+        working status where the platform has one, a note only for a `slow` engine. A
+        courtesy: may fail."""
         ...
 
     async def plan(self, reply: Reply) -> Sequence[Step]:

@@ -33,12 +33,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Called with the number of sources before a slow engine (the LLM) starts, so an adapter can
-# post "reading 112 papers…"; a failure there must not lose the answer.
 ANSWER_CACHE_ENTRIES = 64
 ANSWER_CACHE_CHARS = 16 * 1024 * 1024  # block text kept alive by cached answers
 
-Progress = Callable[[int], Awaitable[None]]
+# Called by every engine once the block is parsed, before answering: (sources read, whether
+# the engine is slow). A chat's working status says the count ("is reading 56 sources…");
+# only a slow engine (the LLM) is worth a note of its own where no status can be shown. A
+# failure there must not lose the answer.
+Progress = Callable[[int, bool], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +80,17 @@ class BlockEngine:
         # Parsing is CPU work: keep the loop free to ack other events meanwhile.
         block = await asyncio.to_thread(parse_block, text, max_bytes=limits.max_source_bytes)
         chosen = resolve_question(block, question, limits=limits)
-        if self.slow and progress is not None:
-            try:
-                await progress(len(block.sources))
-            except Exception:  # a progress note is a courtesy; the answer must still come
-                log.warning("progress message failed", exc_info=True)
+        await self.reading(progress, len(block.sources))
         return Solved(await self.answer(block, chosen), block)
+
+    async def reading(self, progress: Progress | None, sources: int) -> None:
+        """Tell `progress` how many sources the answer reads (a courtesy: never fails)."""
+        if progress is None:
+            return
+        try:
+            await progress(sources, self.slow)
+        except Exception:  # a progress note is a courtesy; the answer must still come
+            log.warning("progress message failed", exc_info=True)
 
     async def answer(self, block: SourceBlock, question: str) -> Answer:
         raise NotImplementedError
@@ -111,6 +118,9 @@ class ExtractiveEngine(BlockEngine):
         key = (_digest(text, question, limits), question)
         found = self.cache.get(key)
         if found is not None:
+            # Answered before from the same parse: the count is known without parsing again.
+            if found.block is not None:
+                await self.reading(progress, len(found.block.sources))
             return found
         solved = await super().solve(text, question, limits=limits, progress=progress)
         self.cache.put(key, solved)

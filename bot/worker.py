@@ -184,8 +184,8 @@ class Worker:
                 job = Job(id=job.id, incoming=incoming, claims=job.claims,
                           failures=job.failures)
 
-            async def progress(sources: int) -> None:
-                await courier.progress(incoming, sources)
+            async def progress(sources: int, slow: bool) -> None:
+                await courier.progress(incoming, sources, slow=slow)
 
             try:
                 reply = await self._service.answer_job(

@@ -31,3 +31,28 @@ async def test_the_answer_cache_is_bounded() -> None:
     big = ExtractiveEngine(max_chars=len(text) - 1)  # one block is over the whole budget
     await big.solve(text, None, limits=limits)
     assert len(big.cache) == 0
+
+
+async def test_every_answer_reports_the_sources_it_read_first() -> None:
+    # Parsed before grounding: the count is cheap, and a chat's status can say it.
+    engine = ExtractiveEngine()
+    text, limits = seed_text("000"), Limits()
+    heard: list[tuple[int, bool]] = []
+
+    async def progress(sources: int, slow: bool) -> None:
+        heard.append((sources, slow))
+
+    solved = await engine.solve(text, None, limits=limits, progress=progress)
+    assert solved.block is not None
+    assert heard == [(len(solved.block.sources), False)] and heard[0][0] == 4
+    await engine.solve(text, None, limits=limits, progress=progress)  # from the cache
+    assert heard == [(4, False), (4, False)] and engine.cache.hits == 1
+
+
+async def test_a_failing_progress_hook_never_loses_the_answer() -> None:
+    async def broken(sources: int, slow: bool) -> None:
+        raise RuntimeError("status refused")
+
+    solved = await ExtractiveEngine().solve(seed_text("000"), None, limits=Limits(),
+                                            progress=broken)
+    assert solved.answer.workflow.steps

@@ -223,10 +223,13 @@ class ConsoleAdapter(ChatAdapter):
             if self.interactive
             else None
         )
+
+        async def progress(sources: int, slow: bool) -> None:
+            if spinner is not None and slow:  # a quick answer needs no spinner
+                await spinner.start(sources)
+
         try:
-            reply = await self._service.ask(
-                incoming, progress=spinner.start if spinner is not None else None
-            )
+            reply = await self._service.ask(incoming, progress=progress)
         finally:
             if spinner is not None:
                 await spinner.stop()

@@ -102,7 +102,9 @@ class DiscordCourier:
     async def prepare(self, incoming: Incoming) -> Incoming:
         return incoming
 
-    async def progress(self, incoming: Incoming, sources: int) -> None:
+    async def progress(self, incoming: Incoming, sources: int, *, slow: bool) -> None:
+        if not slow:  # no status surface here: a note for a quick answer is noise
+            return
         async with discord_refusals("progress note"):
             target = await self._target(incoming.place, incoming.event_id, name=incoming.text)
             await target.send(render_notice("progress", env=self._env, sources=sources), None)

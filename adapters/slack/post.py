@@ -36,8 +36,14 @@ from bot.chat import Attachment, FileRef, Incoming, Place, Platform, Reply
 from bot.delivery import Step
 from bot.errors import DeliveryError, Gone, Refused
 from bot.models import Answer
-from bot.render.png import diagram_png
-from bot.render.slack import SlackMessage, diagram_title, render_notice, render_reply
+from bot.render.png import cached_png, diagram_png
+from bot.render.slack import (
+    SlackMessage,
+    answer_cache,
+    diagram_title,
+    render_notice,
+    render_reply,
+)
 from bot.render.slack_feedback import FeedbackStyle
 from bot.safety import strip_controls
 from bot.settings import Limits
@@ -75,6 +81,7 @@ class SlackCourier:
         self._command = command
         self._feedback: FeedbackStyle = feedback
         self._drawing = asyncio.Semaphore(DRAWINGS_AT_ONCE)
+        self._rendered = answer_cache()
         self.status = ThreadStatus(client=client, env=env)
         self.fetcher: FileFetcher | None = None  # set once the adapter's HTTP session is open
 
@@ -84,7 +91,7 @@ class SlackCourier:
 
     def render(self, reply: Reply) -> list[SlackMessage]:
         return render_reply(reply, env=self._env, limits=self._limits, command=self._command,
-                            feedback=self._feedback)
+                            feedback=self._feedback, cache=self._rendered)
 
     def notice(self, name: str, **context: Any) -> SlackMessage:
         context.setdefault("command", self._command)
@@ -104,22 +111,26 @@ class SlackCourier:
     async def prepare(self, incoming: Incoming) -> Incoming:
         if incoming.source_message:
             incoming = await self._with_source_message(incoming)
+        # The status with its count follows the parse (`progress`); only a download first
+        # is slow enough to show "is reading the sources…" before the count is known.
         if incoming.place.thread:
-            await self.status.show(incoming.place)
+            if incoming.files:
+                await self.status.show(incoming.place)
             return incoming
         # A slash command has no message to thread on: post one, and answer under it.
         question = strip_controls(incoming.text.strip().split("\n", 1)[0])
         ts = await self.post(incoming.place, self.notice("anchor", question=question))
         place = incoming.place.model_copy(update={"thread": ts})
-        await self.status.show(place)
+        if incoming.files:
+            await self.status.show(place)
         return incoming.model_copy(
             update={"place": place, "message_key": f"{place.channel}:{ts}"}
         )
 
-    async def progress(self, incoming: Incoming, sources: int) -> None:
-        # A slow engine (the LLM) is starting: the status says how much it reads; where
-        # Slack refuses the status, a note in the thread does.
-        if not await self.status.show(incoming.place, sources=sources):
+    async def progress(self, incoming: Incoming, sources: int, *, slow: bool) -> None:
+        # Parsed: the status says how much is read. Where Slack refuses the status, a slow
+        # engine (the LLM) still says it in a note; a quick answer needs none.
+        if not await self.status.show(incoming.place, sources=sources) and slow:
             await self.post(incoming.place, self.notice("progress", sources=sources))
 
     async def _with_source_message(self, incoming: Incoming) -> Incoming:
@@ -306,8 +317,10 @@ class SlackCourier:
 
     async def upload_diagram(self, place: Place, answer: Answer, *, name: str) -> bool:
         """Upload the workflow PNG into the thread; False when there is nothing to draw."""
-        async with self._drawing:
-            png = await asyncio.to_thread(diagram_png, answer.workflow)
+        png = cached_png(answer.workflow)
+        if png is None:
+            async with self._drawing:
+                png = await asyncio.to_thread(diagram_png, answer.workflow)
         if png is None:
             return False
         title = diagram_title(answer, env=self._env)

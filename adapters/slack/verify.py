@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
@@ -66,25 +67,22 @@ def check_body(raw: bytes, content_type: str) -> None:
         raise Rejected(400, "unexpected content type")
 
 
+# A JSON string (escapes included; an unterminated one runs to the end), then anything that
+# is not a bracket: what is left is the bracket skeleton, a few dozen characters for an event.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
 def _depth(text: str) -> int:
-    """Bracket depth outside strings, counted without parsing (a parser would recurse)."""
+    """Bracket depth outside strings, counted without parsing (a parser would recurse).
+    The regexes run in C: a per-character loop in Python was ~1 ms of every event."""
     depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
+    for char in _NOT_BRACKET.sub("", _STRING.sub("", text)):
+        if char in "[{":
             depth += 1
             deepest = max(deepest, depth)
             if deepest > MAX_DEPTH:
                 return deepest
-        elif char in "]}":
+        else:
             depth -= 1
     return deepest

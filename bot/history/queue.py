@@ -18,9 +18,6 @@ import aiosqlite
 from bot.chat import Incoming, Place, Reply
 from bot.models import Answer
 
-# A claim is free when nobody holds it or its lease ran out (the holder died or hung).
-_FREE = "(owner IS NULL OR lease_until < :now)"
-
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -65,26 +62,23 @@ async def claim_job(
     db: aiosqlite.Connection, *, owner: str, platforms: Sequence[str], lease: float, now: float,
     job_id: int | None = None,
 ) -> Job | None:
-    """The oldest due job of `platforms` (or job `job_id`) that nobody holds, now ours."""
+    """The oldest due job of `platforms` (or job `job_id`) that nobody holds, now ours.
+
+    One statement (find, claim and read back with RETURNING), so it is atomic on its own and
+    runs without BEGIN/COMMIT: one trip to the database thread instead of five, on a path
+    every lane takes for every event."""
     where = "id = ?" if job_id is not None else f"platform IN ({_marks(platforms)})"
     args: tuple[Any, ...] = (job_id,) if job_id is not None else tuple(platforms)
     rows = list(await db.execute_fetchall(
-        f"""SELECT id FROM jobs WHERE {where} AND next_at <= ?
-            AND (owner IS NULL OR lease_until < ?) ORDER BY id LIMIT 1""",
-        (*args, now, now),
+        f"""UPDATE jobs SET owner = ?, lease_until = ?, claims = claims + 1
+            WHERE id = (SELECT id FROM jobs WHERE {where} AND next_at <= ?
+                        AND (owner IS NULL OR lease_until < ?) ORDER BY id LIMIT 1)
+            RETURNING id, incoming, claims, failures""",
+        (owner, now + lease, *args, now, now),
     ))
     if not rows:
         return None
-    cursor = await db.execute(
-        f"""UPDATE jobs SET owner = :owner, lease_until = :until, claims = claims + 1
-            WHERE id = :id AND {_FREE}""",
-        {"owner": owner, "until": now + lease, "id": rows[0][0], "now": now},
-    )
-    if cursor.rowcount == 0:
-        return None
-    (row,) = list(await db.execute_fetchall(
-        "SELECT id, incoming, claims, failures FROM jobs WHERE id = ?", (rows[0][0],)
-    ))
+    (row,) = rows
     return Job(id=int(row[0]), incoming=Incoming.model_validate_json(row[1]),
                claims=int(row[2]), failures=int(row[3]))
 
@@ -156,20 +150,17 @@ async def claim_delivery(
     db: aiosqlite.Connection, *, owner: str, platforms: Sequence[str], lease: float, now: float,
     oldest: str,
 ) -> Reply | None:
+    """The next due delivery nobody holds, now ours. The claim is one statement (atomic on
+    its own, no BEGIN/COMMIT); lanes ask before every job, and usually nothing is due."""
     rows = list(await db.execute_fetchall(
-        f"""SELECT id FROM deliveries WHERE platform IN ({_marks(platforms)})
-            AND status = 'pending' AND next_at <= ? AND created_at >= ?
-            AND (owner IS NULL OR lease_until < ?) ORDER BY next_at, id LIMIT 1""",
-        (*platforms, now, oldest, now),
+        f"""UPDATE deliveries SET owner = ?, lease_until = ?, claims = claims + 1
+            WHERE id = (SELECT id FROM deliveries WHERE platform IN ({_marks(platforms)})
+                        AND status = 'pending' AND next_at <= ? AND created_at >= ?
+                        AND (owner IS NULL OR lease_until < ?) ORDER BY next_at, id LIMIT 1)
+            RETURNING id""",
+        (owner, now + lease, *platforms, now, oldest, now),
     ))
     if not rows:
-        return None
-    cursor = await db.execute(
-        f"""UPDATE deliveries SET owner = :owner, lease_until = :until, claims = claims + 1
-            WHERE id = :id AND status = 'pending' AND {_FREE}""",
-        {"owner": owner, "until": now + lease, "id": rows[0][0], "now": now},
-    )
-    if cursor.rowcount == 0:
         return None
     return await delivery(db, int(rows[0][0]))
 

@@ -431,7 +431,7 @@ class HistoryStore:
         self, *, owner: str, platforms: Sequence[str], lease: float, now: float,
         job_id: int | None = None,
     ) -> Job | None:
-        async with self._write() as db:
+        async with self._statement() as db:  # one statement: see queue.claim_job
             return await queue.claim_job(
                 db, owner=owner, platforms=platforms, lease=lease, now=now, job_id=job_id
             )
@@ -458,7 +458,8 @@ class HistoryStore:
         self, *, owner: str, platforms: Sequence[str], lease: float, now: float,
         max_age: timedelta = KEEP_SEEN,
     ) -> Reply | None:
-        async with self._write() as db:
+        # The claim is one statement (see queue.claim_delivery); the read after it is ours.
+        async with self._statement() as db:
             return await queue.claim_delivery(
                 db, owner=owner, platforms=platforms, lease=lease, now=now, oldest=_ago(max_age)
             )

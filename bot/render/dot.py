@@ -51,6 +51,10 @@ class DotRunner:
         self._slots = threading.BoundedSemaphore(max(1, processes))
         self.runs = 0  # dot processes started (tests, the benchmark)
 
+    def cached(self, source: str, *, executable: str, fmt: str = "png") -> bytes | None:
+        """The bytes drawn before for `source`, or None; never runs `dot`."""
+        return self.cache.get(_Key(executable, fmt, source))
+
     def render(
         self, source: str, *, executable: str, fmt: str = "png", timeout: float = TIMEOUT
     ) -> bytes | None:

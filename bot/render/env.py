@@ -46,6 +46,9 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        # Templates ship with the code: checking each file's mtime on every render was a
+        # `stat` per message part (a dozen per answered event).
+        auto_reload=False,
     )
     env.filters["slack"] = slack_escape
     env.filters["md"] = markdown_escape

@@ -109,6 +109,22 @@ def diagram_png(
     )
 
 
+def cached_png(
+    workflow: Workflow, *, executable: str = "dot", runner: DotRunner | None = None
+) -> bytes | None:
+    """The workflow's PNG if it was drawn already, else None, without starting anything:
+    callers on the event loop try this first, so a repeated diagram costs no hop to a worker
+    thread (each hop also contends for the GIL with the database thread)."""
+    if not workflow.steps:
+        return None
+    found = shutil.which(executable)
+    if found is None:
+        return None
+    return (SHARED if runner is None else runner).cached(
+        _dot_for(workflow, None), executable=found, fmt="png"
+    )
+
+
 def diagram_image(
     workflow: Workflow,
     *,

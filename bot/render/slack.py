@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 
 from bot.chat import HistoryItem, Reply
+from bot.lru import LRU
 from bot.models import Answer, Link
 from bot.render.diagram import flow_diagram, mechanism_lines
 from bot.render.slack_feedback import FeedbackStyle, feedback_block
@@ -186,13 +187,56 @@ def _group_links(answer: Answer) -> tuple[list[Link], list[Link], list[Link]]:
     return models, papers, others
 
 
+# Rendered answers by (answer JSON, reused_source, diagram_image, room for feedback). The
+# extractive engine answers a repeated question with the same Answer, and rendering it (the
+# templates, fitting lists to the limits, the text diagram) was ~6% of the bot's CPU per
+# answered event; only the feedback block differs per delivery, and it is added afterwards.
+AnswerKey = tuple[str, bool, bool, bool]
+AnswerCache = LRU[AnswerKey, tuple[SlackMessage, SlackMessage, SlackMessage]]
+CACHE_ENTRIES = 128
+CACHE_CHARS = 8 * 1024 * 1024
+
+
+def answer_cache(*, max_entries: int = CACHE_ENTRIES, max_chars: int = CACHE_CHARS) -> AnswerCache:
+    """A bounded cache for `render_answer` (one per courier: it holds one environment's output)."""
+    return LRU(max_entries=max_entries, max_size=max_chars,
+               size=lambda messages: sum(len(m.text) * 3 for m in messages))
+
+
 def render_answer(
     answer: Answer, *, env: jinja2.Environment, reused_source: bool = False,
     diagram_image: bool = True, feedback_ref: str | None = None,
-    feedback: FeedbackStyle = "off",
+    feedback: FeedbackStyle = "off", cache: AnswerCache | None = None,
 ) -> list[SlackMessage]:
     """Exactly three messages: the task, the workflow (the PNG follows it), the links; the
-    last carries the 👍/👎 block for `feedback_ref` unless `feedback` is "off"."""
+    last carries the 👍/👎 block for `feedback_ref` unless `feedback` is "off". With `cache`,
+    an answer rendered before (same content and flags) is not rendered again."""
+    rate = feedback_block(feedback_ref, style=feedback, env=env) if feedback_ref else None
+    key: AnswerKey | None = None
+    found = None
+    if cache is not None:
+        key = (answer.model_dump_json(), reused_source, diagram_image, rate is not None)
+        found = cache.get(key)
+    if found is None:
+        found = _render_answer(answer, env=env, reused_source=reused_source,
+                               diagram_image=diagram_image, room=rate is not None)
+        if cache is not None and key is not None:
+            cache.put(key, found)
+    task, workflow, last = found
+    if rate is not None:
+        links = last.blocks
+        fallback = None
+        if feedback == "context_actions":
+            plain = feedback_block(feedback_ref or "", style="buttons", env=env)
+            fallback = links + [plain] if plain else None
+        last = SlackMessage(text=last.text, blocks=links + [rate], fallback_blocks=fallback)
+    return [task, workflow, last]
+
+
+def _render_answer(
+    answer: Answer, *, env: jinja2.Environment, reused_source: bool, diagram_image: bool,
+    room: bool,
+) -> tuple[SlackMessage, SlackMessage, SlackMessage]:
     considered = answer.considered or len(answer.sources)
     summary = env.get_template("slack/summary.j2")
     task = _fit(
@@ -229,16 +273,8 @@ def render_answer(
             hidden_links=len(ordered) - k,
         )
 
-    rate = feedback_block(feedback_ref, style=feedback, env=env) if feedback_ref else None
-    links = _fit(links_text, len(ordered), room=1 if rate else 0)
-    last = _message(links)
-    if rate is not None:
-        fallback = None
-        if feedback == "context_actions":
-            plain = feedback_block(feedback_ref or "", style="buttons", env=env)
-            fallback = links + [plain] if plain else None
-        last = SlackMessage(text=last.text, blocks=links + [rate], fallback_blocks=fallback)
-    return [_message(task), _message(workflow, diagram=True), last]
+    links = _fit(links_text, len(ordered), room=1 if room else 0)
+    return _message(task), _message(workflow, diagram=True), _message(links)
 
 
 def render_notice(name: str, *, env: jinja2.Environment, **context: Any) -> SlackMessage:
@@ -262,13 +298,14 @@ def render_problem(
 
 def render_reply(
     reply: Reply, *, env: jinja2.Environment, limits: Limits, command: str = "/sourcebound",
-    feedback: FeedbackStyle = "off",
+    feedback: FeedbackStyle = "off", cache: AnswerCache | None = None,
 ) -> list[SlackMessage]:
     """All the messages of `reply`, in posting order (`reply.parts_done` counts into this).
     The answer's ref in the feedback buttons is its delivery id."""
     if reply.kind == "answer" and reply.answer is not None:
         return render_answer(reply.answer, env=env, reused_source=reply.reused_source,
-                             feedback_ref=str(reply.delivery_id), feedback=feedback)
+                             feedback_ref=str(reply.delivery_id), feedback=feedback,
+                             cache=cache)
     return [render_problem(reply.problem or "internal", env=env, limits=limits, command=command)]
 
 

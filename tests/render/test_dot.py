@@ -12,7 +12,7 @@ import pytest
 
 from bot.models import Step, Workflow
 from bot.render.dot import DotRunner
-from bot.render.png import diagram_image, diagram_png
+from bot.render.png import cached_png, diagram_image, diagram_png
 
 REAL_DOT = shutil.which("dot")
 pytestmark = pytest.mark.skipif(REAL_DOT is None, reason="graphviz is not installed")
@@ -150,3 +150,16 @@ def test_a_failed_drawing_is_not_kept(tmp_path: Path) -> None:
     assert diagram_png(_workflow("A"), executable=str(broken), runner=runner) is None
     assert len(runner.cache) == 0
     assert diagram_png(_workflow("A"), runner=runner) is not None  # the real dot still draws
+
+
+def test_a_drawn_diagram_is_at_hand_without_running_dot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shim = Shim(tmp_path, monkeypatch)
+    runner = DotRunner()
+    workflow = _workflow("DehazeFormer-cached")
+    assert cached_png(workflow, runner=runner) is None and shim.runs == 0  # never draws
+    drawn = diagram_png(workflow, runner=runner)
+    assert drawn is not None and cached_png(workflow, runner=runner) == drawn
+    assert shim.runs == 1 and runner.runs == 1
+    assert cached_png(Workflow(steps=[], edges=[]), runner=runner) is None

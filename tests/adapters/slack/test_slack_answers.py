@@ -47,6 +47,8 @@ async def test_mention_with_seed_000_gets_three_threaded_parts_and_one_png(
     assert methods == ["assistant.threads.setStatus", "chat.postMessage", "chat.postMessage",
                        "files.getUploadURLExternal",
                        "upload", "files.completeUploadExternal", "chat.postMessage"]
+    (status,) = slack.api.called("assistant.threads.setStatus")
+    assert (status.params["thread_ts"], status.params["status"]) == (ts, "is reading 4 sources…")
     (upload,) = slack.api.called("upload")
     assert upload.body.startswith(b"\x89PNG")
     (complete,) = slack.api.called("files.completeUploadExternal")
@@ -108,6 +110,9 @@ async def test_attached_text_file_is_downloaded_with_the_token(slack: SlackHarne
     (download,) = slack.api.called("download")
     assert download.headers["Authorization"] == f"Bearer {TOKEN}"
     assert headers_of(slack.posted()) == ANSWER_HEADERS
+    # A download comes first: the status says so, then the count once the file is parsed.
+    assert [c.params["status"] for c in slack.api.called("assistant.threads.setStatus")] == [
+        "is reading the sources…", "is reading 4 sources…"]
 
 
 def _file(slack: SlackHarness, name: str, data: bytes, *, size: int | None = None,
@@ -191,3 +196,29 @@ def test_plain_text_undoes_slack_markup() -> None:
         "see https://github.com/a/b and http://arxiv.org/abs/1 or the paper (https://x.org/p) "
         "<b> & <!channel> <@U123>"
     )
+
+
+async def test_a_repeated_question_answered_from_the_cache_still_says_the_count(
+    slack: SlackHarness,
+) -> None:
+    # The extractive engine answers the same block and question once; the second asker's
+    # status still says how many sources the answer read, without a second parse.
+    first, second = slack.next_ts(), slack.next_ts()
+    for ts in (first, second):
+        await slack.event(slack.mention(slackified(seed_text("000")), ts=ts))
+    await slack.api.wait_for("chat.postMessage", count=6)
+    await slack.api.settle()
+    statuses = [(c.params["thread_ts"], c.params["status"])
+                for c in slack.api.called("assistant.threads.setStatus")]
+    assert statuses == [(first, "is reading 4 sources…"), (second, "is reading 4 sources…")]
+    assert headers_of(slack.posted(thread_ts=second)) == ANSWER_HEADERS
+
+
+async def test_a_refused_status_adds_no_note_to_a_quick_answer(slack: SlackHarness) -> None:
+    slack.api.fail("assistant.threads.setStatus", error="missing_scope")
+    ts = slack.next_ts()
+    await slack.event(slack.mention(slackified(seed_text("000")), ts=ts))
+    await slack.api.wait_for("chat.postMessage", count=3)
+    await slack.api.settle()
+    assert [c.ok for c in slack.api.called("assistant.threads.setStatus")] == [False]
+    assert headers_of(slack.posted(thread_ts=ts)) == ANSWER_HEADERS  # no "Reading…" note

@@ -125,3 +125,27 @@ def test_history_escapes_questions() -> None:
     message = render_history([item], env=ENV)
     assert "2025-01-02 03:04" in message.text
     assert "&amp; co?" in message.text and not has_ping(message.text)
+
+
+def test_a_cached_answer_renders_the_same_with_its_own_feedback_ref() -> None:
+    from bot.render.slack import answer_cache
+
+    cache = answer_cache()
+    answer = reference_answer()
+    plain = render_answer(answer, env=ENV, feedback_ref="7", feedback="context_actions")
+    first = render_answer(answer, env=ENV, feedback_ref="7", feedback="context_actions",
+                          cache=cache)
+    second = render_answer(answer, env=ENV, feedback_ref="8", feedback="context_actions",
+                           cache=cache)
+    assert first == plain and len(cache) == 1 and cache.hits == 1
+    assert second[:2] == first[:2]
+    # Only the feedback block names the delivery: 8's buttons, not 7's.
+    assert second[2].blocks[:-1] == first[2].blocks[:-1]
+    assert second[2].blocks[-1]["block_id"].endswith(":8")
+    assert first[2].blocks[-1]["block_id"].endswith(":7")
+    assert second[2].fallback_blocks is not None
+    assert second[2].fallback_blocks[-1]["block_id"].endswith(":8")
+    # Different flags (a reused source, no feedback room) are rendered, not reused.
+    reused = render_answer(answer, env=ENV, reused_source=True, cache=cache)
+    assert reused == render_answer(answer, env=ENV, reused_source=True)
+    assert len(cache) == 2
