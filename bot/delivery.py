@@ -34,9 +34,11 @@ class Courier(Protocol):
         """Download attached files (size-capped); `InputError` says why one is refused."""
         ...
 
-    async def prepare(self, incoming: Incoming) -> Incoming:
+    async def prepare(self, incoming: Incoming, *, resumed: bool = False) -> Incoming:
         """Whatever must exist before answering (a slash command's anchor message to thread
-        on); returns `incoming` updated, or the same object when nothing was needed."""
+        on); returns `incoming` updated, or the same object when nothing was needed. When
+        `resumed` (the job was claimed before), what an earlier attempt may have posted
+        without recording it is looked up on the platform first, not posted again."""
         ...
 
     async def progress(self, incoming: Incoming, sources: int) -> None:

@@ -175,7 +175,7 @@ class Worker:
         owner = self._service.owner
         async with self._leased("jobs", job.id):
             try:
-                incoming = await courier.prepare(job.incoming)
+                incoming = await courier.prepare(job.incoming, resumed=job.claims > 1)
             except DeliveryError as exc:
                 await self._job_later(job, f"could not open its thread: {exc}")
                 return

@@ -99,7 +99,7 @@ class DiscordCourier:
             read.append(Attachment(name=ref.name, data=data, mimetype=ref.mimetype))
         return read
 
-    async def prepare(self, incoming: Incoming) -> Incoming:
+    async def prepare(self, incoming: Incoming, *, resumed: bool = False) -> Incoming:
         return incoming
 
     async def progress(self, incoming: Incoming, sources: int) -> None:

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 DRAWINGS_AT_ONCE = 1  # `dot` processes: CPU the event loop needs for acks under a burst
 PART_EVENT = "sourcebound_part"  # message metadata event_type of every answer part
+ANCHOR_EVENT = "sourcebound_anchor"  # ... and of a slash command's anchor message
 # Errors that no retry can fix: the place is gone or closed to the bot.
 _GONE = frozenset({"channel_not_found", "is_archived", "not_in_channel", "thread_not_found",
                    "restricted_action", "cannot_reply_to_message", "message_not_found",
@@ -101,15 +102,20 @@ class SlackCourier:
             for f in files
         ])
 
-    async def prepare(self, incoming: Incoming) -> Incoming:
+    async def prepare(self, incoming: Incoming, *, resumed: bool = False) -> Incoming:
         if incoming.source_message:
             incoming = await self._with_source_message(incoming)
         if incoming.place.thread:
             await self.status.show(incoming.place)
             return incoming
         # A slash command has no message to thread on: post one, and answer under it.
-        question = strip_controls(incoming.text.strip().split("\n", 1)[0])
-        ts = await self.post(incoming.place, self.notice("anchor", question=question))
+        ts = await self._landed_anchor(incoming) if resumed else None
+        if ts is None:
+            question = strip_controls(incoming.text.strip().split("\n", 1)[0])
+            metadata = {"event_type": ANCHOR_EVENT,
+                        "event_payload": {"event": incoming.event_id}}
+            ts = await self.post(incoming.place, self.notice("anchor", question=question),
+                                 metadata=metadata)
         place = incoming.place.model_copy(update={"thread": ts})
         await self.status.show(place)
         return incoming.model_copy(
@@ -244,6 +250,26 @@ class SlackCourier:
                     and payload.get("delivery") == reply.delivery_id):
                 found.add(int(payload.get("part", 0)))
         return found
+
+    async def _landed_anchor(self, incoming: Incoming) -> str | None:
+        """The ts of this command's anchor if an earlier attempt posted it unrecorded (the
+        channel's newest page is enough: a restart resumes within moments)."""
+        try:
+            response = await self._client.conversations_history(
+                channel=incoming.place.channel, include_all_metadata=True, limit=100)
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+            raise _refusal("conversations.history", exc) from exc
+        for message in response.get("messages") or []:
+            if not isinstance(message, dict):
+                continue
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if (metadata.get("event_type") == ANCHOR_EVENT
+                    and payload.get("event") == incoming.event_id and message.get("ts")):
+                log.info("event %s: its anchor is already in the channel; not posted again",
+                         incoming.event_id)
+                return str(message["ts"])
+        return None
 
     async def _png_landed(self, reply: Reply) -> bool:
         name = png_name(reply.delivery_id)

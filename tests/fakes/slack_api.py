@@ -14,7 +14,8 @@ app-level token and returns `socket_url` (set it to a `tests.fakes.slack_socket`
 Retry-After when exceeded), and `on_call(method, n, hook)` runs `hook` when the n-th call of
 `method` has been accepted and before it is answered (the fault tests SIGKILL the bot there).
 Posted messages (with their `metadata`) and shared files are kept per thread and served back
-by `conversations.replies`; `chat.update` rewrites and `chat.delete` removes them; people's
+by `conversations.replies` (top-level ones, newest first, by `conversations.history`);
+`chat.update` rewrites and `chat.delete` removes them; people's
 messages are seeded with `add_message`. `views.open` records the view and answers with an id;
 `chat.postEphemeral` and `assistant.threads.setStatus` answer ok (script failures with `fail`).
 `reject_blocks` names block types that `chat.postMessage`/`chat.update` refuse with
@@ -279,6 +280,19 @@ class FakeSlackApi:
                 for m in self.thread(str(params.get("channel")), str(params.get("ts")))
             ]
             return {"ok": True, "messages": messages, "has_more": False}
+        if method == "conversations.history":
+            # A channel's top-level messages (thread parents included), newest first.
+            channel = str(params.get("channel"))
+            tops = [m for (chan, thread), messages in self.threads.items() if chan == channel
+                    for m in messages[:1] if m["ts"] == thread]
+            tops.sort(key=lambda m: float(m["ts"]), reverse=True)
+            limit = int(params.get("limit") or 100)
+            return {"ok": True, "has_more": len(tops) > limit, "messages": [
+                {"type": "message", "ts": m["ts"], "text": m["text"],
+                 **({"user": m["user"]} if m.get("user") else {"bot_id": BOT_ID}),
+                 **({"metadata": m["metadata"]} if m["metadata"] else {})}
+                for m in tops[:limit]
+            ]}
         if method == "chat.update":
             found = self._find(str(params.get("channel")), str(params.get("ts")))
             if found is None:
