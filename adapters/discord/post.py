@@ -195,11 +195,28 @@ class DiscordCourier:
         thread = guild.get_thread(int(place.thread)) if guild else None
         if thread is not None:
             return ChannelTarget(thread)
+        note = render_notice("thread_note", env=self._env, question=name)
         if live is not None:
             # The response is the thread's starter: say there what the thread answers.
-            await live.replace(render_notice("thread_note", env=self._env, question=name))
+            await live.replace(note)
+        elif place.interaction_anchor:
+            # Resumed after a restart: the response still says "thinking…" and its token
+            # died with the process; the bot token may edit a non-ephemeral response.
+            await self._restore_anchor(ChannelTarget(channel), int(place.thread), note)
         starter = channel.get_partial_message(int(place.thread))
         return await self.start_thread(starter, name=name, fallback=channel)
+
+    @staticmethod
+    async def _restore_anchor(where: ChannelTarget, message_id: int,
+                              note: DiscordMessage) -> None:
+        try:
+            await where.edit(message_id, note, None)
+        except discord.HTTPException as exc:
+            if exc.status == 429 or exc.status >= 500:
+                raise  # refused: the delivery is retried, this edit with it
+            # Deleted, or not ours to edit: the answer in the thread matters more.
+            log.warning("interaction anchor %s not editable (%s); left as it is",
+                        message_id, exc.status)
 
     async def start_thread(
         self,
