@@ -11,7 +11,9 @@ when no file of that name is in the thread yet.
 An edit's answer (`Reply.updates`, the earlier answer's messages) rewrites those messages with
 `chat.update` instead of posting: part n updates earlier message n, parts beyond them are
 posted, earlier messages beyond the new parts are deleted. Every part step returns its ts,
-which the worker records for the next edit.
+which the worker records for the next edit; the PNG step returns its file id (`FILE_STEP`), so
+that an edit that redraws the diagram removes the earlier image (`files.delete`) once its own
+is up.
 
 Slack errors map to `Refused` (429 with its Retry-After, 5xx, timeouts: retried later with
 backoff) or `Gone` (the channel or thread is closed to us: abandoned).
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 DRAWINGS_AT_ONCE = 1  # `dot` processes: CPU the event loop needs for acks under a burst
 PART_EVENT = "sourcebound_part"  # message metadata event_type of every answer part
 ANCHOR_EVENT = "sourcebound_anchor"  # ... and of a slash command's anchor message
+FILE_STEP = "file:"  # a recorded step that uploaded the diagram: its file id, not a message ts
 # Errors that no retry can fix: the place is gone or closed to the bot.
 _GONE = frozenset({"channel_not_found", "is_archived", "not_in_channel", "thread_not_found",
                    "restricted_action", "cannot_reply_to_message", "message_not_found",
@@ -151,18 +154,28 @@ class SlackCourier:
         landed: set[int] = set()
         if reply.claims > 1:  # resumed: a post may have landed unrecorded
             landed = await self._landed_parts(reply)
+        # The earlier answer's recorded steps: its messages, and its diagram's file.
+        updates = [u for u in reply.updates if not u.startswith(FILE_STEP)]
+        old_files = [u.removeprefix(FILE_STEP) for u in reply.updates if u.startswith(FILE_STEP)]
         steps: list[Step] = []
         for number, message in enumerate(messages, start=1):
-            earlier = reply.updates[number - 1] if number <= len(reply.updates) else None
+            earlier = updates[number - 1] if number <= len(updates) else None
             if earlier is not None:
                 steps.append(self._update_step(reply, earlier, message))
             else:
                 steps.append(self._part_step(reply, number, message, number in landed))
-            if message.diagram and reply.answer is not None and (
-                    reply.redraw or earlier is None):
-                steps.append(self._png_step(reply, reply.answer))
-        for stale in reply.updates[len(messages):]:
+            if message.diagram and reply.answer is not None:
+                if reply.redraw or earlier is None:
+                    # The new image first, then the old one goes: never a thread without.
+                    steps.append(self._png_step(reply, reply.answer))
+                    steps.extend(self._delete_file_step(reply, f) for f in old_files)
+                else:  # the same diagram stays: the next edit must still find its file
+                    steps.extend(self._kept_file_step(f) for f in old_files)
+                old_files = []
+        for stale in updates[len(messages):]:
             steps.append(self._delete_step(reply, stale))
+        # No diagram in the new answer (it became a problem): its old image goes too.
+        steps.extend(self._delete_file_step(reply, f) for f in old_files)
         if reply.updates:
             steps.append(self._clear_status_step(reply))
         return steps
@@ -217,11 +230,36 @@ class SlackCourier:
         return step
 
     def _png_step(self, reply: Reply, answer: Answer) -> Step:
+        # Returns the file id (marked FILE_STEP), recorded so that an edit redrawing the
+        # diagram can remove this image once its own is up.
         async def step() -> str | None:
-            if reply.claims > 1 and await self._png_landed(reply):
-                return None
-            await self.upload_diagram(reply.place, answer, name=png_name(reply.delivery_id))
+            landed = await self._png_landed(reply) if reply.claims > 1 else None
+            if landed is None:
+                landed = await self.upload_diagram(reply.place, answer,
+                                                   name=png_name(reply.delivery_id))
+            return f"{FILE_STEP}{landed}" if landed else None
+
+        return step
+
+    def _delete_file_step(self, reply: Reply, file_id: str) -> Step:
+        async def step() -> str | None:
+            try:
+                await self._client.files_delete(file=file_id)
+            except SlackApiError as exc:
+                if _reason(exc) not in ("file_not_found", "file_deleted"):  # gone already
+                    raise _refusal("files.delete", exc) from exc
+            except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+                raise _refusal("files.delete", exc) from exc
+            log.info("delivery %d: the earlier answer's diagram %s removed",
+                     reply.delivery_id, file_id)
             return None
+
+        return step
+
+    @staticmethod
+    def _kept_file_step(file_id: str) -> Step:
+        async def step() -> str | None:
+            return f"{FILE_STEP}{file_id}"
 
         return step
 
@@ -271,14 +309,16 @@ class SlackCourier:
                 return str(message["ts"])
         return None
 
-    async def _png_landed(self, reply: Reply) -> bool:
+    async def _png_landed(self, reply: Reply) -> str | None:
+        """The id of this delivery's image if it is in the thread already ("" when Slack
+        did not say), else None."""
         name = png_name(reply.delivery_id)
-        return any(
-            f.get("name") == name
+        return next((
+            str(f.get("id") or "")
             for message in await self._thread(reply.place)
             for f in message.get("files") or ()
-            if isinstance(f, dict)
-        )
+            if isinstance(f, dict) and f.get("name") == name
+        ), None)
 
     # -- Web API --------------------------------------------------------------------------------
 
@@ -330,15 +370,16 @@ class SlackCourier:
             raise _refusal("chat.update", exc) from exc
         return True
 
-    async def upload_diagram(self, place: Place, answer: Answer, *, name: str) -> bool:
-        """Upload the workflow PNG into the thread; False when there is nothing to draw."""
+    async def upload_diagram(self, place: Place, answer: Answer, *, name: str) -> str | None:
+        """Upload the workflow PNG into the thread; its file id ("" if Slack did not say),
+        None when there is nothing to draw."""
         async with self._drawing:
             png = await asyncio.to_thread(diagram_png, answer.workflow)
         if png is None:
-            return False
+            return None
         title = diagram_title(answer, env=self._env)
         try:
-            await self._client.files_upload_v2(
+            response = await self._client.files_upload_v2(
                 channel=place.channel,
                 thread_ts=place.thread or None,
                 file=png,
@@ -348,7 +389,8 @@ class SlackCourier:
             )
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
             raise _refusal("diagram upload", exc) from exc
-        return True
+        uploaded = response.get("file") or {}
+        return str(uploaded.get("id") or "") if isinstance(uploaded, dict) else ""
 
 
 def _refusal(what: str, exc: BaseException) -> DeliveryError:

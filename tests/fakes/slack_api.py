@@ -15,7 +15,7 @@ Retry-After when exceeded), and `on_call(method, n, hook)` runs `hook` when the 
 `method` has been accepted and before it is answered (the fault tests SIGKILL the bot there).
 Posted messages (with their `metadata`) and shared files are kept per thread and served back
 by `conversations.replies` (top-level ones, newest first, by `conversations.history`);
-`chat.update` rewrites and `chat.delete` removes them; people's
+`chat.update` rewrites and `chat.delete` removes them, `files.delete` a shared file; people's
 messages are seeded with `add_message`. `views.open` records the view and answers with an id;
 `chat.postEphemeral` and `assistant.threads.setStatus` answer ok (script failures with `fail`).
 `reject_blocks` names block types that `chat.postMessage`/`chat.update` refuse with
@@ -309,6 +309,18 @@ class FakeSlackApi:
             messages, index = found
             del messages[index]
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
+        if method == "files.delete":
+            # The file goes, and with it the message that only shared it.
+            file_id = str(params.get("file"))
+            for messages in self.threads.values():
+                for message in messages:
+                    if any(f.get("id") == file_id for f in message["files"]):
+                        message["files"] = [f for f in message["files"]
+                                            if f.get("id") != file_id]
+                        if not message["files"] and not message["text"]:
+                            messages.remove(message)
+                        return {"ok": True}
+            return {"ok": False, "error": "file_not_found"}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000900"}
         if method == "views.open":
