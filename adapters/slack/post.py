@@ -134,14 +134,15 @@ class SlackCourier:
     async def _with_source_message(self, incoming: Incoming) -> Incoming:
         """"Ask Sourcebound" on a message: its text and files become the source block."""
         channel, _, ts = incoming.source_message.rpartition(":")
-        message = next(
-            (m for m in await self._thread(incoming.place, oldest=ts) if m.get("ts") == ts),
-            None,
-        )
+        try:
+            thread = await self._thread(incoming.place, oldest=ts)
+        except Gone:  # thread_not_found: the message was deleted (or we lost access)
+            thread = []
+        message = next((m for m in thread if m.get("ts") == ts), None)
         if message is None:
-            # Deleted meanwhile, or out of reach: answered as an empty block (a clear reply).
+            # Kept in `source_message`: the answer is the reply saying the message is gone.
             log.warning("event %s: the shortcut's message %s is gone", incoming.event_id, ts)
-            return incoming.model_copy(update={"source_message": ""})
+            return incoming
         log.debug("event %s: source block from message %s in %s", incoming.event_id, ts, channel)
         return incoming.model_copy(update={
             "source_message": "",

@@ -16,7 +16,8 @@ Retry-After when exceeded), and `on_call(method, n, hook)` runs `hook` when the 
 Posted messages (with their `metadata`) and shared files are kept per thread and served back
 by `conversations.replies` (top-level ones, newest first, by `conversations.history`);
 `chat.update` rewrites and `chat.delete` removes them, `files.delete` a shared file; people's
-messages are seeded with `add_message`. `views.open` records the view and answers with an id;
+messages are seeded with `add_message` (and `delete_message` deletes one: reading its thread is
+then `thread_not_found`, as on Slack). `views.open` records the view and answers with an id;
 `chat.postEphemeral` and `assistant.threads.setStatus` answer ok (script failures with `fail`).
 `reject_blocks` names block types that `chat.postMessage`/`chat.update` refuse with
 `invalid_blocks`, as Slack does for blocks a workspace does not support.
@@ -75,6 +76,7 @@ class FakeSlackApi:
         self.channel_rate: float | None = None  # seconds between posts allowed per channel
         self._last_post: dict[str, float] = {}
         self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._deleted: set[tuple[str, str]] = set()
         self._file_names: dict[str, str] = {}
         self._hooks: dict[tuple[str, int], Callable[[], None]] = {}
         self.reject_blocks: set[str] = set()
@@ -145,6 +147,14 @@ class FakeSlackApi:
         self.threads.setdefault((channel, thread_ts or ts), []).append(
             {"text": text, "ts": ts, "metadata": None, "files": files or [], "user": user}
         )
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        """A person deleting their message: a thread read of it is then `thread_not_found`."""
+        found = self._find(channel, ts)
+        if found is not None:
+            messages, index = found
+            del messages[index]
+        self._deleted.add((channel, ts))
 
     def _run_hook(self, method: str) -> None:
         hook = self._hooks.pop((method, len(self.called(method))), None)
@@ -272,6 +282,8 @@ class FakeSlackApi:
                 return {"ok": False, "error": "socket_mode_not_configured"}
             return {"ok": True, "url": self.socket_url}
         if method == "conversations.replies":
+            if (str(params.get("channel")), str(params.get("ts"))) in self._deleted:
+                return {"ok": False, "error": "thread_not_found"}
             messages = [
                 {"type": "message", "ts": m["ts"], "text": m["text"],
                  **({"user": m["user"]} if m.get("user") else {"bot_id": BOT_ID}),
