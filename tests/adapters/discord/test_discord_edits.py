@@ -119,9 +119,9 @@ async def test_an_edit_that_leaves_nothing_to_answer_replaces_the_answer_with_on
 async def test_an_edit_while_a_rate_limit_holds_the_first_answer_stops_that_answer(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
-    # Part 2 of the first answer meets a short 429: discord.py waits it out and would post
+    # Part 2 of the first answer meets a 429 (5 s): discord.py waits it out and would post
     # again. The edit arriving meanwhile takes over: the held part is never posted.
-    fake.retry_after = 2.0
+    fake.retry_after = 5.0  # long enough for the edit to be answered meanwhile
     asked = fake.message(seed_text("000"))
     thread_id = int(asked["id"])
     async with running_bot(fake, tmp_path / "bot.db") as bot:
