@@ -49,6 +49,12 @@ class Courier(Protocol):
         """The delivery steps of `reply`, all of them, in order (the same list every time)."""
         ...
 
+    async def retract(self, reply: Reply, *, keep: Sequence[str]) -> None:
+        """An edit's answer took `reply` over while one of its steps was under way: remove
+        what of it may have landed unrecorded (posts not in `keep`, the recorded ones the
+        edit rewrites). A courtesy: may fail, and may do nothing where it cannot tell."""
+        ...
+
     async def give_up(self, reply: Reply) -> None:
         """One short note in the thread: the answer could not be delivered."""
         ...

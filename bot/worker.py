@@ -235,6 +235,7 @@ class Worker:
                     if not await self._step(rid, task) or not await self._service.delivered(
                             rid, index + 1, parts_total=len(steps), posted=task.result()):
                         log.info("delivery %d superseded by an edit's answer; stopped", rid)
+                        await self._retract(reply)
                         return
                 await self._store.finish_delivery(rid, outcome="delivered")
                 log.info("delivery %d posted (%d steps)", rid, len(steps))
@@ -267,6 +268,16 @@ class Worker:
             return False
         task.result()  # the step's own failure (Refused, Gone, …) is the delivery's
         return True
+
+    async def _retract(self, reply: Reply) -> None:
+        # The stopped step may have landed (the platform took the post, the answer never
+        # came, or came after the takeover): the edit's answer does not know that message.
+        try:
+            keep = await self._store.posted(reply.delivery_id)
+            await self._courier.retract(reply, keep=keep)
+        except (DeliveryError, StoreError) as exc:
+            log.warning("delivery %d: what it may have posted unrecorded stays (%s)",
+                        reply.delivery_id, exc)
 
     def _stop_posting(self, delivery_id: int) -> None:
         task = self._posting.get(delivery_id)

@@ -164,6 +164,11 @@ class DiscordCourier:
             return False
         return True
 
+    async def retract(self, reply: Reply, *, keep: Sequence[str]) -> None:
+        # A post cancelled mid-request cannot be found again here (a nonce is not
+        # searchable): the rare orphan stays.
+        return None
+
     async def give_up(self, reply: Reply) -> None:
         async with discord_refusals("give-up note"):
             target = await self._target(reply.place, reply.event_id, name="")

@@ -181,6 +181,20 @@ class SlackCourier:
             steps.append(self._clear_status_step(reply))
         return steps
 
+    async def retract(self, reply: Reply, *, keep: Sequence[str]) -> None:
+        # Parts carry metadata naming their delivery: any in the thread that was not
+        # recorded landed after the takeover and would sit beside the edit's answer.
+        kept = set(keep)
+        for message in await self._thread(reply.place):
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            ts = str(message.get("ts") or "")
+            if (metadata.get("event_type") == PART_EVENT and ts and ts not in kept
+                    and payload.get("delivery") == reply.delivery_id):
+                log.info("delivery %d: its part %s landed after an edit took over; removed",
+                         reply.delivery_id, payload.get("part"))
+                await self._delete_step(reply, ts)()
+
     async def give_up(self, reply: Reply) -> None:
         await self.post(reply.place, self.notice("undelivered"))
 

@@ -388,6 +388,11 @@ class HistoryStore:
             log.debug("delivery %d not found; progress not recorded", delivery_id)
         return True
 
+    async def posted(self, delivery_id: int) -> list[str]:
+        """The messages delivery `delivery_id` recorded as posted, in step order."""
+        async with self._read() as db:
+            return await posts.posted_messages(db, delivery_id)
+
     async def answered(self, platform: str, message_key: str) -> bool:
         """Whether the message `message_key` was answered (an edit of it re-answers)."""
         async with self._read() as db:

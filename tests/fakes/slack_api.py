@@ -12,7 +12,8 @@ app-level token and returns `socket_url` (set it to a `tests.fakes.slack_socket`
 `fail(method, error=…)` for `ok: false`, `rate_limit(method, retry_after=…)` for a 429,
 `channel_rate` for Slack's ~1 message/s per-channel limit on chat.postMessage (429 with
 Retry-After when exceeded), and `on_call(method, n, hook)` runs `hook` when the n-th call of
-`method` has been accepted and before it is answered (the fault tests SIGKILL the bot there).
+`method` has been accepted and before it is answered (the fault tests SIGKILL the bot there);
+`hold(method, n)` keeps that answer back until the returned event is set.
 Posted messages (with their `metadata`) and shared files are kept per thread and served back
 by `conversations.replies` (top-level ones, newest first, by `conversations.history`);
 `chat.update` rewrites and `chat.delete` removes them, `files.delete` a shared file; people's
@@ -79,6 +80,7 @@ class FakeSlackApi:
         self._deleted: set[tuple[str, str]] = set()
         self._file_names: dict[str, str] = {}
         self._hooks: dict[tuple[str, int], Callable[[], None]] = {}
+        self._holds: dict[tuple[str, int], asyncio.Event] = {}
         self.reject_blocks: set[str] = set()
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -135,6 +137,13 @@ class FakeSlackApi:
     def on_call(self, method: str, n: int, hook: Callable[[], None]) -> None:
         """Run `hook` once the n-th call of `method` took effect, before it is answered."""
         self._hooks[(method, n)] = hook
+
+    def hold(self, method: str, n: int) -> asyncio.Event:
+        """Let the n-th call of `method` take effect but answer it only once the returned
+        event is set (a post that landed while its response is still on the way)."""
+        gate = asyncio.Event()
+        self._holds[(method, n)] = gate
+        return gate
 
     def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
         """The bot's messages in a thread, in order: {"text", "metadata", "files"}."""
@@ -245,6 +254,9 @@ class FakeSlackApi:
             self._last_post[channel] = call.at
         payload = self._ok(method, params)
         self._run_hook(method)
+        gate = self._holds.pop((method, len(self.called(method))), None)
+        if gate is not None:
+            await gate.wait()
         return web.json_response(payload)
 
     def _refused_blocks(self, params: dict[str, Any]) -> bool:

@@ -246,3 +246,35 @@ async def test_an_edit_that_redraws_the_diagram_removes_the_earlier_image(
     assert latest not in (old, new)
     assert [d.params["file"] for d in slack.api.called("files.delete")] == [old, new]
     assert len(slack.posted()) == 3
+
+
+async def test_a_part_that_lands_while_an_edit_takes_over_is_removed(
+    api: FakeSlackApi, tmp_path: Path,
+) -> None:
+    # Part 2 of the first answer is in the thread, but Slack's answer to it is still on the
+    # way when the edit arrives: the old delivery is stopped, never hears the ts, and must
+    # not leave that part beside the edit's answer.
+    gate = api.hold("chat.postMessage", 2)
+    try:
+        async with running(api, tmp_path / "s.db") as slack:
+            ts = _now_ts(-60)
+            block = slackified(seed_text("000"))
+            await slack.event(slack.mention(block, ts=ts))
+            await slack.api.wait_for("chat.postMessage", count=2)
+            orphan = slack.api.thread(CHANNEL, ts)[-1]["ts"]
+
+            await slack.event(_changed(
+                ts, f"<@{BOT_USER}> {block}",
+                f"<@{BOT_USER}> Which paper is about sensor failure?\n\n{block}"))
+            (delete,) = await slack.api.wait_for("chat.delete")
+            await slack.api.wait_for("chat.postMessage", count=4)
+            await slack.api.settle(quiet=0.5)
+            assert delete.params["ts"] == orphan
+            texts = [m for m in slack.api.thread(CHANNEL, ts) if not m["files"]]
+            assert [m["metadata"]["event_payload"]["part"] for m in texts] == [1, 2, 3]
+            assert orphan not in [m["ts"] for m in texts]
+            assert "Which paper is about sensor failure" in all_text(
+                slack.api.called("chat.update")[0])
+            assert await slack.service.pending("slack") == []
+    finally:
+        gate.set()
