@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,6 +47,7 @@ from bot.settings import Limits
 
 log = logging.getLogger(__name__)
 
+GONE_REMEMBERED = 1_000  # askers of shortcuts on deleted messages kept for their reply
 DRAWINGS_AT_ONCE = 1  # `dot` processes: CPU the event loop needs for acks under a burst
 PART_EVENT = "sourcebound_part"  # message metadata event_type of every answer part
 ANCHOR_EVENT = "sourcebound_anchor"  # ... and of a slash command's anchor message
@@ -81,6 +83,9 @@ class SlackCourier:
         self._drawing = asyncio.Semaphore(DRAWINGS_AT_ONCE)
         self.status = ThreadStatus(client=client, env=env)
         self.fetcher: FileFetcher | None = None  # set once the adapter's HTTP session is open
+        # Askers of shortcuts whose message is gone, by event: Slack refuses a reply in a
+        # deleted message's thread, so they are told privately instead (this process only).
+        self._gone: OrderedDict[str, str] = OrderedDict()
 
     @property
     def platform(self) -> Platform:
@@ -142,6 +147,9 @@ class SlackCourier:
         if message is None:
             # Kept in `source_message`: the answer is the reply saying the message is gone.
             log.warning("event %s: the shortcut's message %s is gone", incoming.event_id, ts)
+            self._gone[incoming.event_id] = incoming.user
+            while len(self._gone) > GONE_REMEMBERED:
+                self._gone.popitem(last=False)
             return incoming
         log.debug("event %s: source block from message %s in %s", incoming.event_id, ts, channel)
         return incoming.model_copy(update={
@@ -211,9 +219,24 @@ class SlackCourier:
                 return None
             metadata = {"event_type": PART_EVENT,
                         "event_payload": {"delivery": reply.delivery_id, "part": number}}
-            return await self.post(reply.place, message, metadata=metadata)
+            try:
+                return await self.post(reply.place, message, metadata=metadata)
+            except Gone as exc:
+                asker = self._gone.pop(reply.event_id, None)
+                if asker is None or _reason(exc.__cause__ or exc) != "thread_not_found":
+                    raise
+            # The shortcut's message was deleted, and its thread with it.
+            await self._tell_privately(reply.place, asker, message)
+            return None
 
         return step
+
+    async def _tell_privately(self, place: Place, user: str, message: SlackMessage) -> None:
+        try:
+            await self._client.chat_postEphemeral(channel=place.channel, user=user,
+                                                  **message.payload())
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+            raise _refusal("chat.postEphemeral", exc) from exc
 
     def _update_step(self, reply: Reply, ts: str, message: SlackMessage) -> Step:
         async def step() -> str | None:

@@ -17,8 +17,8 @@ Retry-After when exceeded), and `on_call(method, n, hook)` runs `hook` when the 
 Posted messages (with their `metadata`) and shared files are kept per thread and served back
 by `conversations.replies` (top-level ones, newest first, by `conversations.history`);
 `chat.update` rewrites and `chat.delete` removes them, `files.delete` a shared file; people's
-messages are seeded with `add_message` (and `delete_message` deletes one: reading its thread is
-then `thread_not_found`, as on Slack). `views.open` records the view and answers with an id;
+messages are seeded with `add_message` (and `delete_message` deletes one: reading or replying in its
+thread is then `thread_not_found`, as on Slack). `views.open` records the view and answers with an id;
 `chat.postEphemeral` and `assistant.threads.setStatus` answer ok (script failures with `fail`).
 `reject_blocks` names block types that `chat.postMessage`/`chat.update` refuse with
 `invalid_blocks`, as Slack does for blocks a workspace does not support.
@@ -253,6 +253,7 @@ class FakeSlackApi:
                                          headers={"Retry-After": str(int(self.channel_rate))})
             self._last_post[channel] = call.at
         payload = self._ok(method, params)
+        call.ok = bool(payload.get("ok"))
         self._run_hook(method)
         gate = self._holds.pop((method, len(self.called(method))), None)
         if gate is not None:
@@ -279,6 +280,8 @@ class FakeSlackApi:
             return {"ok": True, "url": "https://fake.slack.com/", "team": "Fake", "user": "sourcebound",
                     "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
         if method == "chat.postMessage":
+            if (str(params.get("channel")), str(params.get("thread_ts"))) in self._deleted:
+                return {"ok": False, "error": "thread_not_found"}  # a reply to a deleted message
             ts = f"{1700000000 + next(self._ts)}.000100"
             metadata = params.get("metadata")
             if isinstance(metadata, str):
