@@ -53,6 +53,9 @@ class Place(_Model):
     channel: str  # channel / DM id the asking message was in
     thread: str  # thread key: Slack thread_ts (or the message ts), Discord thread/message id
     is_dm: bool = False
+    # The thread key is the bot's own response to an interaction (Discord `/ask` in a text
+    # channel): a delivery resumed after a restart edits it into the thread's note itself.
+    interaction_anchor: bool = False
 
 
 class Incoming(_Model):

@@ -34,9 +34,11 @@ class Courier(Protocol):
         """Download attached files (size-capped); `InputError` says why one is refused."""
         ...
 
-    async def prepare(self, incoming: Incoming) -> Incoming:
+    async def prepare(self, incoming: Incoming, *, resumed: bool = False) -> Incoming:
         """Whatever must exist before answering (a slash command's anchor message to thread
-        on); returns `incoming` updated, or the same object when nothing was needed."""
+        on); returns `incoming` updated, or the same object when nothing was needed. When
+        `resumed` (the job was claimed before), what an earlier attempt may have posted
+        without recording it is looked up on the platform first, not posted again."""
         ...
 
     async def progress(self, incoming: Incoming, sources: int, *, slow: bool) -> None:
@@ -47,6 +49,12 @@ class Courier(Protocol):
 
     async def plan(self, reply: Reply) -> Sequence[Step]:
         """The delivery steps of `reply`, all of them, in order (the same list every time)."""
+        ...
+
+    async def retract(self, reply: Reply, *, keep: Sequence[str]) -> None:
+        """An edit's answer took `reply` over while one of its steps was under way: remove
+        what of it may have landed unrecorded (posts not in `keep`, the recorded ones the
+        edit rewrites). A courtesy: may fail, and may do nothing where it cannot tell."""
         ...
 
     async def give_up(self, reply: Reply) -> None:

@@ -55,6 +55,13 @@ class UnsupportedAttachment(InputError):
     code = "unsupported_attachment"
 
 
+class SourceGone(InputError):
+    """The message whose text was to be the source block (a message shortcut's) was deleted,
+    or is out of reach, before it could be read."""
+
+    code = "source_gone"
+
+
 class ConfigError(SourceboundError):
     code = "config"
 

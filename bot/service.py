@@ -30,7 +30,7 @@ from datetime import datetime
 from bot.attachments import attachments_text
 from bot.chat import Attachment, FileRef, HistoryItem, Incoming, Place, Reply
 from bot.engines import Engine, ExtractiveEngine, Progress
-from bot.errors import EmptyInput, InputError, NoQuestion, NoSource, TooLarge
+from bot.errors import EmptyInput, InputError, NoQuestion, NoSource, SourceGone, TooLarge
 from bot.history.feedback import RATINGS, FeedbackRecord, parse_ref
 from bot.history.queue import Job
 from bot.history.store import Claim, HistoryStore, NewQuestion, StoredSource
@@ -176,6 +176,10 @@ class Service:
         question: str | None = None
         block_text = ""
         try:
+            if incoming.source_message:
+                # `Courier.prepare` reads that message into the block; still named here, it
+                # could not (deleted before the answer): say so, not "no sources".
+                raise SourceGone(f"message {incoming.source_message} is gone")
             attachments = list(incoming.attachments)
             if incoming.files:
                 if fetch is None:

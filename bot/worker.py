@@ -48,7 +48,12 @@ class Worker:
         self._tasks: list[asyncio.Task[None]] = []
         self._busy = 0
         self._kept: set[int] = set()  # jobs whose asker heard "your question is kept"
+        # The step each delivery is posting right now, so that an edit's answer taking the
+        # delivery over can stop a post still waiting (e.g. out a rate limit) mid-step.
+        self._posting: dict[int, asyncio.Future[str | None]] = {}
+        self._cut: set[int] = set()
         service.on_accepted(self._wake.set)
+        self._store.on_superseded(self._stop_posting)
 
     @property
     def busy(self) -> int:
@@ -175,7 +180,7 @@ class Worker:
         owner = self._service.owner
         async with self._leased("jobs", job.id):
             try:
-                incoming = await courier.prepare(job.incoming)
+                incoming = await courier.prepare(job.incoming, resumed=job.claims > 1)
             except DeliveryError as exc:
                 await self._job_later(job, f"could not open its thread: {exc}")
                 return
@@ -226,10 +231,11 @@ class Worker:
             try:
                 steps = await self._courier.plan(reply)
                 for index in range(reply.parts_done, len(steps)):
-                    posted = await steps[index]()
-                    if not await self._service.delivered(rid, index + 1,
-                                                         parts_total=len(steps), posted=posted):
+                    task = asyncio.ensure_future(steps[index]())
+                    if not await self._step(rid, task) or not await self._service.delivered(
+                            rid, index + 1, parts_total=len(steps), posted=task.result()):
                         log.info("delivery %d superseded by an edit's answer; stopped", rid)
+                        await self._retract(reply)
                         return
                 await self._store.finish_delivery(rid, outcome="delivered")
                 log.info("delivery %d posted (%d steps)", rid, len(steps))
@@ -243,6 +249,41 @@ class Worker:
             except Exception as exc:  # a bug in rendering or posting: bounded like a refusal
                 log.exception("delivery %d failed unexpectedly", rid)
                 await self._refused(reply, DeliveryError(type(exc).__name__))
+
+    async def _step(self, rid: int, task: asyncio.Future[str | None]) -> bool:
+        """Run one step of delivery `rid`; False when an edit's answer took the delivery
+        over meanwhile and the step was stopped (then it must not be recorded)."""
+        self._posting[rid] = task
+        try:
+            await asyncio.wait({task})
+        except asyncio.CancelledError:  # shutdown: the step goes with us
+            task.cancel()
+            await asyncio.wait({task})
+            raise
+        finally:
+            self._posting.pop(rid, None)
+            cut = rid in self._cut
+            self._cut.discard(rid)
+        if task.cancelled() and cut:
+            return False
+        task.result()  # the step's own failure (Refused, Gone, …) is the delivery's
+        return True
+
+    async def _retract(self, reply: Reply) -> None:
+        # The stopped step may have landed (the platform took the post, the answer never
+        # came, or came after the takeover): the edit's answer does not know that message.
+        try:
+            keep = await self._store.posted(reply.delivery_id)
+            await self._courier.retract(reply, keep=keep)
+        except (DeliveryError, StoreError) as exc:
+            log.warning("delivery %d: what it may have posted unrecorded stays (%s)",
+                        reply.delivery_id, exc)
+
+    def _stop_posting(self, delivery_id: int) -> None:
+        task = self._posting.get(delivery_id)
+        if task is not None and not task.done():
+            self._cut.add(delivery_id)
+            task.cancel()
 
     async def _refused(self, reply: Reply, exc: DeliveryError) -> None:
         rid = reply.delivery_id

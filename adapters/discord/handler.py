@@ -168,7 +168,8 @@ class Handler:
         incoming = incoming.model_copy(update={"files": files})
         # This process shows the answer's first message (or, in a text channel, the note
         # anchoring its thread) in place of "thinking…"; after a restart the worker posts
-        # in the channel or thread instead, and the response stays as it was.
+        # in the channel or thread instead (and edits a text channel's anchor, which
+        # `Place.interaction_anchor` marks, into the note with the bot token).
         self.courier.remember(
             incoming.event_id,
             InteractionTarget(interaction, self._channel_of(incoming),
@@ -212,6 +213,8 @@ class Handler:
             channel=str(channel_id),
             thread=key,
             is_dm=is_dm,
+            interaction_anchor=not in_thread and response is not None
+            and response.message_id is not None,
         )
         return Incoming(
             place=place,

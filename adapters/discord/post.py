@@ -99,7 +99,7 @@ class DiscordCourier:
             read.append(Attachment(name=ref.name, data=data, mimetype=ref.mimetype))
         return read
 
-    async def prepare(self, incoming: Incoming) -> Incoming:
+    async def prepare(self, incoming: Incoming, *, resumed: bool = False) -> Incoming:
         return incoming
 
     async def progress(self, incoming: Incoming, sources: int, *, slow: bool) -> None:
@@ -166,6 +166,11 @@ class DiscordCourier:
             return False
         return True
 
+    async def retract(self, reply: Reply, *, keep: Sequence[str]) -> None:
+        # A post cancelled mid-request cannot be found again here (a nonce is not
+        # searchable): the rare orphan stays.
+        return None
+
     async def give_up(self, reply: Reply) -> None:
         async with discord_refusals("give-up note"):
             target = await self._target(reply.place, reply.event_id, name="")
@@ -197,11 +202,28 @@ class DiscordCourier:
         thread = guild.get_thread(int(place.thread)) if guild else None
         if thread is not None:
             return ChannelTarget(thread)
+        note = render_notice("thread_note", env=self._env, question=name)
         if live is not None:
             # The response is the thread's starter: say there what the thread answers.
-            await live.replace(render_notice("thread_note", env=self._env, question=name))
+            await live.replace(note)
+        elif place.interaction_anchor:
+            # Resumed after a restart: the response still says "thinking…" and its token
+            # died with the process; the bot token may edit a non-ephemeral response.
+            await self._restore_anchor(ChannelTarget(channel), int(place.thread), note)
         starter = channel.get_partial_message(int(place.thread))
         return await self.start_thread(starter, name=name, fallback=channel)
+
+    @staticmethod
+    async def _restore_anchor(where: ChannelTarget, message_id: int,
+                              note: DiscordMessage) -> None:
+        try:
+            await where.edit(message_id, note, None)
+        except discord.HTTPException as exc:
+            if exc.status == 429 or exc.status >= 500:
+                raise  # refused: the delivery is retried, this edit with it
+            # Deleted, or not ours to edit: the answer in the thread matters more.
+            log.warning("interaction anchor %s not editable (%s); left as it is",
+                        message_id, exc.status)
 
     async def start_thread(
         self,

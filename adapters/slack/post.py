@@ -11,7 +11,9 @@ when no file of that name is in the thread yet.
 An edit's answer (`Reply.updates`, the earlier answer's messages) rewrites those messages with
 `chat.update` instead of posting: part n updates earlier message n, parts beyond them are
 posted, earlier messages beyond the new parts are deleted. Every part step returns its ts,
-which the worker records for the next edit.
+which the worker records for the next edit; the PNG step returns its file id (`FILE_STEP`), so
+that an edit that redraws the diagram removes the earlier image (`files.delete`) once its own
+is up.
 
 Slack errors map to `Refused` (429 with its Retry-After, 5xx, timeouts: retried later with
 backoff) or `Gone` (the channel or thread is closed to us: abandoned).
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,8 +53,11 @@ from bot.settings import Limits
 
 log = logging.getLogger(__name__)
 
+GONE_REMEMBERED = 1_000  # askers of shortcuts on deleted messages kept for their reply
 DRAWINGS_AT_ONCE = 1  # `dot` processes: CPU the event loop needs for acks under a burst
 PART_EVENT = "sourcebound_part"  # message metadata event_type of every answer part
+ANCHOR_EVENT = "sourcebound_anchor"  # ... and of a slash command's anchor message
+FILE_STEP = "file:"  # a recorded step that uploaded the diagram: its file id, not a message ts
 # Errors that no retry can fix: the place is gone or closed to the bot.
 _GONE = frozenset({"channel_not_found", "is_archived", "not_in_channel", "thread_not_found",
                    "restricted_action", "cannot_reply_to_message", "message_not_found",
@@ -84,6 +90,9 @@ class SlackCourier:
         self._rendered = answer_cache()
         self.status = ThreadStatus(client=client, env=env)
         self.fetcher: FileFetcher | None = None  # set once the adapter's HTTP session is open
+        # Askers of shortcuts whose message is gone, by event: Slack refuses a reply in a
+        # deleted message's thread, so they are told privately instead (this process only).
+        self._gone: OrderedDict[str, str] = OrderedDict()
 
     @property
     def platform(self) -> Platform:
@@ -108,7 +117,7 @@ class SlackCourier:
             for f in files
         ])
 
-    async def prepare(self, incoming: Incoming) -> Incoming:
+    async def prepare(self, incoming: Incoming, *, resumed: bool = False) -> Incoming:
         if incoming.source_message:
             incoming = await self._with_source_message(incoming)
         # The status with its count follows the parse (`progress`); only a download first
@@ -118,8 +127,13 @@ class SlackCourier:
                 await self.status.show(incoming.place)
             return incoming
         # A slash command has no message to thread on: post one, and answer under it.
-        question = strip_controls(incoming.text.strip().split("\n", 1)[0])
-        ts = await self.post(incoming.place, self.notice("anchor", question=question))
+        ts = await self._landed_anchor(incoming) if resumed else None
+        if ts is None:
+            question = strip_controls(incoming.text.strip().split("\n", 1)[0])
+            metadata = {"event_type": ANCHOR_EVENT,
+                        "event_payload": {"event": incoming.event_id}}
+            ts = await self.post(incoming.place, self.notice("anchor", question=question),
+                                 metadata=metadata)
         place = incoming.place.model_copy(update={"thread": ts})
         if incoming.files:
             await self.status.show(place)
@@ -136,14 +150,18 @@ class SlackCourier:
     async def _with_source_message(self, incoming: Incoming) -> Incoming:
         """"Ask Sourcebound" on a message: its text and files become the source block."""
         channel, _, ts = incoming.source_message.rpartition(":")
-        message = next(
-            (m for m in await self._thread(incoming.place, oldest=ts) if m.get("ts") == ts),
-            None,
-        )
+        try:
+            thread = await self._thread(incoming.place, oldest=ts)
+        except Gone:  # thread_not_found: the message was deleted (or we lost access)
+            thread = []
+        message = next((m for m in thread if m.get("ts") == ts), None)
         if message is None:
-            # Deleted meanwhile, or out of reach: answered as an empty block (a clear reply).
+            # Kept in `source_message`: the answer is the reply saying the message is gone.
             log.warning("event %s: the shortcut's message %s is gone", incoming.event_id, ts)
-            return incoming.model_copy(update={"source_message": ""})
+            self._gone[incoming.event_id] = incoming.user
+            while len(self._gone) > GONE_REMEMBERED:
+                self._gone.popitem(last=False)
+            return incoming
         log.debug("event %s: source block from message %s in %s", incoming.event_id, ts, channel)
         return incoming.model_copy(update={
             "source_message": "",
@@ -156,21 +174,45 @@ class SlackCourier:
         landed: set[int] = set()
         if reply.claims > 1:  # resumed: a post may have landed unrecorded
             landed = await self._landed_parts(reply)
+        # The earlier answer's recorded steps: its messages, and its diagram's file.
+        updates = [u for u in reply.updates if not u.startswith(FILE_STEP)]
+        old_files = [u.removeprefix(FILE_STEP) for u in reply.updates if u.startswith(FILE_STEP)]
         steps: list[Step] = []
         for number, message in enumerate(messages, start=1):
-            earlier = reply.updates[number - 1] if number <= len(reply.updates) else None
+            earlier = updates[number - 1] if number <= len(updates) else None
             if earlier is not None:
                 steps.append(self._update_step(reply, earlier, message))
             else:
                 steps.append(self._part_step(reply, number, message, number in landed))
-            if message.diagram and reply.answer is not None and (
-                    reply.redraw or earlier is None):
-                steps.append(self._png_step(reply, reply.answer))
-        for stale in reply.updates[len(messages):]:
+            if message.diagram and reply.answer is not None:
+                if reply.redraw or earlier is None:
+                    # The new image first, then the old one goes: never a thread without.
+                    steps.append(self._png_step(reply, reply.answer))
+                    steps.extend(self._delete_file_step(reply, f) for f in old_files)
+                else:  # the same diagram stays: the next edit must still find its file
+                    steps.extend(self._kept_file_step(f) for f in old_files)
+                old_files = []
+        for stale in updates[len(messages):]:
             steps.append(self._delete_step(reply, stale))
+        # No diagram in the new answer (it became a problem): its old image goes too.
+        steps.extend(self._delete_file_step(reply, f) for f in old_files)
         if reply.updates:
             steps.append(self._clear_status_step(reply))
         return steps
+
+    async def retract(self, reply: Reply, *, keep: Sequence[str]) -> None:
+        # Parts carry metadata naming their delivery: any in the thread that was not
+        # recorded landed after the takeover and would sit beside the edit's answer.
+        kept = set(keep)
+        for message in await self._thread(reply.place):
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            ts = str(message.get("ts") or "")
+            if (metadata.get("event_type") == PART_EVENT and ts and ts not in kept
+                    and payload.get("delivery") == reply.delivery_id):
+                log.info("delivery %d: its part %s landed after an edit took over; removed",
+                         reply.delivery_id, payload.get("part"))
+                await self._delete_step(reply, ts)()
 
     async def give_up(self, reply: Reply) -> None:
         await self.post(reply.place, self.notice("undelivered"))
@@ -188,9 +230,24 @@ class SlackCourier:
                 return None
             metadata = {"event_type": PART_EVENT,
                         "event_payload": {"delivery": reply.delivery_id, "part": number}}
-            return await self.post(reply.place, message, metadata=metadata)
+            try:
+                return await self.post(reply.place, message, metadata=metadata)
+            except Gone as exc:
+                asker = self._gone.pop(reply.event_id, None)
+                if asker is None or _reason(exc.__cause__ or exc) != "thread_not_found":
+                    raise
+            # The shortcut's message was deleted, and its thread with it.
+            await self._tell_privately(reply.place, asker, message)
+            return None
 
         return step
+
+    async def _tell_privately(self, place: Place, user: str, message: SlackMessage) -> None:
+        try:
+            await self._client.chat_postEphemeral(channel=place.channel, user=user,
+                                                  **message.payload())
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+            raise _refusal("chat.postEphemeral", exc) from exc
 
     def _update_step(self, reply: Reply, ts: str, message: SlackMessage) -> Step:
         async def step() -> str | None:
@@ -222,11 +279,36 @@ class SlackCourier:
         return step
 
     def _png_step(self, reply: Reply, answer: Answer) -> Step:
+        # Returns the file id (marked FILE_STEP), recorded so that an edit redrawing the
+        # diagram can remove this image once its own is up.
         async def step() -> str | None:
-            if reply.claims > 1 and await self._png_landed(reply):
-                return None
-            await self.upload_diagram(reply.place, answer, name=png_name(reply.delivery_id))
+            landed = await self._png_landed(reply) if reply.claims > 1 else None
+            if landed is None:
+                landed = await self.upload_diagram(reply.place, answer,
+                                                   name=png_name(reply.delivery_id))
+            return f"{FILE_STEP}{landed}" if landed else None
+
+        return step
+
+    def _delete_file_step(self, reply: Reply, file_id: str) -> Step:
+        async def step() -> str | None:
+            try:
+                await self._client.files_delete(file=file_id)
+            except SlackApiError as exc:
+                if _reason(exc) not in ("file_not_found", "file_deleted"):  # gone already
+                    raise _refusal("files.delete", exc) from exc
+            except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+                raise _refusal("files.delete", exc) from exc
+            log.info("delivery %d: the earlier answer's diagram %s removed",
+                     reply.delivery_id, file_id)
             return None
+
+        return step
+
+    @staticmethod
+    def _kept_file_step(file_id: str) -> Step:
+        async def step() -> str | None:
+            return f"{FILE_STEP}{file_id}"
 
         return step
 
@@ -256,14 +338,36 @@ class SlackCourier:
                 found.add(int(payload.get("part", 0)))
         return found
 
-    async def _png_landed(self, reply: Reply) -> bool:
+    async def _landed_anchor(self, incoming: Incoming) -> str | None:
+        """The ts of this command's anchor if an earlier attempt posted it unrecorded (the
+        channel's newest page is enough: a restart resumes within moments)."""
+        try:
+            response = await self._client.conversations_history(
+                channel=incoming.place.channel, include_all_metadata=True, limit=100)
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
+            raise _refusal("conversations.history", exc) from exc
+        for message in response.get("messages") or []:
+            if not isinstance(message, dict):
+                continue
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if (metadata.get("event_type") == ANCHOR_EVENT
+                    and payload.get("event") == incoming.event_id and message.get("ts")):
+                log.info("event %s: its anchor is already in the channel; not posted again",
+                         incoming.event_id)
+                return str(message["ts"])
+        return None
+
+    async def _png_landed(self, reply: Reply) -> str | None:
+        """The id of this delivery's image if it is in the thread already ("" when Slack
+        did not say), else None."""
         name = png_name(reply.delivery_id)
-        return any(
-            f.get("name") == name
+        return next((
+            str(f.get("id") or "")
             for message in await self._thread(reply.place)
             for f in message.get("files") or ()
-            if isinstance(f, dict)
-        )
+            if isinstance(f, dict) and f.get("name") == name
+        ), None)
 
     # -- Web API --------------------------------------------------------------------------------
 
@@ -315,17 +419,18 @@ class SlackCourier:
             raise _refusal("chat.update", exc) from exc
         return True
 
-    async def upload_diagram(self, place: Place, answer: Answer, *, name: str) -> bool:
-        """Upload the workflow PNG into the thread; False when there is nothing to draw."""
+    async def upload_diagram(self, place: Place, answer: Answer, *, name: str) -> str | None:
+        """Upload the workflow PNG into the thread; its file id ("" if Slack did not say),
+        None when there is nothing to draw."""
         png = cached_png(answer.workflow)
         if png is None:
             async with self._drawing:
                 png = await asyncio.to_thread(diagram_png, answer.workflow)
         if png is None:
-            return False
+            return None
         title = diagram_title(answer, env=self._env)
         try:
-            await self._client.files_upload_v2(
+            response = await self._client.files_upload_v2(
                 channel=place.channel,
                 thread_ts=place.thread or None,
                 file=png,
@@ -335,7 +440,8 @@ class SlackCourier:
             )
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as exc:
             raise _refusal("diagram upload", exc) from exc
-        return True
+        uploaded = response.get("file") or {}
+        return str(uploaded.get("id") or "") if isinstance(uploaded, dict) else ""
 
 
 def _refusal(what: str, exc: BaseException) -> DeliveryError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 
 from aiohttp import web
@@ -62,7 +63,18 @@ async def serve_http(app: AsyncApp, *, port: int, host: str, signing_secret: str
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port, backlog=LISTEN_BACKLOG)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            # Named here, where it is known to be our own bind: an unresolvable HOST raises
+            # the same `gaierror` as an unreachable Slack would.
+            # asyncio rewords a bind error ("error while attempting to bind on …"); a
+            # resolver error has a negative errno and its own wording.
+            cause = (os.strerror(exc.errno) if exc.errno and exc.errno > 0
+                     else exc.strerror or str(exc))
+            raise ConfigError(
+                f"cannot listen on {host}:{port} (HOST, PORT) for the Slack Events API: {cause}"
+            ) from None
         log.info("Slack events API listening on %s:%s%s", host, port, EVENTS_PATH)
         await asyncio.Event().wait()
     finally:

@@ -77,14 +77,16 @@ async def workflow_of(db: aiosqlite.Connection, delivery_id: int) -> Any:
     return json.loads(rows[0][0]).get("workflow") if rows else None
 
 
-async def supersede(db: aiosqlite.Connection, delivery_id: int) -> None:
+async def supersede(db: aiosqlite.Connection, delivery_id: int) -> bool:
     """An edit's answer replaces `delivery_id`: if it is still being posted, stop it (the
-    worker posting it learns so from `mark_delivered`; nobody claims it again)."""
-    await db.execute(
+    worker posting it learns so from `mark_delivered`; nobody claims it again). True when it
+    was still being posted."""
+    cursor = await db.execute(
         """UPDATE deliveries SET status = 'done', outcome = 'superseded', owner = NULL,
            lease_until = 0 WHERE id = ? AND status = 'pending'""",
         (delivery_id,),
     )
+    return bool(cursor.rowcount)
 
 
 async def superseded(db: aiosqlite.Connection, delivery_id: int) -> bool:

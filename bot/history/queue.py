@@ -210,7 +210,7 @@ async def finish_delivery(
 ) -> None:
     await db.execute(
         """UPDATE deliveries SET status = 'done', outcome = ?, owner = NULL, lease_until = 0,
-               updated_at = ? WHERE id = ?""",
+               updated_at = ? WHERE id = ? AND outcome IS NOT 'superseded'""",
         (outcome, now_iso, delivery_id),
     )
 

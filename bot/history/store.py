@@ -114,6 +114,7 @@ class HistoryStore:
         # Events waiting for the next group commit (see `enqueue`).
         self._arrivals: list[tuple[Incoming, Sequence[str], asyncio.Future[int | None]]] = []
         self._committing: asyncio.Task[None] | None = None
+        self._superseded: list[Callable[[int], None]] = []
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -241,6 +242,7 @@ class HistoryStore:
         all in one transaction. None when a key was already claimed (nothing is written).
         With `claim`, the job is deleted in the same transaction (None if it is not ours)."""
         now = _now()
+        stopped: int | None = None  # an earlier delivery this edit's answer took over
         try:
             async with self._write() as db:
                 if claim is not None and not await queue.take_job(
@@ -284,7 +286,8 @@ class HistoryStore:
                     )
                     if earlier is not None:
                         # Still being posted: this answer takes over (and posts the rest).
-                        await posts.supersede(db, earlier)
+                        if await posts.supersede(db, earlier):
+                            stopped = earlier
                         reply["updates"] = await posts.posted_messages(db, earlier)
                         # The same diagram needs no second image in the thread.
                         before = await posts.workflow_of(db, earlier)
@@ -305,6 +308,9 @@ class HistoryStore:
             log.info("duplicate event %s (key %s): already handled", new.event_id, dup)
             return None
         assert delivery_id is not None
+        if stopped is not None:
+            for listener in self._superseded:
+                listener(stopped)
         return Reply.model_validate(
             {"delivery_id": delivery_id, "place": new.place, "answer": new.answer,
              "event_id": new.event_id, **reply}
@@ -348,6 +354,11 @@ class HistoryStore:
 
     # -- deliveries ---------------------------------------------------------------------------
 
+    def on_superseded(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(delivery_id)` once an edit's answer, stored by this process, took
+        over a delivery still being posted (a worker posting it stops at once)."""
+        self._superseded.append(listener)
+
     async def mark_delivered(
         self, delivery_id: int, parts_done: int, parts_total: int | None = None,
         *, posted: str | None = None,
@@ -376,6 +387,11 @@ class HistoryStore:
             # Forgotten (or never stored) while it was being posted: nothing to track.
             log.debug("delivery %d not found; progress not recorded", delivery_id)
         return True
+
+    async def posted(self, delivery_id: int) -> list[str]:
+        """The messages delivery `delivery_id` recorded as posted, in step order."""
+        async with self._read() as db:
+            return await posts.posted_messages(db, delivery_id)
 
     async def answered(self, platform: str, message_key: str) -> bool:
         """Whether the message `message_key` was answered (an edit of it re-answers)."""

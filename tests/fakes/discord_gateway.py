@@ -28,6 +28,7 @@ from aiohttp import WSMsgType, web
 API = "/api/v10"
 EPOCH_MS = 1420070400000  # Discord's snowflake epoch
 ISO = "2024-05-01T12:00:00.000000+00:00"
+LOADING = 1 << 7  # message flag: a deferred interaction response still "thinking"
 
 
 @dataclass
@@ -576,7 +577,8 @@ class FakeDiscord:
         before = self.messages.get(message_id, {})
         channel_id = str(before.get("channel_id", self.channel_id))
         shown = self._message_reply(channel_id, call, message_id=message_id)
-        shown["flags"] = before.get("flags", 0)  # an ephemeral response stays ephemeral
+        # An ephemeral response stays ephemeral; an edited one is no longer "thinking".
+        shown["flags"] = before.get("flags", 0) & ~LOADING
         return _json(shown)
 
     def _known(self, match: re.Match[str]) -> dict[str, Any] | None:
@@ -607,6 +609,7 @@ class FakeDiscord:
                 for f in call.files
             ]
         message["edited_timestamp"] = ISO
+        message["flags"] = int(message.get("flags") or 0) & ~LOADING
         return _json(message)
 
     async def _get_message(self, request: web.Request, call: Call,
@@ -663,6 +666,8 @@ class FakeDiscord:
             data = Call(call.method, call.path, {}, body.get("data") or {}, call.files, 200)
             shown = self._message_reply(channel, data, message_id=response_id)
             shown["flags"] = int((body.get("data") or {}).get("flags") or 0)  # 64: ephemeral
+            if kind == 5:
+                shown["flags"] |= LOADING  # "… is thinking" until the response is edited
         return _json({"interaction": {
             "id": match.group(1), "type": 2,
             "response_message_id": str(response_id) if response_id else None,

@@ -12,10 +12,13 @@ app-level token and returns `socket_url` (set it to a `tests.fakes.slack_socket`
 `fail(method, error=…)` for `ok: false`, `rate_limit(method, retry_after=…)` for a 429,
 `channel_rate` for Slack's ~1 message/s per-channel limit on chat.postMessage (429 with
 Retry-After when exceeded), and `on_call(method, n, hook)` runs `hook` when the n-th call of
-`method` has been accepted and before it is answered (the fault tests SIGKILL the bot there).
+`method` has been accepted and before it is answered (the fault tests SIGKILL the bot there);
+`hold(method, n)` keeps that answer back until the returned event is set.
 Posted messages (with their `metadata`) and shared files are kept per thread and served back
-by `conversations.replies`; `chat.update` rewrites and `chat.delete` removes them; people's
-messages are seeded with `add_message`. `views.open` records the view and answers with an id;
+by `conversations.replies` (top-level ones, newest first, by `conversations.history`);
+`chat.update` rewrites and `chat.delete` removes them, `files.delete` a shared file; people's
+messages are seeded with `add_message` (and `delete_message` deletes one: reading or replying in its
+thread is then `thread_not_found`, as on Slack). `views.open` records the view and answers with an id;
 `chat.postEphemeral` and `assistant.threads.setStatus` answer ok (script failures with `fail`).
 `reject_blocks` names block types that `chat.postMessage`/`chat.update` refuse with
 `invalid_blocks`, as Slack does for blocks a workspace does not support.
@@ -74,8 +77,10 @@ class FakeSlackApi:
         self.channel_rate: float | None = None  # seconds between posts allowed per channel
         self._last_post: dict[str, float] = {}
         self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._deleted: set[tuple[str, str]] = set()
         self._file_names: dict[str, str] = {}
         self._hooks: dict[tuple[str, int], Callable[[], None]] = {}
+        self._holds: dict[tuple[str, int], asyncio.Event] = {}
         self.reject_blocks: set[str] = set()
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -133,6 +138,13 @@ class FakeSlackApi:
         """Run `hook` once the n-th call of `method` took effect, before it is answered."""
         self._hooks[(method, n)] = hook
 
+    def hold(self, method: str, n: int) -> asyncio.Event:
+        """Let the n-th call of `method` take effect but answer it only once the returned
+        event is set (a post that landed while its response is still on the way)."""
+        gate = asyncio.Event()
+        self._holds[(method, n)] = gate
+        return gate
+
     def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
         """The bot's messages in a thread, in order: {"text", "metadata", "files"}."""
         return self.threads.get((channel, ts), [])
@@ -144,6 +156,14 @@ class FakeSlackApi:
         self.threads.setdefault((channel, thread_ts or ts), []).append(
             {"text": text, "ts": ts, "metadata": None, "files": files or [], "user": user}
         )
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        """A person deleting their message: a thread read of it is then `thread_not_found`."""
+        found = self._find(channel, ts)
+        if found is not None:
+            messages, index = found
+            del messages[index]
+        self._deleted.add((channel, ts))
 
     def _run_hook(self, method: str) -> None:
         hook = self._hooks.pop((method, len(self.called(method))), None)
@@ -233,7 +253,11 @@ class FakeSlackApi:
                                          headers={"Retry-After": str(int(self.channel_rate))})
             self._last_post[channel] = call.at
         payload = self._ok(method, params)
+        call.ok = bool(payload.get("ok"))
         self._run_hook(method)
+        gate = self._holds.pop((method, len(self.called(method))), None)
+        if gate is not None:
+            await gate.wait()
         return web.json_response(payload)
 
     def _refused_blocks(self, params: dict[str, Any]) -> bool:
@@ -256,6 +280,8 @@ class FakeSlackApi:
             return {"ok": True, "url": "https://fake.slack.com/", "team": "Fake", "user": "sourcebound",
                     "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
         if method == "chat.postMessage":
+            if (str(params.get("channel")), str(params.get("thread_ts"))) in self._deleted:
+                return {"ok": False, "error": "thread_not_found"}  # a reply to a deleted message
             ts = f"{1700000000 + next(self._ts)}.000100"
             metadata = params.get("metadata")
             if isinstance(metadata, str):
@@ -271,6 +297,8 @@ class FakeSlackApi:
                 return {"ok": False, "error": "socket_mode_not_configured"}
             return {"ok": True, "url": self.socket_url}
         if method == "conversations.replies":
+            if (str(params.get("channel")), str(params.get("ts"))) in self._deleted:
+                return {"ok": False, "error": "thread_not_found"}
             messages = [
                 {"type": "message", "ts": m["ts"], "text": m["text"],
                  **({"user": m["user"]} if m.get("user") else {"bot_id": BOT_ID}),
@@ -279,6 +307,19 @@ class FakeSlackApi:
                 for m in self.thread(str(params.get("channel")), str(params.get("ts")))
             ]
             return {"ok": True, "messages": messages, "has_more": False}
+        if method == "conversations.history":
+            # A channel's top-level messages (thread parents included), newest first.
+            channel = str(params.get("channel"))
+            tops = [m for (chan, thread), messages in self.threads.items() if chan == channel
+                    for m in messages[:1] if m["ts"] == thread]
+            tops.sort(key=lambda m: float(m["ts"]), reverse=True)
+            limit = int(params.get("limit") or 100)
+            return {"ok": True, "has_more": len(tops) > limit, "messages": [
+                {"type": "message", "ts": m["ts"], "text": m["text"],
+                 **({"user": m["user"]} if m.get("user") else {"bot_id": BOT_ID}),
+                 **({"metadata": m["metadata"]} if m["metadata"] else {})}
+                for m in tops[:limit]
+            ]}
         if method == "chat.update":
             found = self._find(str(params.get("channel")), str(params.get("ts")))
             if found is None:
@@ -295,6 +336,18 @@ class FakeSlackApi:
             messages, index = found
             del messages[index]
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
+        if method == "files.delete":
+            # The file goes, and with it the message that only shared it.
+            file_id = str(params.get("file"))
+            for messages in self.threads.values():
+                for message in messages:
+                    if any(f.get("id") == file_id for f in message["files"]):
+                        message["files"] = [f for f in message["files"]
+                                            if f.get("id") != file_id]
+                        if not message["files"] and not message["text"]:
+                            messages.remove(message)
+                        return {"ok": True}
+            return {"ok": False, "error": "file_not_found"}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{1700000000 + next(self._ts)}.000900"}
         if method == "views.open":

@@ -3,14 +3,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+import adapters.discord.adapter as discord_adapter
 from adapters.discord import DiscordAdapter
+from bot.chat import Reply
+from bot.history.queue import Job
+from bot.service import Service
 from tests.adapters.discord.conftest import running_bot
 from tests.adapters.discord.support import PNG_MAGIC, assert_safe, pngs
 from tests.adapters.discord.test_discord_delivery import settled
 from tests.conftest import seed_text
-from tests.fakes.discord_gateway import Call, FakeDiscord
+from tests.fakes.discord_gateway import LOADING, Call, FakeDiscord
 
 DEADLINE = 3.0  # Discord drops an interaction not answered within 3 s
 EPHEMERAL = 64
@@ -208,3 +216,45 @@ async def test_ask_in_a_dm_shows_part_one_in_place_of_thinking(
     assert len(rest) == 2 and rest[1].embeds[0]["title"].startswith("3/3")
     assert_nonces(rest)
     assert not fake.calls_to(r"channels/\d+/messages/\d+/threads")
+
+
+class HeldService(Service):
+    """Answers nothing: the job stays claimed until shutdown cancels it (a restart then
+    resumes it)."""
+
+    started = asyncio.Event()
+
+    async def answer_job(self, job: Job, **kwargs: Any) -> Reply | None:
+        type(self).started.set()
+        await asyncio.Event().wait()
+        return None
+
+
+async def test_after_a_restart_during_ask_in_a_channel_the_anchor_becomes_the_thread_note(
+    fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(discord_adapter, "SHUTDOWN_GRACE", 0.1)
+    HeldService.started = asyncio.Event()
+    db = tmp_path / "bot.db"
+    attachment = fake.attachment("sources.md", seed_text("000").encode("utf-8"))
+    interaction = fake.command("ask", {"question": "How does it generalize across cities?",
+                                       "file": attachment}, attachments=[attachment])
+    # One process in a test: the next start waits out the (short) lease instead of seeing a
+    # dead owner.
+    async with running_bot(fake, db, service_class=HeldService, lease_seconds=0.5):
+        await fake.dispatch("INTERACTION_CREATE", interaction)
+        response_id = await _response_id(fake, interaction)
+        await asyncio.wait_for(HeldService.started.wait(), 10)
+    assert fake.messages[response_id]["flags"] & LOADING  # still "thinking…"
+
+    async with running_bot(fake, db, lease_seconds=0.5) as bot:
+        await fake.wait_for(lambda _: len(fake.posts(response_id)) >= 3)
+        await settled(bot)
+    anchor = fake.messages[response_id]
+    assert not anchor["flags"] & LOADING
+    assert "generalize across cities" in anchor["content"] and "thread" in anchor["content"]
+    (note,) = fake.edits(fake.channel_id)  # with the bot token: the old token died with bot 1
+    (started,) = fake.calls_to(rf"channels/{fake.channel_id}/messages/{response_id}/threads")
+    assert note.at < started.at
+    assert len(fake.posts(response_id)) == 3 and len(fake.posts()) == 3
+    assert_safe([*fake.posts(response_id), note])

@@ -114,3 +114,36 @@ async def test_an_edit_that_leaves_nothing_to_answer_replaces_the_answer_with_on
                if c.method == "DELETE"]
     assert [c.path.rsplit("/", 1)[1] for c in deleted] == [m["id"] for m in before[1:]]
     assert len(fake.posts()) == 3
+
+
+async def test_an_edit_while_a_rate_limit_holds_the_first_answer_stops_that_answer(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    # Part 2 of the first answer meets a 429 (5 s): discord.py waits it out and would post
+    # again. The edit arriving meanwhile takes over: the held part is never posted.
+    fake.retry_after = 5.0  # long enough for the edit to be answered meanwhile
+    asked = fake.message(seed_text("000"))
+    thread_id = int(asked["id"])
+    async with running_bot(fake, tmp_path / "bot.db") as bot:
+        fake.fail_posts(429, after=1)
+        await fake.dispatch("MESSAGE_CREATE", asked)
+        await fake.wait_for(lambda _: len(fake.posts(thread_id, ok=False)) >= 1)
+        fake.fail_posts(None)
+        (first,) = _thread_messages(fake, asked)
+        await fake.dispatch("MESSAGE_UPDATE", fake.message_update(
+            asked, f"{EDITED_QUESTION}\n\n{seed_text('000')}"))
+        await fake.wait_for(lambda _: len(fake.posts(thread_id)) >= 3)
+        await settled(bot)  # also waits for the held post, had it gone on
+        store = bot.client.handler._service.store
+        assert await store.pending("discord") == []
+
+    posts = fake.posts(thread_id)
+    assert len(posts) == 3, [p.content[:40] for p in posts]  # old part 1, then parts 2 and 3
+    (rewrite,) = fake.edits(thread_id)
+    assert rewrite.path.endswith(first["id"])
+    assert "night-time images" in rewrite.content
+    assert [p.content.split("\n")[0] for p in posts[1:2]] == [
+        "## 2/3 · Workflow (input → model → output)"]
+    thread = _thread_messages(fake, asked)
+    assert len(thread) == 3 and "night-time images" in thread[0]["content"]
+

@@ -205,3 +205,76 @@ async def test_an_edit_of_a_question_still_waiting_is_answered_as_edited(
         assert headers_of(posted) == ANSWER_HEADERS
         assert "learned optimizers" in all_text(posted[0])
         assert slack.api.called("chat.update") == []
+
+
+def _files(slack: SlackHarness, ts: str) -> list[str]:
+    return [str(f["id"]) for m in slack.api.thread(CHANNEL, ts) for f in m["files"]]
+
+
+async def _edited_to(slack: SlackHarness, ts: str, old: str, new: str, *, updates: int) -> None:
+    await slack.event(_changed(ts, f"<@{BOT_USER}> {old}", f"<@{BOT_USER}> {new}"))
+    await slack.api.wait_for("chat.update", count=updates)
+    await slack.api.settle(quiet=0.5)
+
+
+async def test_an_edit_that_redraws_the_diagram_removes_the_earlier_image(
+    slack: SlackHarness,
+) -> None:
+    ts = _now_ts(-600)
+    first = slackified(seed_text("000"))
+    other = "What does the paper add?\n\n" + slackified(seed_text("001"))
+    await _asked(slack, first, ts)
+    await slack.api.wait_for("files.completeUploadExternal")
+    await slack.api.settle()
+    (old,) = _files(slack, ts)
+
+    # Another source block: another workflow, so a new image, and the old one goes after it.
+    await _edited_to(slack, ts, first, other, updates=3)
+    (new,) = _files(slack, ts)
+    assert new != old
+    (delete,) = slack.api.called("files.delete")
+    assert delete.params["file"] == old
+    uploads = slack.api.called("files.completeUploadExternal")
+    assert len(uploads) == 2 and uploads[-1].at < delete.at  # never a thread without one
+
+    # The same diagram again (a trailing line): no upload, nothing removed ...
+    await _edited_to(slack, ts, other, other + "\n", updates=6)
+    assert _files(slack, ts) == [new] and len(slack.api.called("files.delete")) == 1
+    # ... and the edit after it still knows which image is the thread's.
+    await _edited_to(slack, ts, other + "\n", first, updates=9)
+    (latest,) = _files(slack, ts)
+    assert latest not in (old, new)
+    assert [d.params["file"] for d in slack.api.called("files.delete")] == [old, new]
+    assert len(slack.posted()) == 3
+
+
+async def test_a_part_that_lands_while_an_edit_takes_over_is_removed(
+    api: FakeSlackApi, tmp_path: Path,
+) -> None:
+    # Part 2 of the first answer is in the thread, but Slack's answer to it is still on the
+    # way when the edit arrives: the old delivery is stopped, never hears the ts, and must
+    # not leave that part beside the edit's answer.
+    gate = api.hold("chat.postMessage", 2)
+    try:
+        async with running(api, tmp_path / "s.db") as slack:
+            ts = _now_ts(-60)
+            block = slackified(seed_text("000"))
+            await slack.event(slack.mention(block, ts=ts))
+            await slack.api.wait_for("chat.postMessage", count=2)
+            orphan = slack.api.thread(CHANNEL, ts)[-1]["ts"]
+
+            await slack.event(_changed(
+                ts, f"<@{BOT_USER}> {block}",
+                f"<@{BOT_USER}> Which paper is about sensor failure?\n\n{block}"))
+            (delete,) = await slack.api.wait_for("chat.delete")
+            await slack.api.wait_for("chat.postMessage", count=4)
+            await slack.api.settle(quiet=0.5)
+            assert delete.params["ts"] == orphan
+            texts = [m for m in slack.api.thread(CHANNEL, ts) if not m["files"]]
+            assert [m["metadata"]["event_payload"]["part"] for m in texts] == [1, 2, 3]
+            assert orphan not in [m["ts"] for m in texts]
+            assert "Which paper is about sensor failure" in all_text(
+                slack.api.called("chat.update")[0])
+            assert await slack.service.pending("slack") == []
+    finally:
+        gate.set()

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 import pytest
@@ -90,6 +91,15 @@ class Bot:
         assert self.proc is not None
         return await asyncio.wait_for(self.proc.wait(), START_TIMEOUT)
 
+    async def command(self, text: str, trigger: str) -> int:
+        """POST a signed `/sourcebound` slash command; returns the HTTP status of the ack."""
+        body = urlencode({
+            "token": "legacy", "team_id": TEAM, "channel_id": CHANNEL, "user_id": "UASKER",
+            "command": "/sourcebound", "text": text, "trigger_id": trigger,
+            "response_url": self.api.response_url(trigger), "api_app_id": "A0APP",
+        })
+        return await self._post(body, "application/x-www-form-urlencoded")
+
     async def ask(self, text: str, ts: str, *, event_id: str | None = None) -> int:
         """POST a signed app_mention; returns the HTTP status of the ack."""
         self._ids += 1
@@ -100,9 +110,12 @@ class Bot:
                       "ts": ts, "channel": CHANNEL, "team": TEAM},
             "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
         })
+        return await self._post(body, "application/json")
+
+    async def _post(self, body: str, content_type: str) -> int:
         stamp = str(int(time.time()))
         headers = {
-            "content-type": "application/json",
+            "content-type": content_type,
             "x-slack-request-timestamp": stamp,
             "x-slack-signature": SignatureVerifier(SECRET).generate_signature(
                 timestamp=stamp, body=body),
@@ -115,7 +128,7 @@ class Bot:
 
 def parts_in(api: FakeSlackApi, ts: str) -> list[int]:
     return [m["metadata"]["event_payload"]["part"] for m in api.thread(CHANNEL, ts)
-            if m["metadata"]]
+            if (m["metadata"] or {}).get("event_type") == "sourcebound_part"]
 
 
 def files_in(api: FakeSlackApi, ts: str) -> list[Any]:
@@ -180,6 +193,34 @@ async def test_every_kill_point_ends_in_exactly_one_answer_with_its_png(
             assert len(files_in(api, ts)) == 1, ts
         bot.proc and bot.proc.send_signal(signal.SIGTERM)
         assert await bot.reap() == 0
+
+
+def anchors_in(api: FakeSlackApi) -> list[str]:
+    """The ts of every top-level message the bot posted in the channel (its anchors)."""
+    return [ts for (chan, ts), messages in api.threads.items() if chan == CHANNEL
+            for m in messages[:1] if m["ts"] == ts and not m.get("user")]
+
+
+async def test_a_kill_after_a_slash_commands_anchor_landed_posts_no_second_anchor(
+    api: FakeSlackApi, tmp_path: Path
+) -> None:
+    async with bot_on(api, tmp_path) as bot:
+        await bot.start()
+        # The anchor is the command's first post: the kill lands after Slack accepted it and
+        # before the bot could record where it threads.
+        api.on_call("chat.postMessage", len(api.called("chat.postMessage")) + 1, bot.kill)
+        assert await bot.command("ask " + seed_text("000"), "trig.kill.1") == 200
+        assert await bot.reap() == -signal.SIGKILL
+        assert len(anchors_in(api)) == 1
+        await bot.start()
+        anchor = anchors_in(api)[0]
+        await complete(api, anchor)
+        await api.settle(quiet=0.5)
+        assert anchors_in(api) == [anchor]
+        assert parts_in(api, anchor) == PARTS
+        assert len(files_in(api, anchor)) == 1
+        assert api.called("conversations.history")  # the resumed job looked before posting
+        assert "Traceback" not in bot.log.read_text()
 
 
 async def test_sigterm_leaves_unfinished_questions_queued_for_the_next_start(

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.adapters.slack.conftest import CHANNEL, SlackHarness, all_text, headers_of
 from tests.adapters.slack.test_slack_answers import ANSWER_HEADERS, slackified
 from tests.conftest import seed_text
@@ -107,13 +109,32 @@ async def test_a_too_long_question_is_refused_in_the_form(slack: SlackHarness) -
     assert slack.posted() == []
 
 
-async def test_a_message_deleted_before_the_answer_gets_a_clear_reply(
-    slack: SlackHarness,
+@pytest.mark.parametrize("how", ["deleted", "out_of_reach"])
+async def test_a_message_deleted_before_the_answer_gets_a_reply_saying_it_is_gone(
+    slack: SlackHarness, how: str
 ) -> None:
-    ts = slack.next_ts()  # never seeded: the fake's thread read finds nothing
-    view = await _open_form(slack, {"user": "UPOSTER", "ts": ts, "text": "gone"})
+    ts = slack.next_ts()
+    pasted = slackified(seed_text("000"))
+    if how == "deleted":  # Slack: reading its thread is thread_not_found
+        slack.api.add_message(CHANNEL, ts, pasted, user="UPOSTER")
+    view = await _open_form(slack, {"user": "UPOSTER", "ts": ts, "text": pasted})
+    if how == "deleted":
+        slack.api.delete_message(CHANNEL, ts)
+    # else never seeded: the thread read finds no such message
     await slack.interactive(_submission(view, "What is this?", view_id="V4"))
-    (reply,) = await slack.api.wait_for("chat.postMessage")
+    (tried,) = await slack.api.wait_for("chat.postMessage")
+    assert tried.params["thread_ts"] == ts
+    if how == "deleted":
+        # Slack refuses a reply in a deleted message's thread: the asker is told privately.
+        (reply,) = await slack.api.wait_for("chat.postEphemeral")
+        assert reply.params["user"] == "UASKER" and reply.params["channel"] == CHANNEL
+        assert slack.posted() == []
+    else:
+        reply = tried
+        assert slack.posted() == [reply]
     await slack.api.settle()
-    assert reply.params["thread_ts"] == ts
-    assert "Traceback" not in all_text(reply)
+    text = all_text(reply)
+    assert "message you asked about is gone" in text
+    assert "found none here" not in text  # not the generic "no sources" reply
+    assert "Traceback" not in text
+    assert await slack.service.pending("slack") == []
