@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 from bot.service import Service
 from tests.adapters.slack.conftest import CHANNEL, all_text, headers_of, running
@@ -16,10 +17,11 @@ from tests.fakes.slack_api import FakeSlackApi
 from tests.llm.support import MODEL_SUMMARY, llm_engine, script_faithful
 
 
-async def test_llm_answer_sets_the_status_with_the_source_count(
-    api: FakeSlackApi, model: FakeOpenAI, tmp_path: Path
-) -> None:
-    seed = seed_text("000")
+async def _mention_with_llm(
+    api: FakeSlackApi, model: FakeOpenAI, tmp_path: Path, seed: str, *, posts: int
+) -> tuple[Any, str]:
+    """Mention the bot with `seed` on the LLM engine; (the stopped Slack harness, thread ts)
+    once `posts` messages are up."""
     script_faithful(model, seed)
     async with llm_engine(model) as engine:
         with_llm = functools.partial(Service, engine=engine)
@@ -29,8 +31,16 @@ async def test_llm_answer_sets_the_status_with_the_source_count(
         ) as slack:
             ts = slack.next_ts()
             await slack.event(slack.mention(slackified(seed), ts=ts))
-            await slack.api.wait_for("chat.postMessage", count=3)
+            await slack.api.wait_for("chat.postMessage", count=posts)
             await slack.api.settle()
+    return slack, ts
+
+
+async def test_llm_answer_sets_the_status_with_the_source_count(
+    api: FakeSlackApi, model: FakeOpenAI, tmp_path: Path
+) -> None:
+    seed = seed_text("000")
+    slack, ts = await _mention_with_llm(api, model, tmp_path, seed, posts=3)
 
     statuses = [c.params for c in api.called("assistant.threads.setStatus")]
     # One status, once the block is parsed: the count is known before the model is asked.
@@ -46,17 +56,7 @@ async def test_llm_answer_follows_a_progress_note_where_the_status_is_refused(
 ) -> None:
     seed = seed_text("000")
     api.fail("assistant.threads.setStatus", error="missing_scope")
-    script_faithful(model, seed)
-    async with llm_engine(model) as engine:
-        with_llm = functools.partial(Service, engine=engine)
-        async with running(
-            api, tmp_path / "s.db",
-            make_service=lambda store, limits: with_llm(store=store, limits=limits),
-        ) as slack:
-            ts = slack.next_ts()
-            await slack.event(slack.mention(slackified(seed), ts=ts))
-            await slack.api.wait_for("chat.postMessage", count=4)
-            await slack.api.settle()
+    slack, ts = await _mention_with_llm(api, model, tmp_path, seed, posts=4)
 
     posted = slack.posted(thread_ts=ts)
     assert len(posted) == 4
