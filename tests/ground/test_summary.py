@@ -76,3 +76,15 @@ def test_seed000_note_prefers_the_short_equivalent_finding() -> None:
     _, ans = answer(seed_text("000"))
     (p1,) = [s for s in ans.workflow.steps if s.source_ids == ["p1"]]
     assert p1.note.endswith("→ tokenization enables generalization")
+
+
+def test_the_asks_sentence_names_a_focus_once() -> None:
+    from bot.ground.wording import default_wording
+
+    say = default_wording()
+    text = say.say("asks", clauses=["about lidar configs"], focus=["lidar configs"],
+                   about=["lidar configs"], contrasts=[])
+    assert text == "The question asks about lidar configs."
+    text = say.say("asks", clauses=["which of the supplied sources fit"], focus=["lidar configs"],
+                   about=[], contrasts=[])
+    assert text == "The question asks which of the supplied sources fit, with a focus on lidar configs."
