@@ -58,40 +58,49 @@ _FIELD = {
     "author": "authors", "authors": "authors", "date": "date", "venue": "venue", "year": "year",
 }
 _URL_FIELDS = ("paper", "code", "url", "hf", "project")
+_ENTRY_FIELDS = frozenset({"paper", "code", "summary"})
 _NONE = {"none", "n/a", "na", "-", "null", "none.", "not available"}
 
 
 def looks_like_request(doc: Doc) -> bool:
-    if _ASKED.search(doc.text):
+    text = doc.text
+    # A substring test of the lower-cased text first: the case-blind regex scan of a whole
+    # megabyte takes 10 ms, lower-casing it one.
+    if "asked the following question" in text.lower() and _ASKED.search(text):
         return True
     # Labels sit at the start of a line; most lines of a big listing have no colon there.
     # Request labels are capitalised ("Model:", "GitHub:"); lower-case keys are YAML's.
     # Only a capitalised label or heading counts, so a line whose first letter (after any
     # bullet, "#" or bold marks) is not a capital is never matched: a YAML or CFF file of
-    # 30 000 lower-case keys costs a string test per line, not a regex.
-    lines = [line.text for line in doc.content
-             if ":" in line.text[:60] and line.stripped.lstrip(_LEAD)[:1].isupper()]
-    found = [m.group("label") for line in lines if (m := _LABEL.match(line))]
-    labels = {_FIELD[" ".join(label.lower().split())] for label in found if label[0].isupper()}
-    headings = (
-        h for line in doc.content
-        if len(line.stripped) < _HEADING_MAX and line.stripped.lstrip(_LEAD)[:1].isupper()
-        and (h := _HEADING.match(line.text))
-    )
-    if any(h.group("title")[0].isupper() for h in headings):
+    # 30 000 lower-case keys costs a string test per line, not a regex. The lines are the
+    # text's own (`str.splitlines`, the split `Doc.lines` makes): building `Doc.lines` for
+    # a megabyte that no line-based reader will look at costs more than this whole test.
+    labels: set[str] = set()
+    heading = False
+    for line in text.splitlines():
+        if not line.lstrip(_LEAD)[:1].isupper():
+            continue
+        if ":" in line[:60] and (m := _LABEL.match(line)) and m.group("label")[0].isupper():
+            labels.add(_FIELD[" ".join(m.group("label").lower().split())])
+        if not heading and len(line.strip()) < _HEADING_MAX and (h := _HEADING.match(line)):
+            heading = h.group("title")[0].isupper()
+        if labels and (heading or ("name" in labels and labels & _ENTRY_FIELDS)):
+            return True  # nothing further can change the answer
+    if heading:
         return bool(labels)
-    return "name" in labels and bool(labels & {"paper", "code", "summary"})
+    return "name" in labels and bool(labels & _ENTRY_FIELDS)
 
 
 def _question(text: str) -> tuple[str | None, int]:
     """The question and the offset where the text after it begins."""
-    asked = _ASKED.search(text)
+    low = text.lower()  # substring tests first: each case-blind scan costs 10 ms a megabyte
+    asked = _ASKED.search(text) if "asked the following question" in low else None
     if asked:
         quoted = _QUOTED.match(text, asked.end())
         if quoted:
             body = next(g for g in quoted.groups() if g is not None)
             return body.strip() or None, quoted.end()
-    labelled = _QUESTION_LABEL.search(text)
+    labelled = _QUESTION_LABEL.search(text) if "question" in low else None
     if labelled:
         return labelled.group(1).strip().strip("\"\u201c\u201d") or None, labelled.end()
     return None, 0
@@ -159,9 +168,12 @@ def parse_request(doc: Doc) -> Parsed:
     for line in doc.lines:
         if line.end <= after:
             continue
-        heading = _HEADING.match(line.text)
-        label = _LABEL.match(line.text)
-        if _END.match(line.text):
+        # Every label, heading and end word starts with a letter after the line's marks: a
+        # line that does not (a YAML list item, a URL, a table row) needs none of the patterns.
+        lettered = line.stripped.lstrip(_LEAD)[:1].isalpha()
+        heading = _HEADING.match(line.text) if lettered else None
+        label = _LABEL.match(line.text) if lettered and ":" in line.text else None
+        if lettered and _END.match(line.text):
             break
         if heading:
             builder.close()
