@@ -17,6 +17,7 @@ Text that fits no entry is the block's context.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,6 +199,11 @@ def _lead_title(own: str, found: list[Link]) -> str:
 _ID_PREFIX = re.compile(r"^\W*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)\W*(?:[\u2014\u2013:|-]\s*)?")
 
 
+def _dated(text: str) -> bool:
+    """The text opens with a date (its head only: a line may be a megabyte of JSON)."""
+    return _DATED.match(clean_name(text[:120].split("\n", 1)[0])) is not None
+
+
 def _split_id(name: str) -> tuple[str, str]:
     """("AgentOPSD: …", "2608.05987") from "2608.05987 — AgentOPSD: …"; a name that is only
     an id stays as it is."""
@@ -279,11 +285,17 @@ class _Reader:
         self.levels: list[tuple[int, str]] = []
         self.facts: list[str] = []  # news lines and set-up steps kept as section text
 
-    def char_at(self, byte: int) -> int:
-        """The character offset in `text` of a byte offset of `raw` (the tree's offsets)."""
+    def char_offsets(self, offsets: list[int]) -> list[int]:
+        """The character offsets in `text` of ascending byte offsets of `raw` (the tree's),
+        each piece decoded once."""
         if len(self.raw) == len(self.text):
-            return byte  # ASCII: the same offsets
-        return len(self.raw[:byte].decode("utf-8", "replace"))
+            return offsets  # ASCII: the same offsets
+        out, byte, char = [], 0, 0
+        for off in offsets:
+            char += len(self.raw[byte:off].decode("utf-8", "replace"))
+            byte = off
+            out.append(char)
+        return out
 
     def in_howto(self) -> bool:
         return bool(self.howto) and self.howto[-1][1] < 0
@@ -405,7 +417,7 @@ class _Reader:
                 self._row(ln, [], [])
             return
         found = links(raw)
-        if found and (self.in_howto() or self.in_news() or _DATED.match(clean_name(lines[0]))):
+        if found and (self.in_howto() or self.in_news() or _dated(lines[0])):
             self._fact(raw, found)
             return
         if not found:
@@ -472,7 +484,7 @@ class _Reader:
         found = links(own)
         sub_items = [c for s in subs for c in s.children]
         body = _ITEM_MARK.sub("", own)
-        if self.in_howto() or self.in_news() or _DATED.match(clean_name(body.split("\n", 1)[0])):
+        if self.in_howto() or self.in_news() or _dated(body):
             whole = _slice(self.raw, item)
             self._fact(whole, links(whole))
             return
@@ -825,8 +837,11 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
     # tree, turned into the text's character offsets).
     text_links = links(text)
     if opening != text:
-        spans = [(reader.char_at(a), reader.char_at(b)) for a, b in kept if b > a]
-        opening_links = [k for k in text_links if any(a <= k.start and k.end <= b for a, b in spans)]
+        ends = reader.char_offsets([x for a, b in kept if b > a for x in (a, b)])
+        spans = list(zip(ends[::2], ends[1::2]))
+        starts = [a for a, _ in spans]  # in order and apart: the span a link starts in
+        opening_links = [k for k in text_links if (i := bisect_right(starts, k.start) - 1) >= 0
+                         and k.end <= spans[i][1]]
     else:
         opening_links = text_links
     own: list[str] = []
@@ -856,11 +871,12 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
             seen.add(key)
             related.append(Entry(name=name, urls=[link.url], kind=kind_for([link.url], ""),
                                  role="related"))
-    for link in all_links + text_links:
-        key = normalize_url(link.url)
+    # Each spelling once (a page repeats its links; its sections hold them again).
+    for url in dict.fromkeys(k.url for k in all_links + text_links):
+        key = normalize_url(url)
         if key not in seen:
             seen.add(key)
-            own.append(link.url)
+            own.append(url)
     for work in list(related):
         # A repository named after a related work (StyleTTS2 for "StyleTTS 2") is its code;
         # a link that only spelled that repository's path is no other work.
