@@ -81,6 +81,7 @@ _NEWS_TITLE = re.compile(
     r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\W*$",
     re.IGNORECASE,
 )
+_DIGIT_SEP = re.compile(r"\d[-/.]\d")
 # "This repo is the official implementation of X": the page's fuller name for its subject.
 _OFFICIAL = re.compile(
     r"\bofficial\s+(?:[\w-]+\s+){0,2}?(?:implementation|repository|repo|code(?:base)?"
@@ -200,8 +201,10 @@ _ID_PREFIX = re.compile(r"^\W*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)\W*(?:[\u2014\u2013
 
 
 def _dated(text: str) -> bool:
-    """The text opens with a date (its head only: a line may be a megabyte of JSON)."""
-    return _DATED.match(clean_name(text[:120].split("\n", 1)[0])) is not None
+    """The text opens with a date (its head only: a line may be a megabyte of JSON). A date
+    has a digit, a separator and a digit as written: most lines are let go on that."""
+    head = text[:120].split("\n", 1)[0]
+    return _DIGIT_SEP.search(head) is not None and _DATED.match(clean_name(head)) is not None
 
 
 def _split_id(name: str) -> tuple[str, str]:
@@ -284,6 +287,7 @@ class _Reader:
         self.news_parents: list[str] = []  # titles of headings above the section (news)
         self.levels: list[tuple[int, str]] = []
         self.facts: list[str] = []  # news lines and set-up steps kept as section text
+        self._news: tuple[_Section | None, bool] = (None, False)
 
     def char_offsets(self, offsets: list[int]) -> list[int]:
         """The character offsets in `text` of ascending byte offsets of `raw` (the tree's),
@@ -301,8 +305,11 @@ class _Reader:
         return bool(self.howto) and self.howto[-1][1] < 0
 
     def in_news(self) -> bool:
-        return bool(_NEWS_TITLE.match(self.section.title)) or any(
-            _NEWS_TITLE.match(t) for t in self.news_parents)
+        # Asked for every item of a section: answered once per section.
+        if self._news[0] is not self.section:
+            self._news = (self.section, bool(_NEWS_TITLE.match(self.section.title)) or any(
+                _NEWS_TITLE.match(t) for t in self.news_parents))
+        return self._news[1]
 
     def _fact(self, raw: str, found: list[Link]) -> None:
         """Text of the section: a set-up step or a news line, not an entry."""
