@@ -44,6 +44,7 @@ _LEAD = "-*+\u2022#_" + "".join(
     chr(c) for c in [*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680,
                      *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
 )
+_HEAD_CHARS = 4096
 _ASKED = re.compile(r"asked the following question\s*:?", re.IGNORECASE)
 _QUESTION_LABEL = re.compile(r"^[^\S\n]*(?:\*\*)?question(?:\*\*)?[^\S\n]*:[^\S\n]*(.+)$", re.IGNORECASE | re.MULTILINE)
 _QUOTED = re.compile(r"\s*(?:\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|([^\n]+))")
@@ -64,9 +65,7 @@ _NONE = {"none", "n/a", "na", "-", "null", "none.", "not available"}
 
 def looks_like_request(doc: Doc) -> bool:
     text = doc.text
-    # A substring test of the lower-cased text first: the case-blind regex scan of a whole
-    # megabyte takes 10 ms, lower-casing it one.
-    if "asked the following question" in text.lower() and _ASKED.search(text):
+    if _asked(text):
         return True
     # Labels sit at the start of a line; most lines of a big listing have no colon there.
     # Request labels are capitalised ("Model:", "GitHub:"); lower-case keys are YAML's.
@@ -91,16 +90,25 @@ def looks_like_request(doc: Doc) -> bool:
     return "name" in labels and bool(labels & _ENTRY_FIELDS)
 
 
+def _asked(text: str) -> re.Match[str] | None:
+    """The "asked the following question" phrase. A request opens with it: its head is
+    searched first; the rest only when the lower-cased text has it (the case-blind scan of a
+    whole megabyte takes 10 ms, lower-casing it one)."""
+    head = _ASKED.search(text, 0, _HEAD_CHARS)
+    if head is not None or len(text) <= _HEAD_CHARS:
+        return head
+    return _ASKED.search(text) if "asked the following question" in text.lower() else None
+
+
 def _question(text: str) -> tuple[str | None, int]:
     """The question and the offset where the text after it begins."""
-    low = text.lower()  # substring tests first: each case-blind scan costs 10 ms a megabyte
-    asked = _ASKED.search(text) if "asked the following question" in low else None
+    asked = _asked(text)
     if asked:
         quoted = _QUOTED.match(text, asked.end())
         if quoted:
             body = next(g for g in quoted.groups() if g is not None)
             return body.strip() or None, quoted.end()
-    labelled = _QUESTION_LABEL.search(text) if "question" in low else None
+    labelled = _QUESTION_LABEL.search(text) if "question" in text.lower() else None
     if labelled:
         return labelled.group(1).strip().strip("\"\u201c\u201d") or None, labelled.end()
     return None, 0
@@ -168,12 +176,9 @@ def parse_request(doc: Doc) -> Parsed:
     for line in doc.lines:
         if line.end <= after:
             continue
-        # Every label, heading and end word starts with a letter after the line's marks: a
-        # line that does not (a YAML list item, a URL, a table row) needs none of the patterns.
-        lettered = line.stripped.lstrip(_LEAD)[:1].isalpha()
-        heading = _HEADING.match(line.text) if lettered else None
-        label = _LABEL.match(line.text) if lettered and ":" in line.text else None
-        if lettered and _END.match(line.text):
+        heading = _HEADING.match(line.text)
+        label = _LABEL.match(line.text) if ":" in line.text else None  # every label has one
+        if _END.match(line.text):
             break
         if heading:
             builder.close()
