@@ -157,10 +157,17 @@ def links(text: str) -> list[Link]:
                     pos = b
             rest = "".join([*parts, text[pos:]])
         if "://" in rest or "github" in rest or ".org/" in rest or ".co/" in rest:
+            # In order of first appearance: each is looked for after the one before (from
+            # the start every time, a page of thousands of URLs was a quadratic scan).
+            pos = 0
             for url in find_urls(rest):
-                at = rest.find(url)
-                if at >= 0 and not is_badge(url):
-                    found.append(Link("", url, at, at + len(url)))
+                at = rest.find(url, pos)
+                if at < 0:
+                    at = rest.find(url)  # a spelling inside an earlier URL's text
+                if at >= 0:
+                    pos = max(pos, at + len(url))
+                    if not is_badge(url):
+                        found.append(Link("", url, at, at + len(url)))
     found.sort(key=lambda link: link.start)
     return found
 
