@@ -32,10 +32,10 @@ def looks_like_bibtex(doc: Doc) -> bool:
     return "@" in doc.text and _ENTRY.search(doc.text) is not None
 
 
-def _entry_texts(text: str) -> list[str]:
-    """Each complete `@type{key, …}` entry (braces balanced), at most MAX_ENTRIES of them.
-    Only these reach bibtexparser, which is slow and logs every broken block it meets."""
-    entries: list[str] = []
+def _entry_spans(text: str) -> list[tuple[int, int]]:
+    """Where each complete `@type{key, …}` entry (braces balanced) is, at most MAX_ENTRIES of
+    them. Only these reach bibtexparser, which is slow and logs every broken block it meets."""
+    entries: list[tuple[int, int]] = []
     pos = 0
     while len(entries) < MAX_ENTRIES and (head := _ENTRY.search(text, pos)) is not None:
         depth = 0
@@ -47,7 +47,7 @@ def _entry_texts(text: str) -> list[str]:
                 break
         if end < 0:
             break  # unterminated: nothing after it can close either
-        entries.append(text[head.start() : end])
+        entries.append((head.start(), end))
         pos = end
     return entries
 
@@ -55,24 +55,23 @@ def _entry_texts(text: str) -> list[str]:
 def parse_bibtex(doc: Doc) -> Parsed | None:
     """None when no entry parses, or when the entries are only part of a larger document (a
     README with a citation block): the caller then reads it as a document."""
-    entries = _entry_texts(doc.text)
-    if not entries:
+    text = doc.text
+    spans = _entry_spans(text)
+    if not spans:
         return None
-    outside = doc.text
-    for entry in entries:
-        outside = outside.replace(entry, "")
+    entries = [text[a:b] for a, b in spans]
+    # The text between the entries (one join, not a replace of the whole text per entry).
+    outside = "".join(text[a:b] for a, b in zip([0] + [e for _, e in spans],
+                                                 [s for s, _ in spans] + [len(text)]))
     if re.search(r"\]\(https?://", outside) or len(
         "".join(outside.split())
     ) > sum(len("".join(e.split())) for e in entries):
         return None  # entries inside a document (a README's citation blocks): read the document
-    import bibtexparser  # slow to import; only BibTeX blocks need it
-
-    library = bibtexparser.parse_string("\n".join(entries))  # type: ignore[attr-defined]
-    if not library.entries:
+    read, failed = _read_entries(entries)
+    if not read:
         return None
     parsed = Parsed()
-    for raw in library.entries:
-        fields = {f.key.lower(): str(f.value) for f in raw.fields}
+    for entry_type, key, fields in read:
         title = collapse(fields.get("title", "").replace("{", "").replace("}", ""))
         summary = fields.get("abstract", "").strip()
         urls: list[str] = []
@@ -89,14 +88,109 @@ def parse_bibtex(doc: Doc) -> Parsed | None:
         venue = next((fields[k] for k in _VENUE_FIELDS if fields.get(k)), "")
         if venue:
             meta["venue"] = collapse(venue.replace("{", "").replace("}", ""))
-        meta["bibtex_key"] = raw.key
+        meta["bibtex_key"] = key
         parsed.entries.append(
-            Entry(name=title or raw.key, urls=urls, summary=summary, meta=meta,
-                  kind=kind_for(urls, summary, published=_published(raw.entry_type, fields)))
+            Entry(name=title or key, urls=urls, summary=summary, meta=meta,
+                  kind=kind_for(urls, summary, published=_published(entry_type, fields)))
         )
     if len(entries) == MAX_ENTRIES:
         parsed.full()
-    if library.failed_blocks:
-        _log.debug("bibtex: %d block(s) failed to parse", len(library.failed_blocks))
-        parsed.notes.append(f"{len(library.failed_blocks)} BibTeX block(s) could not be read")
+    if failed:
+        _log.debug("bibtex: %d block(s) failed to parse", failed)
+        parsed.notes.append(f"{failed} BibTeX block(s) could not be read")
     return parsed
+
+
+Read = tuple[str, str, dict[str, str]]  # entry type (lower case), key, fields (lower-case keys)
+
+
+def _read_entries(entries: list[str]) -> tuple[list[Read], int]:
+    """Each entry's type, key and fields, and the number of blocks that could not be read.
+    An entry of plain `name = {…}` / `"…"` / number fields is read here; any other (string
+    macros, `#` concatenation, odd syntax) by bibtexparser, whose splitter takes ~0.5 ms an
+    entry (most of the time of a megabyte of BibTeX). A key seen before is a duplicate and
+    not read, as bibtexparser does."""
+    read: list[Read] = []
+    seen: set[str] = set()
+    failed = 0
+    for text in entries:
+        found = _plain_entry(text)
+        if found is None:
+            import bibtexparser  # slow to import; only entries the plain reader declines
+
+            library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
+            failed += len(library.failed_blocks)
+            found = next(((e.entry_type.lower(), e.key, {f.key.lower(): str(f.value)
+                                                         for f in e.fields})
+                          for e in library.entries), None)
+            if found is None:
+                continue
+        if found[1] in seen:
+            failed += 1  # a duplicate key (bibtexparser's DuplicateBlockKeyBlock)
+            continue
+        seen.add(found[1])
+        read.append(found)
+    return read, failed
+
+
+_HEAD = re.compile(r"\s*@(?P<type>[A-Za-z]+)\s*\{\s*(?P<key>[^\s,{}]+)\s*,")
+_NAME = re.compile(r"[\s,]*(?P<name>[A-Za-z][\w:.+-]*)\s*=\s*")
+# A number, or a bare name (`month = oct`): a string macro, never defined here (`@string`
+# blocks have no key and are not passed on), so bibtexparser too keeps the name as written.
+_NUMBER = re.compile(r"\d+|[A-Za-z][\w.-]*")
+_REST = re.compile(r"\s*(?P<mark>[,}])")
+
+
+def _plain_entry(text: str) -> Read | None:
+    head = _HEAD.match(text)
+    if head is None:
+        return None
+    fields: dict[str, str] = {}
+    pos = head.end()
+    end = len(text) - 1  # the entry's closing brace (the span ends on it)
+    while True:
+        closing = _REST.match(text, pos)
+        if closing is not None and closing.group("mark") == "}" and closing.end() - 1 == end:
+            return head.group("type").lower(), head.group("key"), fields
+        name = _NAME.match(text, pos)
+        if name is None:
+            return None
+        pos = name.end()
+        value, pos = _value(text, pos)
+        if value is None:
+            return None
+        key = name.group("name").lower()
+        if key in fields:
+            return None  # a repeated field: bibtexparser's rules decide
+        fields[key] = value
+        after = _REST.match(text, pos)
+        if after is None:
+            return None  # "#" concatenation or garbage
+        pos = after.end() if after.group("mark") == "," else after.start()
+
+
+def _value(text: str, pos: int) -> tuple[str | None, int]:
+    """A braced or quoted value without its enclosing marks, a number or a bare name; and
+    where it ends."""
+    first = text[pos : pos + 1]
+    if first == "{":
+        depth = 0
+        for brace in _BRACE.finditer(text, pos):
+            depth += 1 if brace.group(0) == "{" else -1
+            if depth == 0:
+                return text[pos + 1 : brace.start()], brace.end()
+        return None, pos
+    if first == '"':
+        depth, i = 0, pos + 1
+        while i < len(text):
+            c = text[i]
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+            elif c == '"' and depth == 0 and text[i - 1] != "\\":
+                return text[pos + 1 : i], i + 1
+            i += 1
+        return None, pos
+    number = _NUMBER.match(text, pos)
+    return (number.group(0), number.end()) if number else (None, pos)

@@ -17,14 +17,16 @@ Text that fits no entry is the block's context.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.models import SourceRole
+from bot.models import SourceKind, SourceRole
 from bot.parse._common import Entry, Parsed, collapse, is_paper_url, kind_for
 from bot.parse._markup import (
     Link,
     clean_name,
+    drop_comments,
     generic_label,
     links,
     names_a_thing,
@@ -59,10 +61,32 @@ _ALIAS_HEAD = re.compile(r"^\s*(?:\*\*|__)?\[(?P<alias>[^\[\]]{1,30})\](?:\*\*|_
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w.'-]*|[A-Z]\.|and|et|al\.?|de|van|von|der|da|di|la|le)$")
 _SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " -- ")
 _TITLE_MAX = 300
+# Set-up and back-matter sections: their steps and tool links are not works the page is about
+# ("Model Training", "Get Started"). Acknowledgements are not among them: the works a page
+# thanks are works it builds on.
 _HOWTO = re.compile(
-    r"^\W*(?:setup|set up|install(?:ation|ing)?|requirements?|dependencies|usage|how to use"
-    r"|getting started|quick ?start|training|evaluation|inference|license|citation|citing"
-    r"|acknowledge?ments?|contributing|faq|troubleshooting|environment)\b",
+    r"^\W*(?:(?:model|data|dataset)\s+)?(?:setup|set up|install(?:ation|ing)?|requirements?"
+    r"|dependencies|usage|how to use|getting started|get started|quick ?start|training"
+    r"|evaluation|inference|license|citation|citing|contributing|faq|troubleshooting"
+    r"|environment)\b",
+    re.IGNORECASE,
+)
+# A news line opens with a date ("2025.04.07:", "[2023-10-26]", "***12/29/2022***"); a news
+# section is titled by a date or by a word for news. Its lines are facts of the page, and a
+# work one of them names by a link is a related work.
+_DATED = re.compile(r"^\W*(?:\d{4}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?!\d)")
+_NEWS_TITLE = re.compile(
+    r"^\W*(?:news|updates?|latest updates?|what'?s new|changelog|change log|release notes"
+    r"|announcements?|recent (?:news|updates))\W*$|^\W*(?:\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\W*$",
+    re.IGNORECASE,
+)
+_DIGIT_SEP = re.compile(r"\d[-/.]\d")
+# "This repo is the official implementation of X": the page's fuller name for its subject.
+_OFFICIAL = re.compile(
+    r"\bofficial\s+(?:[\w-]+\s+){0,2}?(?:implementation|repository|repo|code(?:base)?"
+    r"|release|page)s?\s+(?:of|for)\s+(?:the\s+(?:paper|work)\s+)?(?P<x>[^\n]+?)"
+    r"(?=\s+as\s+well\s+as\b|\s*[,;(]|\.\s|\.?$)",
     re.IGNORECASE,
 )
 _BIB_TITLE = re.compile(r"\btitle\s*=\s*[{\"]+(.+?)[}\"]+\s*,?\s*$", re.IGNORECASE | re.MULTILINE)
@@ -176,6 +200,13 @@ def _lead_title(own: str, found: list[Link]) -> str:
 _ID_PREFIX = re.compile(r"^\W*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)\W*(?:[\u2014\u2013:|-]\s*)?")
 
 
+def _dated(text: str) -> bool:
+    """The text opens with a date (its head only: a line may be a megabyte of JSON). A date
+    has a digit, a separator and a digit as written: most lines are let go on that."""
+    head = text[:120].split("\n", 1)[0]
+    return _DIGIT_SEP.search(head) is not None and _DATED.match(clean_name(head)) is not None
+
+
 def _split_id(name: str) -> tuple[str, str]:
     """("AgentOPSD: …", "2608.05987") from "2608.05987 — AgentOPSD: …"; a name that is only
     an id stays as it is."""
@@ -256,6 +287,38 @@ class _Reader:
         # works the page is about.
         self.howto: list[tuple[int, int]] = []
         self.howto_level = 0
+        self.news_parents: list[str] = []  # titles of headings above the section (news)
+        self.levels: list[tuple[int, str]] = []
+        self.facts: list[str] = []  # news lines and set-up steps kept as section text
+        self._news: tuple[_Section | None, bool] = (None, False)
+
+    def char_offsets(self, offsets: list[int]) -> list[int]:
+        """The character offsets in `text` of ascending byte offsets of `raw` (the tree's),
+        each piece decoded once."""
+        if len(self.raw) == len(self.text):
+            return offsets  # ASCII: the same offsets
+        out, byte, char = [], 0, 0
+        for off in offsets:
+            char += len(self.raw[byte:off].decode("utf-8", "replace"))
+            byte = off
+            out.append(char)
+        return out
+
+    def in_howto(self) -> bool:
+        return bool(self.howto) and self.howto[-1][1] < 0
+
+    def in_news(self) -> bool:
+        # Asked for every item of a section: answered once per section.
+        if self._news[0] is not self.section:
+            self._news = (self.section, bool(_NEWS_TITLE.match(self.section.title)) or any(
+                _NEWS_TITLE.match(t) for t in self.news_parents))
+        return self._news[1]
+
+    def _fact(self, raw: str, found: list[Link]) -> None:
+        """Text of the section: a set-up step or a news line, not an entry."""
+        self.section.body.append(raw)
+        self.section.links += found
+        self.facts.append(raw)
 
     # -- walking ---------------------------------------------------------------------------
     def read(self) -> Parsed:
@@ -282,6 +345,9 @@ class _Reader:
                 if _HOWTO.match(title) and not (self.howto and self.howto[-1][1] < 0):
                     self.howto.append((at, -1))
                     self.howto_level = level
+                self.levels = [(lv, t) for lv, t in self.levels if lv < level]
+                self.news_parents = [t for _, t in self.levels]
+                self.levels.append((level, title))
                 self.section = _Section(title=title, level=level)
                 self.section.links = links(raw)
                 if not self.title:
@@ -337,7 +403,7 @@ class _Reader:
             # One entry under a section's own [code] / [weights] links: they are its links.
             extra = [k.url for k in s.links if generic_label(k.label) and k.url not in s.last.urls]
             s.last.urls += extra
-        if s.children == 0 and s.title:
+        if s.children == 0 and s.title and not self.in_howto() and not self.in_news():
             # The section is an entry when it carries links of its own ([PDF], [[Paper]], a
             # bare URL, a `Link:` field); links named in its prose (a tool it mentions) are not.
             own = [link for link in s.links if not names_a_thing(link.label)]
@@ -361,6 +427,9 @@ class _Reader:
                 self._row(ln, [], [])
             return
         found = links(raw)
+        if found and (self.in_howto() or self.in_news() or _dated(lines[0])):
+            self._fact(raw, found)
+            return
         if not found:
             if nxt in _LIST and len(lines) == 1 and len(raw) < _SHORT_TITLE:
                 # A title line over a list of its fields ("**Title**" then "- Paper: url").
@@ -425,6 +494,10 @@ class _Reader:
         found = links(own)
         sub_items = [c for s in subs for c in s.children]
         body = _ITEM_MARK.sub("", own)
+        if self.in_howto() or self.in_news() or _dated(body):
+            whole = _slice(self.raw, item)
+            self._fact(whole, links(whole))
+            return
         lines = [ln.strip().strip("<>") for ln in body.strip().split("\n")] if not sub_items else []
         if len(lines) > 1 and all(
             (u := find_urls(ln)) and len(ln) - len(u[0]) <= 1 for ln in lines
@@ -511,6 +584,9 @@ class _Reader:
                     headers = [clean_name(_slice(self.raw, c)).lower() for c in row.children]
                 else:
                     rows.append(_slice(self.raw, row))
+        if self.in_howto():
+            self._fact("\n".join(rows), [k for r in rows for k in links(r)])
+            return
         name_col = _name_column(headers)
         linked = any(links(r) for r in rows)
         # Without links a table is a listing only when it is keyed by its first column
@@ -598,7 +674,9 @@ class _Reader:
         name = name[:_TITLE_MAX]
         if not name and not urls:
             return
-        kind = kind_for(urls, summary)
+        # `kind_for`'s rule, with any repository link (not only all links) making a model
+        # when no link is a paper's; each URL's kind is looked up once.
+        kind: SourceKind = "paper"
         if urls and not any(is_paper_url(u) for u in urls) and any(
             link_kind(u) in ("github", "huggingface") for u in urls
         ):
@@ -696,19 +774,48 @@ def _prose_papers(reader: _Reader, parsed: Parsed) -> None:
         for u in e.urls:
             holders.setdefault(normalize_url(u), []).append(e)
     known = {normalize_url(u) for e in parsed.entries if id(e) not in sections for u in e.urls}
+    facts = {id(f) for f in reader.facts}
     for piece in [b for sec in reader.sections for b in sec.body] + reader.section.body:
         if ("](" not in piece and "<a" not in piece) or "<tr" in piece.lower():
             continue  # only a link with a text can name a paper
+        news = id(piece) in facts
         for link in links(piece):
             key = normalize_url(link.url)
             paper = is_paper_url(link.url) and len(link.label.split()) >= 2
-            if key not in known and paper and names_a_thing(link.label):
+            # A news line's link names what the line is about: a paper, or a repository
+            # ("check out the more recent [DINOv3](github…)") by a one-word name too.
+            name = work_name(link.label) if news else link.label
+            work = paper or (news and name != "" and (
+                is_paper_url(link.url) or link_kind(link.url) == "github"))
+            if key not in known and work and names_a_thing(name):
                 known.add(key)
                 for e in holders.get(key, []):  # a mention in a section's prose, not its link
-                    if _key(e.name) != _key(link.label):
+                    if _key(e.name) != _key(name):
                         e.urls = [u for u in e.urls if normalize_url(u) != key]
-                parsed.entries.append(Entry(name=link.label, urls=[link.url], kind="paper",
-                                            role="related"))
+                parsed.entries.append(Entry(name=name, urls=[link.url],
+                                            kind=kind_for([link.url], ""), role="related"))
+
+
+def _first_line(prose: list[str]) -> str:
+    for piece in prose:
+        for line in drop_comments(piece[:2000]).split("\n"):
+            if name := clean_name(line):
+                return name
+    return ""
+
+
+def _official_name(prose: list[str], title: str) -> str:
+    """The fuller name the page's opening gives its subject ("This is the official repository
+    for MedSAM: Segment Anything in Medical Images" under "# MedSAM"), else `title`."""
+    if not title:
+        return title
+    for piece in prose:
+        m = _OFFICIAL.search(readable(piece[:2000]))  # an opening sentence, not a megabyte
+        if m:
+            name = clean_name(m.group("x")).rstrip(".")
+            if len(name) > len(title) and _squash(name).startswith(_squash(title)):
+                return name
+    return title
 
 
 def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
@@ -721,24 +828,36 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
     titles = [s.title for s in reader.sections if s.title and s.level < 99]
     named = [t for t in titles if not ((m := _FIELD.match(t)) and (
         _FIELD_WORDS.match(m.group("label").strip()) or m.group("value")[:1].isdigit()))]
-    title = (named or titles or [""])[0] or (clean_name(prose[0].split("\n")[0]) if prose else "")
+    # The first line of prose, if it must name the page: its first line that is text once
+    # comments are gone (a template's "<!-- Provide a quick summary … -->" spans lines).
+    title = (named or titles or [""])[0] or _first_line(prose)
     if reader.sections and not reader.sections[0].title:
         # Prose before any heading that defines a bold term ("**Name** is a …") names the
         # page's subject, above any later heading (a card whose headings are Usage, Facts …).
         defined = next((m for b in reader.sections[0].body if (m := _DEFINED.match(b))), None)
         if defined:
             title = clean_name(defined.group("n"))
+    title = _official_name(prose[:4], title)
     related: list[Entry] = []
     limit = reader.first_code if reader.first_code >= 0 else len(reader.raw)
     kept, pos = [], 0
     for a, b in reader.howto:
-        kept.append(reader.raw[pos:min(a, limit)])
+        kept.append((pos, min(a, limit)))
         pos = max(pos, b if b >= 0 else len(reader.raw))
-    kept.append(reader.raw[pos:limit])
-    opening = b" ".join(kept).decode("utf-8", "replace")
-    # A page with no code and no set-up section opens with all of itself: its links are
-    # found once (the whole-text scan is most of the time of a long page).
+    kept.append((pos, limit))
+    opening = b" ".join(reader.raw[a:b] for a, b in kept).decode("utf-8", "replace")
+    # The page's links are found once (the whole-text scan is most of the time of a long
+    # page); the opening's are those of them inside its kept spans (byte offsets of the
+    # tree, turned into the text's character offsets).
     text_links = links(text)
+    if opening != text:
+        ends = reader.char_offsets([x for a, b in kept if b > a for x in (a, b)])
+        spans = list(zip(ends[::2], ends[1::2]))
+        starts = [a for a, _ in spans]  # in order and apart: the span a link starts in
+        opening_links = [k for k in text_links if (i := bisect_right(starts, k.start) - 1) >= 0
+                         and k.end <= spans[i][1]]
+    else:
+        opening_links = text_links
     own: list[str] = []
     seen: set[str] = set()
     named_keys: set[str] = set()
@@ -754,7 +873,9 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
             # says what the subject is built on, so the subject keeps the link as well.
             named_keys.add(key)
             related.append(Entry(name=name, urls=[url], kind=kind_for([url], ""), role="related"))
-    for link in text_links if opening == text else links(opening):
+    for link in opening_links:
+        if not link.label:
+            continue  # a bare URL names no work
         key = normalize_url(link.url)
         if key in seen or key in named_keys:
             continue
@@ -764,11 +885,12 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
             seen.add(key)
             related.append(Entry(name=name, urls=[link.url], kind=kind_for([link.url], ""),
                                  role="related"))
-    for link in all_links + text_links:
-        key = normalize_url(link.url)
+    # Each spelling once (a page repeats its links; its sections hold them again).
+    for url in dict.fromkeys(k.url for k in all_links + text_links):
+        key = normalize_url(url)
         if key not in seen:
             seen.add(key)
-            own.append(link.url)
+            own.append(url)
     for work in list(related):
         # A repository named after a related work (StyleTTS2 for "StyleTTS 2") is its code;
         # a link that only spelled that repository's path is no other work.

@@ -27,6 +27,9 @@ _LINK = re.compile(
 _ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']?(?P<url>[^\"'\s>]+)[\"']?[^>]*>(?P<label>.*?)</a\s*>",
                      re.IGNORECASE | re.DOTALL)
 _IMG_TAG = re.compile(r"<img\s[^>]*>", re.IGNORECASE)
+# An HTML comment (a model card template's "<!-- Provide a quick summary … -->") is for the
+# card's author, not its reader: never a name, never readable text.
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _SUP = re.compile(r"<(sup|sub)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<br\s*/?>|</?[A-Za-z][^>]*>")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)|(?<=\S)_(?![\w_])|`+|~~")
@@ -40,6 +43,7 @@ _BADGE = re.compile(
     r"|api\.star-history|starchart|\.svg(?:[?#]|$)|/workflows/.*/badge",
     re.IGNORECASE,
 )
+_QUOTES = {('"', '"'), ("\u201c", "\u201d"), ("'", "'")}
 _EDGES = " \t\n-\u2013\u2014|:;,.\u00b7\u2022*_>#[]{}"
 # Link texts that say what a link is rather than what it names ("[paper]", "[[code]]",
 # "GitHub repo"): such a link belongs to the entry around it and never names one.
@@ -53,8 +57,8 @@ _GENERIC = re.compile(
     re.IGNORECASE,
 )
 # A link text that is a file name (`yolov7-seg.pt`): weights or a config, not a work's name.
-_FILE = re.compile(r"[\w.+-]+\.(?:pt|pth|ckpt|bin|onnx|zip|tar|gz|tgz|h5|pkl|safetensors|npz|yaml"
-                   r"|yml|py|json|txt|log)", re.IGNORECASE)
+_FILE = re.compile(r"[\w.+/-]+\.(?:pt|pth|ckpt|bin|onnx|zip|tar|gz|tgz|h5|pkl|safetensors|npz|yaml"
+                   r"|yml|py|json|txt|log|md|ipynb|sh|cfg|toml)(?:#[\w.-]*)?", re.IGNORECASE)
 _GENERIC_WORDS = re.compile(
     r"\b(?:repo|repository|code|codebase|here|paper|website|page|blog|library|card|notebook"
     r"|colab|example|examples|docs|documentation|demo|guide|installation|instructions|tutorial)\b",
@@ -119,6 +123,9 @@ def work_name(label: str) -> str:
 def links(text: str) -> list[Link]:
     """The links of `text` in order: Markdown links, `<a href>` anchors and bare URLs; badge
     and other images excluded (a badge inside a link drops the link too)."""
+    if "<!--" in text:
+        # A link inside a comment is not shown to a reader. Blanked, so offsets still hold.
+        text = _COMMENT.sub(lambda m: " " * len(m.group(0)), text)
     found: list[Link] = []
     taken: list[tuple[int, int]] = []
     if "[" in text:
@@ -150,10 +157,17 @@ def links(text: str) -> list[Link]:
                     pos = b
             rest = "".join([*parts, text[pos:]])
         if "://" in rest or "github" in rest or ".org/" in rest or ".co/" in rest:
+            # In order of first appearance: each is looked for after the one before (from
+            # the start every time, a page of thousands of URLs was a quadratic scan).
+            pos = 0
             for url in find_urls(rest):
-                at = rest.find(url)
-                if at >= 0 and not is_badge(url):
-                    found.append(Link("", url, at, at + len(url)))
+                at = rest.find(url, pos)
+                if at < 0:
+                    at = rest.find(url)  # a spelling inside an earlier URL's text
+                if at >= 0:
+                    pos = max(pos, at + len(url))
+                    if not is_badge(url):
+                        found.append(Link("", url, at, at + len(url)))
     found.sort(key=lambda link: link.start)
     return found
 
@@ -186,6 +200,8 @@ def clean_name(text: str, *, markdown: bool = True) -> str:
             lambda m: "" if m.group("bang") or "![" in m.group("label") else m.group("label"), text
         )
     if "<" in text:
+        if "<!--" in text:
+            text = _COMMENT.sub(" ", text)
         # A footnote mark (<sup>1,2</sup>) goes; a sub/superscript that is part of a word
         # (CogniCrypt<sub>GEN</sub>) stays in it.
         text = _SUP.sub(lambda m: m.group(2) if re.search(r"[A-Za-z]{2}", m.group(2)) else " ", text)
@@ -210,6 +226,11 @@ def clean_name(text: str, *, markdown: bool = True) -> str:
         text = text[1:].strip(_EDGES)
     while text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1].strip(_EDGES)
+    # A title in quotes (`["Swin Transformer: …"](url)`) is named without them.
+    if len(text) > 2 and (text[0], text[-1]) in _QUOTES and (
+            text.count(text[0]) == 2 if text[0] == text[-1] else
+            text.count(text[0]) == 1 and text.count(text[-1]) == 1):
+        text = text[1:-1].strip(_EDGES)
     return text
 
 
@@ -223,10 +244,18 @@ _R_LINE_MARK = re.compile(r"^(?:#+\s*|\s*[-*+>]\s+)", re.MULTILINE)
 _R_MARK = re.compile(r"\*\*|__|`|\|")
 
 
+def drop_comments(text: str) -> str:
+    """`text` without its HTML comments (each one a blank line: the text around it stays
+    apart)."""
+    return _COMMENT.sub("\n\n", text) if "<!--" in text else text
+
+
 def readable(text: str) -> str:
     """`text` with Markdown/HTML markup removed as the grounding check removes it; badge
-    images become a paragraph break (what is left on either side is still contiguous), and
-    whitespace inside a line is collapsed."""
+    images and HTML comments become a paragraph break (what is left on either side is still
+    contiguous), and whitespace inside a line is collapsed."""
+    if "<!--" in text:
+        text = _COMMENT.sub("\n\n", text)
     if "![" in text:
         text = _R_BADGE.sub(lambda m: "\n\n" if is_badge(m.group("url")) else m.group(0), text)
     if "[" in text:

@@ -44,6 +44,7 @@ _LEAD = "-*+\u2022#_" + "".join(
     chr(c) for c in [*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680,
                      *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
 )
+_HEAD_CHARS = 4096
 _ASKED = re.compile(r"asked the following question\s*:?", re.IGNORECASE)
 _QUESTION_LABEL = re.compile(r"^[^\S\n]*(?:\*\*)?question(?:\*\*)?[^\S\n]*:[^\S\n]*(.+)$", re.IGNORECASE | re.MULTILINE)
 _QUOTED = re.compile(r"\s*(?:\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|([^\n]+))")
@@ -58,40 +59,56 @@ _FIELD = {
     "author": "authors", "authors": "authors", "date": "date", "venue": "venue", "year": "year",
 }
 _URL_FIELDS = ("paper", "code", "url", "hf", "project")
+_ENTRY_FIELDS = frozenset({"paper", "code", "summary"})
 _NONE = {"none", "n/a", "na", "-", "null", "none.", "not available"}
 
 
 def looks_like_request(doc: Doc) -> bool:
-    if _ASKED.search(doc.text):
+    text = doc.text
+    if _asked(text):
         return True
     # Labels sit at the start of a line; most lines of a big listing have no colon there.
     # Request labels are capitalised ("Model:", "GitHub:"); lower-case keys are YAML's.
     # Only a capitalised label or heading counts, so a line whose first letter (after any
     # bullet, "#" or bold marks) is not a capital is never matched: a YAML or CFF file of
-    # 30 000 lower-case keys costs a string test per line, not a regex.
-    lines = [line.text for line in doc.content
-             if ":" in line.text[:60] and line.stripped.lstrip(_LEAD)[:1].isupper()]
-    found = [m.group("label") for line in lines if (m := _LABEL.match(line))]
-    labels = {_FIELD[" ".join(label.lower().split())] for label in found if label[0].isupper()}
-    headings = (
-        h for line in doc.content
-        if len(line.stripped) < _HEADING_MAX and line.stripped.lstrip(_LEAD)[:1].isupper()
-        and (h := _HEADING.match(line.text))
-    )
-    if any(h.group("title")[0].isupper() for h in headings):
+    # 30 000 lower-case keys costs a string test per line, not a regex. The lines are the
+    # text's own (`str.splitlines`, the split `Doc.lines` makes): building `Doc.lines` for
+    # a megabyte that no line-based reader will look at costs more than this whole test.
+    labels: set[str] = set()
+    heading = False
+    for line in text.splitlines():
+        if not line.lstrip(_LEAD)[:1].isupper():
+            continue
+        if ":" in line[:60] and (m := _LABEL.match(line)) and m.group("label")[0].isupper():
+            labels.add(_FIELD[" ".join(m.group("label").lower().split())])
+        if not heading and len(line.strip()) < _HEADING_MAX and (h := _HEADING.match(line)):
+            heading = h.group("title")[0].isupper()
+        if labels and (heading or ("name" in labels and labels & _ENTRY_FIELDS)):
+            return True  # nothing further can change the answer
+    if heading:
         return bool(labels)
-    return "name" in labels and bool(labels & {"paper", "code", "summary"})
+    return "name" in labels and bool(labels & _ENTRY_FIELDS)
+
+
+def _asked(text: str) -> re.Match[str] | None:
+    """The "asked the following question" phrase. A request opens with it: its head is
+    searched first; the rest only when the lower-cased text has it (the case-blind scan of a
+    whole megabyte takes 10 ms, lower-casing it one)."""
+    head = _ASKED.search(text, 0, _HEAD_CHARS)
+    if head is not None or len(text) <= _HEAD_CHARS:
+        return head
+    return _ASKED.search(text) if "asked the following question" in text.lower() else None
 
 
 def _question(text: str) -> tuple[str | None, int]:
     """The question and the offset where the text after it begins."""
-    asked = _ASKED.search(text)
+    asked = _asked(text)
     if asked:
         quoted = _QUOTED.match(text, asked.end())
         if quoted:
             body = next(g for g in quoted.groups() if g is not None)
             return body.strip() or None, quoted.end()
-    labelled = _QUESTION_LABEL.search(text)
+    labelled = _QUESTION_LABEL.search(text) if "question" in text.lower() else None
     if labelled:
         return labelled.group(1).strip().strip("\"\u201c\u201d") or None, labelled.end()
     return None, 0
@@ -160,7 +177,7 @@ def parse_request(doc: Doc) -> Parsed:
         if line.end <= after:
             continue
         heading = _HEADING.match(line.text)
-        label = _LABEL.match(line.text)
+        label = _LABEL.match(line.text) if ":" in line.text else None  # every label has one
         if _END.match(line.text):
             break
         if heading:

@@ -96,3 +96,15 @@ def test_names_and_ids_are_copied_from_the_url() -> None:
     )
     assert arxiv_id("https://huggingface.co/papers/2308.12950") == "2308.12950"
     assert arxiv_id("https://github.com/a/b") == ""
+
+
+def test_bare_url_offsets_in_a_long_page() -> None:
+    from bot.parse._markup import links
+
+    # A URL that is also the head of an earlier, longer one is placed where it stands alone.
+    text = "code https://github.com/a/b/tree/dev then https://github.com/a/b here\n" + "".join(
+        f"run {i}: https://example.org/r/{i}\n" for i in range(3000))
+    found = links(text)
+    assert len(found) == 3002
+    assert all(text[k.start : k.end] == k.url for k in found)
+    assert found[1].url == "https://github.com/a/b" and found[1].start > found[0].end
