@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -206,18 +206,26 @@ class Known:
     """The keys of a block's words; a key also meets the longer keys it begins
     ("handwrit" meets "handwritten": the stemmer leaves some word families apart)."""
 
-    def __init__(self, keys: Collection[str]) -> None:
+    def __init__(
+        self, keys: Collection[str], shown: Mapping[str, Callable[[], bool]] | None = None
+    ) -> None:
         self._keys = frozenset(keys)
         self._sorted = sorted(k for k in self._keys if len(k) >= PREFIX)
+        # Keys a block shows without writing them ("Apache-2.0" shows "license"), each
+        # checked (over the whole block text) only when a question asks for it.
+        self._shown = dict(shown or {})
 
     def with_words(self, words: Collection[str]) -> Known:
         """These keys plus those of `words` (what an answer found another way)."""
-        return Known(self._keys | {key(w) for w in words})
+        return Known(self._keys | {key(w) for w in words}, self._shown)
 
     def __contains__(self, k: object) -> bool:
         if not isinstance(k, str):
             return False
         if k in self._keys:
+            return True
+        check = self._shown.get(k)
+        if check is not None and check():
             return True
         if len(k) < PREFIX or not k.isalpha():
             return False

@@ -111,16 +111,22 @@ def _meta_text(source: Source) -> str:
 def analyse_source(source: Source) -> Doc:
     vocab, cue = vocabulary(), cue_matcher()
     name_stems, name_terms = analyse(source.name)
-    meta_stems, meta_terms = analyse(_meta_text(source))
+    meta = _meta_text(source)
+    meta_stems, meta_terms = analyse(meta) if meta else ([], [])
     body = analysed(source.summary)
-    task_hits, cue_hits = vocab.hits(body.stems), cue.hits(body.stems)
+    # Name, declared fields and summary in one sequence, matched once per vocabulary (a
+    # 1,000-entry block would otherwise run the matchers 5,000 times); no phrase spans a "|".
+    all_stems = name_stems + ["|"] + meta_stems + ["|"] + body.stems
+    off = len(name_stems) + len(meta_stems) + 2
+    task_all, cue_all = vocab.hits(all_stems), cue.hits(all_stems)
+    task_hits = [(a - off, b - off, lab) for a, b, lab in task_all if a >= off]
+    cue_hits = [(a - off, b - off, lab) for a, b, lab in cue_all if a >= off]
     # A title and a declared task (a model card's pipeline_tag, a metafile's Task) say what the
     # source is about; a word in passing in the body says much less.
-    name_tasks = vocab.match(name_stems) + vocab.match(meta_stems)
-    # The name and the summary are matched apart: no phrase spans the "|" between them.
+    name_tasks = Counter(lab for a, _, lab in task_all if a < off)
     tasks = name_tasks + Counter(lab for _, _, lab in task_hits)
-    cues = cue.match(name_stems) + Counter(lab for _, _, lab in cue_hits)
-    all_stems = name_stems + ["|"] + meta_stems + ["|"] + body.stems
+    cues = Counter(lab for a, _, lab in cue_all if a < len(name_stems))
+    cues.update(lab for _, _, lab in cue_hits)
     toks = name_terms * 2 + meta_terms + body.terms() + concept_tokens(tasks, cues)
     return Doc(
         source=source, stems=all_stems, terms=toks, tasks=tasks, name_tasks=name_tasks,

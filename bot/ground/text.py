@@ -111,10 +111,13 @@ def camel_words(text: str) -> list[re.Match[str]]:
 _ACRONYM_PLURAL = re.compile(r"\b[A-Z]{2,}[0-9]*s\b")
 
 
-def _lower_words(text: str) -> list[str]:
+def _lower_words(text: str, *, spots: bool = True) -> list[str]:
     """`_WORD` tokens of `text`, lowercased, acronym plurals made singular (same token count,
-    so token spans stay the same)."""
+    so token spans stay the same). `spots`: whether `text` has a CamelCase spot, as every
+    acronym plural does ("LLMs" holds "LMs"); without one there is nothing to look for."""
     out = _WORD.findall(text.lower())
+    if not spots:
+        return out
     plurals = {m.group(0).lower() for m in _ACRONYM_PLURAL.finditer(text)}
     if plurals:
         out = [w[:-1] if w in plurals else w for w in out]
@@ -125,8 +128,9 @@ def words(text: str) -> list[str]:
     """Lowercased words in order, phrase-ending punctuation kept as its own token (so a
     vocabulary phrase never spans "videos, generated"), then the parts of CamelCase words
     ("DeHaze" -> "de", "haze") after a break."""
-    out = _lower_words(text)
-    camel = [m.group(0) for m in camel_words(text)]
+    spots = _CAMEL_SPOT.search(text) is not None
+    out = _lower_words(text, spots=spots)
+    camel = [m.group(0) for m in camel_words(text)] if spots else []
     if camel:
         out.append("|")
         for w in camel:
@@ -247,9 +251,10 @@ def _terms(text: str, ws: list[str], st: list[str]) -> list[str]:
 
 
 def analysed(text: str) -> Analysed:
-    ws = _lower_words(text)
+    spots = _CAMEL_SPOT.search(text) is not None
+    ws = _lower_words(text, spots=spots)
     camel: list[tuple[int, int, int]] = []
-    found = camel_words(text)
+    found = camel_words(text) if spots else []
     if found:
         ws.append("|")
         for m in found:
