@@ -237,7 +237,8 @@ class Worker:
                         log.info("delivery %d superseded by an edit's answer; stopped", rid)
                         await self._retract(reply)
                         return
-                await self._store.finish_delivery(rid, outcome="delivered")
+                if reply.parts_done >= len(steps):  # else the last part's record finished it
+                    await self._store.finish_delivery(rid, outcome="delivered")
                 log.info("delivery %d posted (%d steps)", rid, len(steps))
             except Gone as exc:
                 log.warning("delivery %d abandoned: %s", rid, exc)

@@ -401,3 +401,21 @@ async def test_resume_answers_jobs_a_dead_process_left_claimed(store: HistorySto
                                  now=time.time()) is not None
     (reply,) = await svc.resume("console")
     assert reply.kind == "answer" and await store.queued() == 0
+
+
+async def test_a_redelivery_under_a_new_event_id_is_refused_and_claims_nothing(
+    store: HistoryStore,
+) -> None:
+    svc = service(store)
+    assert await svc.accept(incoming(ASK, event="E1", message="C1:5.0")) is not None
+    # Same message, new event id (Slack re-delivers so): a duplicate, and its event key is
+    # not left claimed, while a batch of arrivals commits together.
+    first, again, other = await asyncio.gather(
+        svc.accept(incoming(ASK, event="E2", message="C1:5.0")),
+        svc.accept(incoming(ASK, event="E2", message="C1:5.0")),
+        svc.accept(incoming(ASK, event="E3", message="C1:6.0")),
+    )
+    assert first is None and again is None and other is not None
+    assert await store.is_seen(["slack:event:E1", "slack:message:C1:6.0"])
+    assert not await store.is_seen(["slack:event:E2"])
+    assert await store.queued() == 2

@@ -157,7 +157,26 @@ _V4: Migration = (
     "CREATE INDEX deliveries_message ON deliveries (platform, message_key)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
+# v5: recording a posted part is ONE statement (the bot's most frequent write, once per part).
+# `mark_delivered` sets `post_step`/`post_message` in the progress UPDATE and this trigger
+# copies them into `delivery_posts` inside that same statement: progress and the post land
+# together or not at all (what a SIGKILL between two statements could split), without the
+# BEGIN/COMMIT round trips a two-statement transaction costs on aiosqlite's thread.
+_V5: Migration = (
+    "ALTER TABLE deliveries ADD COLUMN post_step INTEGER",
+    "ALTER TABLE deliveries ADD COLUMN post_message TEXT",
+    """
+    CREATE TRIGGER deliveries_record_post AFTER UPDATE OF post_message ON deliveries
+    WHEN NEW.post_message IS NOT NULL
+    BEGIN
+        INSERT INTO delivery_posts (delivery_id, step, message)
+        VALUES (NEW.id, NEW.post_step, NEW.post_message)
+        ON CONFLICT (delivery_id, step) DO UPDATE SET message = excluded.message;
+    END
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5)
 LATEST = len(MIGRATIONS)
 
 

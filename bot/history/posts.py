@@ -2,8 +2,9 @@
 
 `delivery_posts` keeps the message id (Slack ts, Discord message id) of each posted step, and
 `deliveries.message_key` the asking message ("{channel}:{ts or id}"), so that an edit of the
-asking message can be answered by updating those messages in place. The functions run inside
-a `HistoryStore` transaction, like `bot.history.queue`.
+asking message can be answered by updating those messages in place (a posted part is recorded
+by the v5 trigger on `deliveries`, see `bot.history.migrations`). The functions run inside a
+`HistoryStore` transaction, like `bot.history.queue`.
 """
 
 from __future__ import annotations
@@ -14,16 +15,6 @@ from typing import Any
 import aiosqlite
 
 from bot.chat import Place
-
-
-async def record_post(
-    db: aiosqlite.Connection, delivery_id: int, step: int, message: str
-) -> None:
-    await db.execute(
-        """INSERT INTO delivery_posts (delivery_id, step, message) VALUES (?, ?, ?)
-           ON CONFLICT (delivery_id, step) DO UPDATE SET message = excluded.message""",
-        (delivery_id, step, message),
-    )
 
 
 async def latest_delivery(

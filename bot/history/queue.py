@@ -37,18 +37,20 @@ async def enqueue(
     db: aiosqlite.Connection, incoming: Incoming, keys: Sequence[str], *, now_iso: str
 ) -> int | None:
     """Claim the dedupe keys and insert the job; None (nothing written) for a duplicate."""
-    claimed: list[str] = []
-    for key in keys:
-        cursor = await db.execute(
-            "INSERT INTO seen_events (key, seen_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-            (key, now_iso),
-        )
-        if cursor.rowcount == 0:
-            # Undo this event's own keys (cheaper than a savepoint per event in a batch).
-            for mine in claimed:
-                await db.execute("DELETE FROM seen_events WHERE key = ?", (mine,))
+    if keys:
+        # All keys in one statement (one round trip on the ack path); RETURNING names the
+        # ones this event claimed, so a duplicate undoes only its own.
+        claimed = [str(row[0]) for row in await db.execute_fetchall(
+            "INSERT INTO seen_events (key, seen_at) VALUES "
+            + ",".join(["(?, ?)"] * len(keys))
+            + " ON CONFLICT (key) DO NOTHING RETURNING key",
+            tuple(value for key in keys for value in (key, now_iso)),
+        )]
+        if len(claimed) < len(keys):
+            if claimed:  # cheaper than a savepoint per event in a batch
+                await db.execute(f"DELETE FROM seen_events WHERE key IN ({_marks(claimed)})",
+                                 tuple(claimed))
             return None
-        claimed.append(key)
     cursor = await db.execute(
         """INSERT INTO jobs (platform, user, event_id, incoming, created_at)
            VALUES (?, ?, ?, ?, ?)""",

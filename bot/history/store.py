@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5_000
 KEEP_SEEN = timedelta(days=7)  # Slack retries for ~5 minutes; re-deliveries come later still
 RETENTION = timedelta(days=90)  # SOURCEBOUND_RETENTION_DAYS
+# In `mark_delivered`: this update posts the delivery's last part (SET sees the old row).
+_COMPLETE = """COALESCE(:total, parts_total) IS NOT NULL
+               AND MAX(parts_done, :done) >= COALESCE(:total, parts_total)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,13 +326,13 @@ class HistoryStore:
         if source is None:
             return None
         digest = source.digest
-        await db.execute(
-            """INSERT INTO source_blocks (hash, text, format, title, parsed, created_at)
-               VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING""",
-            (digest, source.text, source.format, source.title, source.parsed, now),
-        )
+        # The no-op DO UPDATE makes RETURNING give the existing row's id too: one round
+        # trip instead of an insert and a select.
         rows = list(await db.execute_fetchall(
-            "SELECT id FROM source_blocks WHERE hash = ?", (digest,)
+            """INSERT INTO source_blocks (hash, text, format, title, parsed, created_at)
+               VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET hash = hash
+               RETURNING id""",
+            (digest, source.text, source.format, source.title, source.parsed, now),
         ))
         return int(rows[0][0])
 
@@ -338,17 +341,13 @@ class HistoryStore:
         db: aiosqlite.Connection, place: Place, source_id: int | None, now: str
     ) -> int:
         # A new block replaces the thread's source; a message without one leaves it.
-        await db.execute(
+        rows = list(await db.execute_fetchall(
             """INSERT INTO threads (platform, workspace, channel, thread_key, source_id, created_at)
                VALUES (?, ?, ?, ?, ?, ?)
                ON CONFLICT (platform, workspace, channel, thread_key)
-               DO UPDATE SET source_id = COALESCE(excluded.source_id, threads.source_id)""",
+               DO UPDATE SET source_id = COALESCE(excluded.source_id, threads.source_id)
+               RETURNING id""",
             (place.platform, place.workspace, place.channel, place.thread, source_id, now),
-        )
-        rows = list(await db.execute_fetchall(
-            """SELECT id FROM threads WHERE platform = ? AND workspace = ? AND channel = ?
-               AND thread_key = ?""",
-            (place.platform, place.workspace, place.channel, place.thread),
         ))
         return int(rows[0][0])
 
@@ -363,24 +362,30 @@ class HistoryStore:
         self, delivery_id: int, parts_done: int, parts_total: int | None = None,
         *, posted: str | None = None,
     ) -> bool:
-        """Record progress (never backwards); `done` once parts_done reaches the total.
+        """Record progress (never backwards); once parts_done reaches the total the delivery
+        is `done`, its outcome `delivered` and its claim free.
         `posted` is the message id step `parts_done` posted (kept for in-place edits).
         False when an edit's answer superseded this delivery: post nothing more of it."""
-        async with self._write() as db:
+        # One statement, so autocommit (no BEGIN/COMMIT round trips); the post is copied
+        # into delivery_posts by the v5 trigger within it, atomically with the progress. The
+        # last part also settles the outcome and frees the claim (what `finish_delivery`
+        # would do one round trip later).
+        async with self._statement() as db:
             cursor = await db.execute(
-                """UPDATE deliveries SET
+                f"""UPDATE deliveries SET
                        parts_done = MAX(parts_done, :done),
                        parts_total = COALESCE(:total, parts_total),
-                       status = CASE
-                           WHEN COALESCE(:total, parts_total) IS NOT NULL
-                                AND MAX(parts_done, :done) >= COALESCE(:total, parts_total)
-                           THEN 'done' ELSE status END,
-                       updated_at = :now
+                       status = CASE WHEN {_COMPLETE} THEN 'done' ELSE status END,
+                       outcome = CASE WHEN {_COMPLETE} THEN COALESCE(outcome, 'delivered')
+                                 ELSE outcome END,
+                       owner = CASE WHEN {_COMPLETE} THEN NULL ELSE owner END,
+                       lease_until = CASE WHEN {_COMPLETE} THEN 0 ELSE lease_until END,
+                       updated_at = :now, post_step = :done, post_message = :posted
                    WHERE id = :id AND outcome IS NOT 'superseded'""",
-                {"done": parts_done, "total": parts_total, "now": _now(), "id": delivery_id},
+                {"done": parts_done, "total": parts_total, "now": _now(), "id": delivery_id,
+                 "posted": posted or None},
             )
-            if posted and cursor.rowcount:
-                await posts.record_post(db, delivery_id, parts_done, posted)
+            # Only a row not updated can have been superseded: the common path skips this.
             if cursor.rowcount == 0 and await posts.superseded(db, delivery_id):
                 return False
         if cursor.rowcount == 0:

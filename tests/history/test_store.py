@@ -43,7 +43,7 @@ async def test_open_creates_a_wal_database_at_the_latest_version(tmp_path: Path)
         )
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == LATEST == 4
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == LATEST == 5
 
 
 async def test_a_v1_database_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
