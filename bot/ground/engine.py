@@ -104,7 +104,7 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         docs=docs, selected=selected, task_input=labels.input, task_output=labels.output,
         best=per_source, say=say, intent=query.intent,
     )
-    links, left = links_mod.pick_counted(block, chosen, text=an.text)
+    links, left = links_mod.pick(block, chosen, text=an.text)
     model_ids = {i for st in wf.steps if st.kind == "model" for i in st.source_ids}
     models = [step_label(s) for s in chosen if s.role == "recommended"]
     subject = next((step_label(s) for s in chosen if s.role == "subject"), "")

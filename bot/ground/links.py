@@ -60,11 +60,7 @@ def is_picture(url: str) -> bool:
 MAX_PER_SOURCE = 10
 
 
-def pick(block: SourceBlock, chosen: Sequence[Source], *, text: BlockText | None = None) -> list[Link]:
-    return pick_counted(block, chosen, text=text)[0]
-
-
-def pick_counted(
+def pick(
     block: SourceBlock, chosen: Sequence[Source], *, text: BlockText | None = None
 ) -> tuple[list[Link], dict[str, int]]:
     """(links, source id -> how many more of its links were left out)."""

@@ -61,7 +61,7 @@ def overview(block: SourceBlock, an: Analysis, question: str, say: Wording) -> A
         rest=len(docs) - in_groups if groups else 0,
     )
     chosen = [docs[i].source for i in selected]
-    links, left = links_mod.pick_counted(block, chosen, text=an.text)
+    links, left = links_mod.pick(block, chosen, text=an.text)
     wf = workflow_mod.build(docs=docs, selected=selected[:3], task_input="", task_output="",
                             best=per_source, say=say)
     caveats = []

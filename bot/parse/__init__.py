@@ -25,6 +25,7 @@ from bot.parse._bibtex import looks_like_bibtex, parse_bibtex
 from bot.parse._common import Doc, Entry, Parsed, collapse
 from bot.parse._listing import count_entries, has_chrome, parse_listing, tagged
 from bot.parse._paper_page import looks_like_paper_page, parse_paper_page
+from bot.parse._records import strings
 from bot.parse._request import looks_like_request, parse_request
 from bot.parse._split import split_message
 from bot.parse._structured import (
@@ -75,7 +76,7 @@ def _json_block(doc: Doc) -> Parsed | None:
         return parsed
     # No records, but string values that are Markdown (an archive of digest table rows keyed
     # by id): those strings are the document.
-    leaves = _json.strings(data)
+    leaves = strings(data)
     if any("](" in leaf or leaf.lstrip().startswith("|") for leaf in leaves):
         parsed = read_document("\n".join(leaf.strip() for leaf in leaves))
         return parsed if parsed.entries else None

@@ -48,14 +48,3 @@ def parse_json(doc: Doc, data: object) -> Parsed:
     if not parsed.entries:
         parsed.notes.append("JSON without name/url/summary records")
     return parsed
-
-
-
-def strings(data: object, depth: int = 0) -> list[str]:
-    """Every string value of a decoded document, in order (not the keys)."""
-    if isinstance(data, str):
-        return [data]
-    if depth > 6:
-        return []
-    items = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
-    return [s for v in items for s in strings(v, depth + 1)]

@@ -99,13 +99,14 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def _all_strings(value: object, depth: int = 0) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if depth > 3:
+def strings(data: object, depth: int = 0, *, limit: int = 6) -> list[str]:
+    """Every string value of decoded data, in order (not the keys), down to `limit` levels."""
+    if isinstance(data, str):
+        return [data]
+    if depth > limit:
         return []
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
-    return [s for v in items for s in _all_strings(v, depth + 1)]
+    items = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
+    return [s for v in items for s in strings(v, depth + 1, limit=limit)]
 
 
 def entry_from(record: dict[str, object], kind: SourceKind | None, verbatim: Verbatim) -> Entry:
@@ -120,7 +121,7 @@ def entry_from(record: dict[str, object], kind: SourceKind | None, verbatim: Ver
         for value in _strings(fields.get(key)):
             urls += [u for u in find_urls(value) if u not in urls]
     # Any other field whose value is a URL (paper_url, arxiv_page_url, doi, a nested record's).
-    for value in _all_strings(record):
+    for value in strings(record, limit=3):
         if len(value) < 400 and (found := find_urls(value)) and value.strip() == found[0]:
             urls += [found[0]] if found[0] not in urls else []
     inner = [v for v in fields.values() if isinstance(v, dict)]
