@@ -19,7 +19,8 @@ from pathlib import Path
 
 from bot.chat import Incoming, Place
 from bot.engines import Progress, Solved
-from bot.history.store import HistoryStore, NewQuestion, StoredSource
+from bot.history.record import NewQuestion, StoredSource
+from bot.history.store import HistoryStore
 from bot.models import Answer, Task, Workflow
 from bot.service import Service
 from bot.settings import Limits

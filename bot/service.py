@@ -33,7 +33,8 @@ from bot.engines import Engine, ExtractiveEngine, Progress
 from bot.errors import EmptyInput, InputError, NoQuestion, NoSource, SourceGone, TooLarge
 from bot.history.feedback import RATINGS, FeedbackRecord, parse_ref
 from bot.history.queue import Job
-from bot.history.store import Claim, HistoryStore, NewQuestion, StoredSource
+from bot.history.record import Claim, NewQuestion, StoredSource
+from bot.history.store import HistoryStore
 from bot.models import Answer, SourceBlock
 from bot.safety import clean_model, strip_controls
 from bot.settings import Limits

@@ -7,8 +7,10 @@
 Every piece of work is claimed first (owner + lease, renewed while it runs), so start-up
 recovery, the live handler and other processes on the same file never work on the same job
 or delivery at once. Lanes take due deliveries before new jobs (finish what was started), wait
-for `Service.accept` to wake them, and otherwise poll for work other processes queued or whose
-backoff ran out.
+for `Service.accept` to wake one of them, and otherwise poll for work other processes queued
+or whose backoff ran out. The delivery queue is only asked when a delivery can be due (at
+start, after a poll interval, when a refused one's backoff ends): the answer a lane just
+recorded is posted by that lane directly, so in steady state a claim costs one statement.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Self
@@ -43,7 +46,9 @@ class Worker:
         self._policy = policy or Policy()
         self._lanes = lanes
         self._platforms = (courier.platform,)
-        self._wake = asyncio.Event()
+        self._idle_lanes: deque[asyncio.Future[None]] = deque()
+        self._missed = 0  # wake-ups that came while no lane was idle: the next idle skips
+        self._deliveries_due = True  # at start: what a stopped process left
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
         self._busy = 0
@@ -52,7 +57,7 @@ class Worker:
         # delivery over can stop a post still waiting (e.g. out a rate limit) mid-step.
         self._posting: dict[int, asyncio.Future[str | None]] = {}
         self._cut: set[int] = set()
-        service.on_accepted(self._wake.set)
+        service.on_accepted(self._wake_one)
         self._store.on_superseded(self._stop_posting)
 
     @property
@@ -87,7 +92,7 @@ class Worker:
         """Stop claiming; give running work `grace` seconds, then cancel it. What was not
         finished stays in the database and a restart (or another process) resumes it."""
         self._stopping = True
-        self._wake.set()
+        self._wake_all()
         if not self._tasks:
             return
         _, pending = await asyncio.wait(self._tasks, timeout=grace)
@@ -123,17 +128,46 @@ class Worker:
                 await self._idle(self._policy.poll)
 
     async def _idle(self, seconds: float) -> None:
-        self._wake.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        if self._missed and not self._stopping:
+            self._missed -= 1
+            return
+        waiting = asyncio.get_running_loop().create_future()
+        self._idle_lanes.append(waiting)
+        try:
+            await asyncio.wait_for(waiting, timeout=seconds)
+        except TimeoutError:
+            # Polling: another process's work, or a lease that ran out, may be due now.
+            self._deliveries_due = True
+        finally:
+            with contextlib.suppress(ValueError):
+                self._idle_lanes.remove(waiting)
+
+    def _wake_one(self) -> None:
+        """One new job: one idle lane is enough (waking all makes the rest claim nothing)."""
+        while self._idle_lanes:
+            waiting = self._idle_lanes.popleft()
+            if not waiting.done():
+                waiting.set_result(None)
+                return
+        self._missed = min(self._missed + 1, self._lanes)
+
+    def _wake_all(self) -> None:
+        while self._idle_lanes:
+            waiting = self._idle_lanes.popleft()
+            if not waiting.done():
+                waiting.set_result(None)
 
     async def _one(self) -> bool:
         now = time.time()
         owner = self._service.owner
-        reply = await self._store.claim_delivery(
-            owner=owner, platforms=self._platforms, lease=self._policy.lease, now=now
-        )
+        reply = None
+        if self._deliveries_due:
+            self._deliveries_due = False
+            reply = await self._store.claim_delivery(
+                owner=owner, platforms=self._platforms, lease=self._policy.lease, now=now
+            )
         if reply is not None:
+            self._deliveries_due = True  # there may be more
             self._busy += 1
             try:
                 await self.deliver(reply)
@@ -313,4 +347,8 @@ class Worker:
             self._wake_later(delays[-1])
 
     def _wake_later(self, delay: float) -> None:
-        asyncio.get_running_loop().call_later(delay, self._wake.set)
+        asyncio.get_running_loop().call_later(delay, self._delivery_due)
+
+    def _delivery_due(self) -> None:
+        self._deliveries_due = True
+        self._wake_one()

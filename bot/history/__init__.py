@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from bot.history.store import HistoryStore, NewQuestion, StoredSource
+from bot.history.record import NewQuestion, StoredSource
+from bot.history.store import HistoryStore
 
 __all__ = ["HistoryStore", "NewQuestion", "StoredSource"]

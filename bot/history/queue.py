@@ -9,6 +9,7 @@ leases are compared across processes, which share a clock, not an event loop.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,25 +34,26 @@ def _marks(values: Sequence[str]) -> str:
     return ",".join("?" * len(values))
 
 
-async def enqueue(
-    db: aiosqlite.Connection, incoming: Incoming, keys: Sequence[str], *, now_iso: str
+def enqueue(
+    db: sqlite3.Connection, incoming: Incoming, keys: Sequence[str], *, now_iso: str
 ) -> int | None:
-    """Claim the dedupe keys and insert the job; None (nothing written) for a duplicate."""
+    """Claim the dedupe keys and insert the job; None (nothing written) for a duplicate.
+    Plain `sqlite3`: the whole batch of arrivals runs on the database thread in one trip."""
     if keys:
-        # All keys in one statement (one round trip on the ack path); RETURNING names the
-        # ones this event claimed, so a duplicate undoes only its own.
-        claimed = [str(row[0]) for row in await db.execute_fetchall(
+        # All keys in one statement; RETURNING names the ones this event claimed, so a
+        # duplicate undoes only its own.
+        claimed = [str(row[0]) for row in db.execute(
             "INSERT INTO seen_events (key, seen_at) VALUES "
             + ",".join(["(?, ?)"] * len(keys))
             + " ON CONFLICT (key) DO NOTHING RETURNING key",
             tuple(value for key in keys for value in (key, now_iso)),
-        )]
+        ).fetchall()]
         if len(claimed) < len(keys):
             if claimed:  # cheaper than a savepoint per event in a batch
-                await db.execute(f"DELETE FROM seen_events WHERE key IN ({_marks(claimed)})",
-                                 tuple(claimed))
+                db.execute(f"DELETE FROM seen_events WHERE key IN ({_marks(claimed)})",
+                           tuple(claimed))
             return None
-    cursor = await db.execute(
+    cursor = db.execute(
         """INSERT INTO jobs (platform, user, event_id, incoming, created_at)
            VALUES (?, ?, ?, ?, ?)""",
         (incoming.place.platform, incoming.user, incoming.event_id,
@@ -137,10 +139,10 @@ async def revise_job(
     return bool(rows)
 
 
-async def take_job(db: aiosqlite.Connection, job_id: int, *, owner: str) -> bool:
+def take_job(db: sqlite3.Connection, job_id: int, *, owner: str) -> bool:
     """Delete our job as its answer is recorded (same transaction); False if it is not ours
     any more (forgotten, or our lease ran out and another worker took it)."""
-    cursor = await db.execute("DELETE FROM jobs WHERE id = ? AND owner = ?", (job_id, owner))
+    cursor = db.execute("DELETE FROM jobs WHERE id = ? AND owner = ?", (job_id, owner))
     return cursor.rowcount > 0
 
 

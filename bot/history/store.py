@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,11 +22,11 @@ import aiosqlite
 
 from bot.chat import HistoryItem, Incoming, Place, Reply
 from bot.errors import StoreError
-from bot.history import feedback, posts, queue
+from bot.history import feedback, hop, posts, queue
 from bot.history.feedback import FeedbackRecord, Rating
 from bot.history.migrations import migrate
 from bot.history.queue import Job
-from bot.models import Answer
+from bot.history.record import Claim, Duplicate, NewQuestion, StoredSource, record
 
 log = logging.getLogger(__name__)
 
@@ -41,51 +38,7 @@ _COMPLETE = """COALESCE(:total, parts_total) IS NOT NULL
                AND MAX(parts_done, :done) >= COALESCE(:total, parts_total)"""
 
 
-@dataclass(frozen=True, slots=True)
-class StoredSource:
-    """A source block as stored: the raw text plus what was parsed from it."""
-
-    text: str
-    format: str = ""
-    title: str = ""
-    parsed: str = "{}"  # JSON
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class NewQuestion:
-    """Everything `record` stores for one accepted question, answered or refused."""
-
-    place: Place
-    user: str
-    event_id: str
-    dedupe_keys: tuple[str, ...]
-    question: str
-    answer: Answer | None = None
-    source: StoredSource | None = None  # the block the answer came from (new or reused)
-    problem: str | None = None
-    detail: str = ""
-    reused_source: bool = False
-    message_key: str = ""  # the asking message (an edit: the message it edits)
-    edits: bool = False  # answer an edit of `message_key`: rewrite its earlier answer
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """Record an answer for job `job_id` held by `owner`, and hand the new delivery to the
-    same owner (leased until `lease_until`), so nobody else starts posting it meanwhile."""
-
-    job_id: int
-    owner: str
-    lease_until: float
-
-
-class _Duplicate(Exception):
-    """Raised inside a write transaction to roll it back: a dedupe key was already claimed,
-    or the job being answered is no longer ours."""
+_Arrival = tuple[Incoming, Sequence[str], "asyncio.Future[int | None]"]
 
 
 def _now() -> str:
@@ -115,7 +68,7 @@ class HistoryStore:
         self._db = db
         self._lock = asyncio.Lock()
         # Events waiting for the next group commit (see `enqueue`).
-        self._arrivals: list[tuple[Incoming, Sequence[str], asyncio.Future[int | None]]] = []
+        self._arrivals: list[_Arrival] = []
         self._committing: asyncio.Task[None] | None = None
         self._superseded: list[Callable[[int], None]] = []
 
@@ -242,114 +195,27 @@ class HistoryStore:
 
     async def record(self, new: NewQuestion, *, claim: Claim | None = None) -> Reply | None:
         """Claim the dedupe keys and store the question, its answer and a pending delivery,
-        all in one transaction. None when a key was already claimed (nothing is written).
-        With `claim`, the job is deleted in the same transaction (None if it is not ours)."""
+        all in one transaction (one trip to the database thread, see `bot.history.record`).
+        None when a key was already claimed (nothing is written). With `claim`, the job is
+        deleted in the same transaction (None if it is not ours)."""
         now = _now()
-        stopped: int | None = None  # an earlier delivery this edit's answer took over
-        try:
-            async with self._write() as db:
-                if claim is not None and not await queue.take_job(
-                    db, claim.job_id, owner=claim.owner
-                ):
-                    raise _Duplicate(f"job {claim.job_id}")
-                for key in new.dedupe_keys:
-                    cursor = await db.execute(
-                        "INSERT INTO seen_events (key, seen_at) VALUES (?, ?)"
-                        " ON CONFLICT (key) DO NOTHING",
-                        (key, now),
-                    )
-                    if cursor.rowcount == 0:
-                        raise _Duplicate(key)
-                source_id = await self._source_id(db, new.source, now)
-                # The thread adopts any source block it was given (answered or not: a block
-                # sent without a question is answered by the next question in the thread).
-                thread_id = await self._thread_id(db, new.place, source_id, now)
-                cursor = await db.execute(
-                    """INSERT INTO questions
-                       (platform, user, thread_id, source_id, event_id, text, asked_at, pasted)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (new.place.platform, new.user, thread_id, source_id, new.event_id,
-                     new.question, now, int(source_id is not None and not new.reused_source)),
-                )
-                question_id = cursor.lastrowid
-                if new.answer is not None:
-                    await db.execute(
-                        "INSERT INTO answers (question_id, answer) VALUES (?, ?)",
-                        (question_id, new.answer.model_dump_json()),
-                    )
-                reply: dict[str, object] = {
-                    "kind": "answer" if new.answer is not None else "problem",
-                    "problem": new.problem,
-                    "detail": new.detail,
-                    "reused_source": new.reused_source,
-                }
-                if new.edits:
-                    earlier = await posts.latest_delivery(
-                        db, new.place.platform, new.message_key
-                    )
-                    if earlier is not None:
-                        # Still being posted: this answer takes over (and posts the rest).
-                        if await posts.supersede(db, earlier):
-                            stopped = earlier
-                        reply["updates"] = await posts.posted_messages(db, earlier)
-                        # The same diagram needs no second image in the thread.
-                        before = await posts.workflow_of(db, earlier)
-                        reply["redraw"] = new.answer is None or before != (
-                            new.answer.workflow.model_dump(mode="json"))
-                cursor = await db.execute(
-                    """INSERT INTO deliveries
-                       (question_id, platform, reply, place, created_at, updated_at, event_id,
-                        owner, lease_until, claims, message_key)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (question_id, new.place.platform, json.dumps(reply),
-                     new.place.model_dump_json(), now, now, new.event_id,
-                     claim.owner if claim else None, claim.lease_until if claim else 0,
-                     1 if claim else 0, new.message_key),
-                )
-                delivery_id = cursor.lastrowid
-        except _Duplicate as dup:
-            log.info("duplicate event %s (key %s): already handled", new.event_id, dup)
+        answer_json = new.answer.model_dump_json() if new.answer is not None else None
+        async with self._lock:
+            try:
+                done = await hop.run(self._db, hop.transaction(
+                    lambda db: record(db, new, claim, now=now, answer_json=answer_json)))
+            except sqlite3.Error as exc:
+                raise StoreError(f"history write failed: {exc}") from exc
+        if isinstance(done, Duplicate):
+            log.info("duplicate event %s (key %s): already handled", new.event_id, done.why)
             return None
-        assert delivery_id is not None
-        if stopped is not None:
+        if done.stopped is not None:
             for listener in self._superseded:
-                listener(stopped)
+                listener(done.stopped)
         return Reply.model_validate(
-            {"delivery_id": delivery_id, "place": new.place, "answer": new.answer,
-             "event_id": new.event_id, **reply}
+            {"delivery_id": done.delivery_id, "place": new.place, "answer": new.answer,
+             "event_id": new.event_id, **done.reply}
         )
-
-    @staticmethod
-    async def _source_id(
-        db: aiosqlite.Connection, source: StoredSource | None, now: str
-    ) -> int | None:
-        if source is None:
-            return None
-        digest = source.digest
-        # The no-op DO UPDATE makes RETURNING give the existing row's id too: one round
-        # trip instead of an insert and a select.
-        rows = list(await db.execute_fetchall(
-            """INSERT INTO source_blocks (hash, text, format, title, parsed, created_at)
-               VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET hash = hash
-               RETURNING id""",
-            (digest, source.text, source.format, source.title, source.parsed, now),
-        ))
-        return int(rows[0][0])
-
-    @staticmethod
-    async def _thread_id(
-        db: aiosqlite.Connection, place: Place, source_id: int | None, now: str
-    ) -> int:
-        # A new block replaces the thread's source; a message without one leaves it.
-        rows = list(await db.execute_fetchall(
-            """INSERT INTO threads (platform, workspace, channel, thread_key, source_id, created_at)
-               VALUES (?, ?, ?, ?, ?, ?)
-               ON CONFLICT (platform, workspace, channel, thread_key)
-               DO UPDATE SET source_id = COALESCE(excluded.source_id, threads.source_id)
-               RETURNING id""",
-            (place.platform, place.workspace, place.channel, place.thread, source_id, now),
-        ))
-        return int(rows[0][0])
 
     # -- deliveries ---------------------------------------------------------------------------
 
@@ -386,7 +252,8 @@ class HistoryStore:
                  "posted": posted or None},
             )
             # Only a row not updated can have been superseded: the common path skips this.
-            if cursor.rowcount == 0 and await posts.superseded(db, delivery_id):
+            if cursor.rowcount == 0 and await hop.run(
+                    db, lambda c: posts.superseded(c, delivery_id)):
                 return False
         if cursor.rowcount == 0:
             # Forgotten (or never stored) while it was being posted: nothing to track.
@@ -396,16 +263,17 @@ class HistoryStore:
     async def posted(self, delivery_id: int) -> list[str]:
         """The messages delivery `delivery_id` recorded as posted, in step order."""
         async with self._read() as db:
-            return await posts.posted_messages(db, delivery_id)
+            return await hop.run(db, lambda c: posts.posted_messages(c, delivery_id))
 
     async def answered(self, platform: str, message_key: str) -> bool:
         """Whether the message `message_key` was answered (an edit of it re-answers)."""
         async with self._read() as db:
-            return await posts.latest_delivery(db, platform, message_key) is not None
+            return await hop.run(
+                db, lambda c: posts.latest_delivery(c, platform, message_key) is not None)
 
     async def thread_known(self, place: Place) -> bool:
         async with self._read() as db:
-            return await posts.thread_known(db, place)
+            return await hop.run(db, lambda c: posts.thread_known(c, place))
 
     async def pending(self, platform: str, *, max_age: timedelta = KEEP_SEEN) -> list[Reply]:
         """Accepted replies not yet fully posted on `platform`, oldest first. Older ones are
@@ -430,12 +298,19 @@ class HistoryStore:
     async def _commit_arrivals(self) -> None:
         while self._arrivals:
             batch, self._arrivals = self._arrivals, []
-            results: list[int | None] = []
+            now = _now()
+
+            def enqueue_all(db: sqlite3.Connection, batch: list[_Arrival] = batch,
+                            now: str = now) -> list[int | None]:
+                return [queue.enqueue(db, incoming, keys, now_iso=now)
+                        for incoming, keys, _ in batch]
+
             try:
-                async with self._write() as db:
-                    now = _now()
-                    for incoming, keys, _ in batch:
-                        results.append(await queue.enqueue(db, incoming, keys, now_iso=now))
+                async with self._lock:
+                    try:
+                        results = await hop.run(self._db, hop.transaction(enqueue_all))
+                    except sqlite3.Error as exc:
+                        raise StoreError(f"history database busy or failing: {exc}") from exc
             except BaseException as exc:
                 failure = exc if isinstance(exc, Exception) else StoreError("cancelled")
                 for _, _, future in batch:

@@ -14,7 +14,8 @@ import pytest
 
 from bot.chat import Place
 from bot.history.migrations import LATEST, migrate, user_version
-from bot.history.store import HistoryStore, NewQuestion, StoredSource
+from bot.history.record import NewQuestion, StoredSource
+from bot.history.store import HistoryStore
 from tests.history.support import echo_answer
 
 NOW = datetime.now(UTC).isoformat()
