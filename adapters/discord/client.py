@@ -67,7 +67,8 @@ class SourceboundClient(discord.Client):
         )
         self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self)
         register(self.tree, handler=self.handler, env=env)
-        self.tree.add_command(AskAboutMessage(handler=self.handler, env=env).command())
+        self.ask_about = AskAboutMessage(handler=self.handler, env=env)
+        self.tree.add_command(self.ask_about.command())
         self._sync_commands = settings.discord_sync_commands
         self.redelivered = asyncio.Event()  # set on the first READY (tests wait for it)
 
@@ -94,6 +95,7 @@ class SourceboundClient(discord.Client):
 
     async def on_interaction(self, interaction: discord.Interaction[discord.Client]) -> None:
         await self.feedback_desk.on_interaction(interaction)
+        await self.ask_about.on_interaction(interaction)
 
     async def on_thread_create(self, thread: discord.Thread) -> None:
         await self.handler.on_thread_create(thread)

@@ -26,8 +26,11 @@ class PasteModal(discord.ui.Modal):
 
     def __init__(self, *, title: str, label: str, placeholder: str, on_paste: OnPaste,
                  on_error: OnError | None = None, required: bool = True,
-                 max_length: int = PASTE_MAX) -> None:
-        super().__init__(title=title[:TITLE_MAX], timeout=TIMEOUT)
+                 max_length: int = PASTE_MAX, custom_id: str | None = None) -> None:
+        if custom_id is None:
+            super().__init__(title=title[:TITLE_MAX], timeout=TIMEOUT)
+        else:
+            super().__init__(title=title[:TITLE_MAX], timeout=TIMEOUT, custom_id=custom_id)
         self.source: discord.ui.TextInput[PasteModal] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
             placeholder=placeholder[:PLACEHOLDER_MAX],

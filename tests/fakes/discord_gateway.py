@@ -304,6 +304,16 @@ class FakeDiscord:
         self.messages[thread_id] = starter
         return {**thread, "newly_created": True}, starter
 
+    def keep(self, message: dict[str, Any], *, content_intent: bool = True) -> dict[str, Any]:
+        """Hold a person's `message` (a MESSAGE_CREATE payload) as Discord does, so that
+        `GET channels/{id}/messages/{id}` serves it; without the Message Content intent that
+        read shows no content, embeds or attachments (the bot is not mentioned)."""
+        held = dict(message)
+        if not content_intent:
+            held.update(content="", embeds=[], attachments=[])
+        self.messages[int(message["id"])] = held
+        return message
+
     def message_update(self, message: dict[str, Any], content: str) -> dict[str, Any]:
         """The MESSAGE_UPDATE of a person editing `message` (a MESSAGE_CREATE payload) to
         `content`; the bot mention, if it had one, is kept."""

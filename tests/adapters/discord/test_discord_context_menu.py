@@ -4,9 +4,13 @@ acknowledged ephemerally and the answer goes in a thread started from the target
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from adapters.discord import DiscordAdapter
+from tests.adapters.discord.conftest import running_bot
 from tests.adapters.discord.support import assert_safe, pngs
 from tests.conftest import seed_text
 from tests.fakes.discord_gateway import Call, FakeDiscord
@@ -109,3 +113,50 @@ async def test_a_message_of_embeds_is_read_from_its_embeds(
     thread_id = int(target["id"])
     await fake.wait_for(lambda _: len(fake.posts(thread_id)) >= 3)
     assert "github.com/" in fake.posts(thread_id)[2].text()  # links only the embed had
+
+
+async def test_a_question_box_opened_before_a_restart_still_answers_in_the_message_thread(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """The box's custom_id names the message: the new process reads it again by its id."""
+    target = fake.keep(fake.message(seed_text("000"), mention=False,
+                                    author=fake.user(fake.new_id(), "pi")))
+    async with running_bot(fake, tmp_path / "bot.db"):
+        modal = await _open_modal(fake, target)
+    assert modal["custom_id"] == f"sourcebound:ask:{target['channel_id']}:{target['id']}"
+
+    async with running_bot(fake, tmp_path / "bot.db"):
+        submit = fake.modal_submit(modal, "How does it generalize across cities?")
+        await fake.dispatch("INTERACTION_CREATE", submit)
+        thread_id = int(target["id"])
+        await fake.wait_for(lambda _: len(fake.posts(thread_id)) >= 3)
+        (deferred,) = _callbacks(fake, submit)
+        assert deferred.json["type"] == 5 and deferred.json["data"]["flags"] & EPHEMERAL
+
+    assert fake.calls_to(rf"channels/{target['channel_id']}/messages/{target['id']}$")
+    (started,) = fake.calls_to(rf"channels/{fake.channel_id}/messages/{thread_id}/threads")
+    assert "generalize across cities" in started.json["name"]
+    posts = fake.posts(thread_id)
+    assert len(posts) == 3 and len(fake.posts()) == 3
+    assert "generalize across cities" in posts[0].content
+    assert "github.com/xiaojihh/cl_all-in-one" in posts[2].text()
+    assert_safe(posts)
+
+
+@pytest.mark.parametrize("held", ["deleted", "unreadable"])
+async def test_a_box_submitted_after_a_restart_on_a_message_it_cannot_read_says_so(
+    fake: FakeDiscord, tmp_path: Path, held: str
+) -> None:
+    target = fake.message(seed_text("000"), mention=False)
+    if held == "unreadable":  # no Message Content intent: the read comes back empty
+        fake.keep(target, content_intent=False)
+    async with running_bot(fake, tmp_path / "bot.db"):
+        modal = await _open_modal(fake, target)
+    async with running_bot(fake, tmp_path / "bot.db"):
+        submit = fake.modal_submit(modal, "What is this about?")
+        await fake.dispatch("INTERACTION_CREATE", submit)
+        await fake.wait_for(lambda _: bool(_callbacks(fake, submit)))
+    (reply,) = _callbacks(fake, submit)
+    assert reply.json["type"] == 4 and reply.json["data"]["flags"] & EPHEMERAL
+    assert "could not read that message" in reply.json["data"]["content"]
+    assert not fake.posts()
