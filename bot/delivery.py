@@ -51,10 +51,14 @@ class Courier(Protocol):
         """The delivery steps of `reply`, all of them, in order (the same list every time)."""
         ...
 
-    async def retract(self, reply: Reply, *, keep: Sequence[str]) -> None:
+    async def retract(self, reply: Reply, *, keep: Sequence[str],
+                      landed: Sequence[str] = ()) -> None:
         """An edit's answer took `reply` over while one of its steps was under way: remove
         what of it may have landed unrecorded (posts not in `keep`, the recorded ones the
-        edit rewrites). A courtesy: may fail, and may do nothing where it cannot tell."""
+        edit rewrites), so the edit's answer is all the thread shows. `landed`: what the
+        stopped step returned when it finished (its post landed, its record was refused);
+        empty when it was cancelled mid-request and the platform must be asked. A
+        courtesy: may fail."""
         ...
 
     async def give_up(self, reply: Reply) -> None:

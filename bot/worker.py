@@ -269,7 +269,8 @@ class Worker:
                     if not await self._step(rid, task) or not await self._service.delivered(
                             rid, index + 1, parts_total=len(steps), posted=task.result()):
                         log.info("delivery %d superseded by an edit's answer; stopped", rid)
-                        await self._retract(reply)
+                        finished = task.done() and not task.cancelled() and not task.exception()
+                        await self._retract(reply, task.result() if finished else None)
                         return
                 if reply.parts_done >= len(steps):  # else the last part's record finished it
                     await self._store.finish_delivery(rid, outcome="delivered")
@@ -304,12 +305,12 @@ class Worker:
         task.result()  # the step's own failure (Refused, Gone, …) is the delivery's
         return True
 
-    async def _retract(self, reply: Reply) -> None:
+    async def _retract(self, reply: Reply, landed: str | None) -> None:
         # The stopped step may have landed (the platform took the post, the answer never
         # came, or came after the takeover): the edit's answer does not know that message.
         try:
             keep = await self._store.posted(reply.delivery_id)
-            await self._courier.retract(reply, keep=keep)
+            await self._courier.retract(reply, keep=keep, landed=[landed] if landed else [])
         except (DeliveryError, StoreError) as exc:
             log.warning("delivery %d: what it may have posted unrecorded stays (%s)",
                         reply.delivery_id, exc)

@@ -73,6 +73,9 @@ class Handler:
         me = self._client.user
         if me is None:
             return
+        if message.author.id == me.id:
+            self.courier.on_own_message(message)
+            return
         entry = entry_for(message, me_id=me.id, message_content=self._message_content,
                           forums=self._forums)
         if entry is None:

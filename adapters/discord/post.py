@@ -5,12 +5,19 @@ retried later) or `Gone` (403/404, other 4xx).
 
 An interaction in a guild text channel is answered like a mention: its "thinking…" response
 becomes a short note naming the question, and the answer goes in a thread started from it.
+
+An edit's answer owns every message of the answer it replaces: the recorded ones it rewrites,
+and what a step stopped by the takeover still posted is deleted (`retract`) — known from the
+step's own result, or, for a post cancelled mid-request, by its nonce (`sb{delivery}.…`) on
+the bot's own messages the gateway shows (cached, or arriving within `RETRACT_WATCH` s).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -32,6 +39,8 @@ log = logging.getLogger(__name__)
 
 THREAD_ALREADY_CREATED = 160004  # Discord JSON error code: this message already has a thread
 LIVE_INTERACTIONS = 1_000  # interactions remembered (each token lives 15 minutes)
+RETRACT_WATCH = 120.0  # seconds a stopped post may still show up on the gateway
+NONCE = re.compile(r"sb(?P<delivery>[0-9]+)\.")  # see `targets.nonce_for`
 
 Buttons = Callable[[int], discord.ui.View]
 
@@ -61,6 +70,9 @@ class DiscordCourier:
         self._limits = limits
         # Interactions answered by this process: their first message replaces "thinking…".
         self._live: OrderedDict[str, InteractionTarget] = OrderedDict()
+        # Deliveries an edit took over: (watch until, messages to keep) by delivery id.
+        self._retracted: dict[int, tuple[float, frozenset[int]]] = {}
+        self._removing: set[asyncio.Task[None]] = set()
 
     @property
     def platform(self) -> Platform:
@@ -166,10 +178,55 @@ class DiscordCourier:
             return False
         return True
 
-    async def retract(self, reply: Reply, *, keep: Sequence[str]) -> None:
-        # A post cancelled mid-request cannot be found again here (a nonce is not
-        # searchable): the rare orphan stays.
-        return None
+    async def retract(self, reply: Reply, *, keep: Sequence[str],
+                      landed: Sequence[str] = ()) -> None:
+        rid = reply.delivery_id
+        kept = frozenset(int(i) for ids in keep for i in ids.split(",") if i.isdigit())
+        strays = {int(i) for ids in landed for i in ids.split(",") if i.isdigit()}
+        # Discord cannot be searched by nonce; the gateway shows the bot its own posts
+        # with theirs, so a post cancelled mid-request is found there, now or soon.
+        strays |= {m.id for m in self._client.cached_messages if self._stray(m, rid)}
+        now = time.monotonic()
+        self._retracted = {d: w for d, w in self._retracted.items() if w[0] > now}
+        self._retracted[rid] = (now + RETRACT_WATCH, kept)
+        channel = self._client.get_partial_messageable(
+            int(reply.place.thread or reply.place.channel),
+            guild_id=int(reply.place.workspace) if reply.place.workspace else None)
+        for message_id in sorted(strays - kept):
+            log.info("delivery %d: message %d posted after an edit took over; removed",
+                     rid, message_id)
+            async with discord_refusals(f"delivery {rid} retract"):
+                await ChannelTarget(channel).delete(message_id)
+
+    def _stray(self, message: discord.Message, delivery_id: int) -> bool:
+        me = self._client.user
+        match = NONCE.match(str(message.nonce or ""))
+        return (me is not None and message.author.id == me.id and match is not None
+                and int(match["delivery"]) == delivery_id)
+
+    def on_own_message(self, message: discord.Message) -> None:
+        """The gateway shows the bot one of its own posts: one a retracted delivery's
+        cancelled step still made goes at once."""
+        match = NONCE.match(str(message.nonce or "")) if self._retracted else None
+        if match is None:
+            return
+        watch = self._retracted.get(int(match["delivery"]))
+        if watch is None or watch[0] < time.monotonic() or message.id in watch[1]:
+            return
+        if not self._stray(message, int(match["delivery"])):
+            return
+
+        async def remove() -> None:
+            log.info("delivery %s: message %d posted after an edit took over; removed",
+                     match["delivery"], message.id)
+            try:
+                await message.delete()
+            except discord.HTTPException as exc:
+                log.warning("stray message %d not removed (%s)", message.id, exc.status)
+
+        task = asyncio.get_running_loop().create_task(remove())
+        self._removing.add(task)
+        task.add_done_callback(self._removing.discard)
 
     async def give_up(self, reply: Reply) -> None:
         async with discord_refusals("give-up note"):

@@ -200,9 +200,11 @@ class SlackCourier:
             steps.append(self._clear_status_step(reply))
         return steps
 
-    async def retract(self, reply: Reply, *, keep: Sequence[str]) -> None:
+    async def retract(self, reply: Reply, *, keep: Sequence[str],
+                      landed: Sequence[str] = ()) -> None:
         # Parts carry metadata naming their delivery: any in the thread that was not
-        # recorded landed after the takeover and would sit beside the edit's answer.
+        # recorded landed after the takeover and would sit beside the edit's answer (the
+        # thread shows what `landed` names too, so it is found the same way).
         kept = set(keep)
         for message in await self._thread(reply.place):
             metadata = message.get("metadata") or {}

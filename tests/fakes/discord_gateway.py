@@ -7,6 +7,9 @@ Tests push dispatches (`dispatch`), e.g. MESSAGE_CREATE or INTERACTION_CREATE bu
 payload helpers. REST under /api/v10: login, channel messages (JSON or multipart with files),
 threads from a message (also dispatched as THREAD_CREATE, as Discord does), interaction
 callbacks, webhook follow-ups, the command sync PUT; attachment URLs are served here too.
+With `echo_posts`, every channel post is also dispatched to the bot as MESSAGE_CREATE, nonce
+included, as Discord shows a bot its own messages; `hold_post(n)` keeps the answer to the
+n-th post from now back (the post has taken effect) until the returned event is set.
 
 discord.py reads a REST body as JSON only when Content-Type is exactly `application/json`,
 so responses are built by hand (aiohttp's `json_response` appends a charset).
@@ -103,6 +106,8 @@ class FakeDiscord:
         self.on_post: Callable[[Call], None] | None = None  # runs after a post took effect
         self.lose_responses = 0  # channel posts that take effect but answer 503 (a lost reply)
         self.retry_after = 40.0  # what a scripted 429 asks for
+        self.echo_posts = False  # True: posts come back over the gateway as MESSAGE_CREATE
+        self._holds: dict[int, asyncio.Event] = {}  # post number -> released when set
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
         self._runner: web.AppRunner | None = None
@@ -162,6 +167,13 @@ class FakeDiscord:
         return next(self._ids)
 
     # -- controls -----------------------------------------------------------------------------
+
+    def hold_post(self, n: int) -> asyncio.Event:
+        """Keep the answer to the n-th successful channel post from now (1-based) back,
+        after it took effect, until the returned event is set (a post in flight)."""
+        released = asyncio.Event()
+        self._holds[self._ok_posts + n] = released
+        return released
 
     def fail_posts(self, status: int | None, *, after: int = 0) -> None:
         """Answer channel/webhook message posts with `status` once `after` more succeeded."""
@@ -561,6 +573,11 @@ class FakeDiscord:
         hook = self.on_post
         if hook is not None:
             hook(call)
+        if self.echo_posts:
+            await self.dispatch("MESSAGE_CREATE", {**reply, "nonce": nonce})
+        held = self._holds.pop(self._ok_posts, None)
+        if held is not None:
+            await held.wait()
         if self.lose_responses > 0:  # the message exists; the bot never hears so
             self.lose_responses -= 1
             return _json({"message": "Service Unavailable", "code": 0}, 503)

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from adapters.discord import DiscordAdapter
+from bot.chat import Place
+from bot.history import HistoryStore, NewQuestion
 from tests.adapters.discord.conftest import running_bot
 from tests.adapters.discord.support import assert_safe
 from tests.adapters.discord.test_discord_delivery import settled
@@ -147,3 +149,69 @@ async def test_an_edit_while_a_rate_limit_holds_the_first_answer_stops_that_answ
     thread = _thread_messages(fake, asked)
     assert len(thread) == 3 and "night-time images" in thread[0]["content"]
 
+
+
+def _deleted(fake: FakeDiscord, message_id: int) -> bool:
+    return any(c.method == "DELETE" and c.path.endswith(f"/messages/{message_id}")
+               and c.status < 300 for c in fake.calls)
+
+
+async def test_a_part_still_in_flight_when_an_edit_takes_over_is_removed(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    # Part 2 of the first answer has reached Discord, but its answer is slow; the edit's
+    # answer stops that step mid-request. The bot sees its post on the gateway (nonce
+    # `sb{delivery}.2.0`) and removes it: the thread shows the edited answer only.
+    fake.echo_posts = True
+    asked = fake.message(seed_text("000"))
+    thread_id = int(asked["id"])
+    async with running_bot(fake, tmp_path / "bot.db") as bot:
+        released = fake.hold_post(2)
+        await fake.dispatch("MESSAGE_CREATE", asked)
+        # Part 2 exists at Discord; its answer (and so its call record) is held.
+        await fake.wait_for(lambda _: len(_thread_messages(fake, asked)) >= 2)
+        first, stray = (int(m["id"]) for m in _thread_messages(fake, asked))
+        await fake.dispatch("MESSAGE_UPDATE", fake.message_update(
+            asked, f"{EDITED_QUESTION}\n\n{seed_text('000')}"))
+        await fake.wait_for(lambda _: _deleted(fake, stray))
+        released.set()
+        await fake.wait_for(lambda _: len(fake.posts(thread_id)) >= 4)
+        await settled(bot)
+
+    thread = _thread_messages(fake, asked)
+    assert len(thread) == 3, [m["content"][:40] for m in thread]
+    assert int(thread[0]["id"]) == first and "night-time images" in thread[0]["content"]
+    assert stray not in {int(m["id"]) for m in thread}
+    assert [m["content"].split("\n")[0] for m in thread[1:2]] == [
+        "## 2/3 · Workflow (input → model → output)"]
+
+
+async def test_a_part_that_landed_as_another_process_took_the_answer_over_is_removed(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    # The step finished, but its record is refused: a process on the same database file
+    # recorded an edit's answer meanwhile. What the step posted is known from its result.
+    db = tmp_path / "bot.db"
+    asked = fake.message(seed_text("000"))
+    thread_id = int(asked["id"])
+    async with running_bot(fake, db) as bot:
+        released = fake.hold_post(2)
+        await fake.dispatch("MESSAGE_CREATE", asked)
+        # Part 2 exists at Discord; its answer (and so its call record) is held.
+        await fake.wait_for(lambda _: len(_thread_messages(fake, asked)) >= 2)
+        first, stray = (int(m["id"]) for m in _thread_messages(fake, asked))
+        async with HistoryStore.open(db) as elsewhere:
+            edit = await elsewhere.record(NewQuestion(
+                place=Place(platform="discord", workspace=str(fake.guild_id),
+                            channel=asked["channel_id"], thread=asked["id"]),
+                user=fake.human["id"], event_id=f"{asked['id']}.e1",
+                dedupe_keys=(f"discord:{asked['id']}.e1",), question="", problem="no_question",
+                message_key=f"{asked['channel_id']}:{asked['id']}",
+                edits=True))
+        assert edit is not None and edit.updates == [str(first)]
+        released.set()
+        await fake.wait_for(lambda _: _deleted(fake, stray))
+        await settled(bot)
+
+    assert stray not in fake.messages
+    assert first in fake.messages  # the edit's own answer rewrites it
