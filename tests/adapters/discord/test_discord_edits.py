@@ -193,7 +193,6 @@ async def test_a_part_that_landed_as_another_process_took_the_answer_over_is_rem
     # recorded an edit's answer meanwhile. What the step posted is known from its result.
     db = tmp_path / "bot.db"
     asked = fake.message(seed_text("000"))
-    thread_id = int(asked["id"])
     async with running_bot(fake, db) as bot:
         released = fake.hold_post(2)
         await fake.dispatch("MESSAGE_CREATE", asked)
