@@ -128,7 +128,9 @@ class Worker:
                 await self._idle(self._policy.poll)
 
     async def _idle(self, seconds: float) -> None:
-        if self._missed and not self._stopping:
+        if self._stopping:
+            return  # the lane ends: nothing to wait for
+        if self._missed:
             self._missed -= 1
             return
         waiting = asyncio.get_running_loop().create_future()
