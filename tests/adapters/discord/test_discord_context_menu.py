@@ -160,3 +160,19 @@ async def test_a_box_submitted_after_a_restart_on_a_message_it_cannot_read_says_
     assert reply.json["type"] == 4 and reply.json["data"]["flags"] & EPHEMERAL
     assert "could not read that message" in reply.json["data"]["content"]
     assert not fake.posts()
+
+
+async def test_a_box_opened_in_a_dm_before_a_restart_answers_in_the_dm(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    target = fake.keep(fake.message(seed_text("000"), dm=True, mention=False))
+    async with running_bot(fake, tmp_path / "bot.db"):
+        modal = await _open_modal(fake, target)
+    async with running_bot(fake, tmp_path / "bot.db"):
+        submit = fake.in_dm(fake.modal_submit(modal, ""))
+        await fake.dispatch("INTERACTION_CREATE", submit)
+        await fake.wait_for(lambda _: len(fake.posts(fake.dm_channel_id)) >= 3)
+    assert not fake.calls_to(r"channels/\d+/messages/\d+/threads")
+    first = fake.posts(fake.dm_channel_id)[0]
+    assert "What are these sources about" in first.content
+    assert_safe(fake.posts(fake.dm_channel_id))
