@@ -79,7 +79,7 @@ def snowball_key(word: str) -> str:
 # Where a CamelCase word can be: a capital after a small letter, or two capitals then a small
 # one. Only the words around such spots are matched against `_CAMEL_WORD`.
 _CAMEL_SPOT = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
-_TOKEN_START = re.compile(r"[A-Za-z0-9]*$")
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def camel_words(text: str) -> list[re.Match[str]]:
@@ -90,8 +90,12 @@ def camel_words(text: str) -> list[re.Match[str]]:
     for spot in _CAMEL_SPOT.finditer(text):
         if spot.start() < cursor:
             continue
-        lead = _TOKEN_START.search(text, max(cursor, spot.start() - 64), spot.start())
-        at = lead.start() if lead else spot.start()
+        # Back to where the ASCII letters and digits before the spot begin (at most 64
+        # characters, never before the last word found), walked by hand: a pattern anchored
+        # with "$" would also stop before a line end ("…nuScenes\n\nmAP" lost "mAP").
+        at, lo = spot.start(), max(cursor, spot.start() - 64)
+        while at > lo and text[at - 1] in _ALNUM:
+            at -= 1
         # `_WORD` tokens start with a letter: skip leading digits as it would.
         while at < spot.start() and text[at].isdigit():
             at += 1

@@ -46,10 +46,17 @@ def test_every_sentence_analysis_matches_a_fresh_one() -> None:
 
 
 @FAST
-@given(st.text(alphabet="aAbBzZ19_- .é", max_size=80))
+@given(st.text(alphabet="aAbBzZ19_- .é\n", max_size=80))
 def test_camel_words_match_the_plain_pattern(text: str) -> None:
     fast = [(m.start(), m.group(0)) for m in camel_words(text)]
     assert fast == [(m.start(), m.group(0)) for m in _CAMEL_WORD.finditer(text)]
+
+
+def test_camel_word_after_a_line_ending_in_a_word_is_found() -> None:
+    # A line end once let the search for the word's start stop short ("$" matches before a
+    # final newline): a metafile's "mAP" at the start of a line went unsplit.
+    text = "Dataset: nuScenes\n\nmAP: 34.33"
+    assert [m.group(0) for m in camel_words(text)] == ["nuScenes", "mAP"]
 
 
 @FAST
