@@ -148,7 +148,7 @@ def analyse_source(source: Source) -> Doc:
     body = analysed(source.summary)
     # Name, declared fields and summary in one sequence, matched once per vocabulary (a
     # 1,000-entry block would otherwise run the matchers 5,000 times); no phrase spans a "|".
-    all_stems = name_stems + ["|"] + meta_stems + ["|"] + body.stems
+    all_stems = [*name_stems, "|", *meta_stems, "|", *body.stems]
     off = len(name_stems) + len(meta_stems) + 2
     task_all, cue_all = vocab.hits(all_stems), cue.hits(all_stems)
     task_hits = [(a - off, b - off, lab) for a, b, lab in task_all if a >= off]
@@ -161,7 +161,7 @@ def analyse_source(source: Source) -> Doc:
     tasks = Counter([lab for _, _, lab in task_all])
     named = len(name_stems)  # the fields' cues are no setting of the source
     cues = Counter([lab for a, _, lab in cue_all if a < named or a >= off])
-    toks = name_terms * 2 + meta_terms + body.terms() + concept_tokens(tasks, cues)
+    toks = [*name_terms, *name_terms, *meta_terms, *body.terms(), *concept_tokens(tasks, cues)]
     return Doc(
         source=source, stems=all_stems, terms=toks, tasks=tasks, name_tasks=name_tasks,
         termset=frozenset(all_stems), body=body, task_hits=task_hits, cue_hits=cue_hits,
@@ -363,7 +363,7 @@ def own_papers(docs: Sequence[Doc], models: Sequence[int]) -> dict[int, int]:
 
 def task_overlap(targets: set[str], found: Collection[str]) -> float:
     """Share of the question's tasks a text addresses (half credit: same task group)."""
-    if not targets:
+    if not targets or not found:
         return 0.0
     vocab = vocabulary()
     groups = {vocab.info[t].group for t in found}
@@ -424,11 +424,13 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
         shares = [sum(1 for d in docs if t in d.tasks) / len(docs) for t in targets]
         spread = 1.0 - sum(shares) / len(shares)
     subjects = _subjects(query.text) if len(docs) > SMALL_BLOCK else []
+    # Most titles of a listing hold none of the subject's words: their share is 0.
+    subject_stems = frozenset().union(*subjects)
     q = query.text.lower()
     raw: list[float] = []
     for i, d in enumerate(docs):
         s = 0.6 * float(bmn[i]) + 0.3 * spread * task_overlap(targets, d.tasks)
-        if subjects:
+        if subjects and not subject_stems.isdisjoint(d.name_stems):
             s += TITLE_BOOST * title_share(d, subjects)
         if _names(d.handles, q):
             s += 0.35
