@@ -180,7 +180,7 @@ def main() -> None:
                first1000 <= 250))
     print(_row("  the same, CPU time (ms)", f"{cpu1000:.1f}", "<= 250", cpu1000 <= 250))
     steps = " / ".join(f"{growth[n]:.0f}" for n in GROWTH)
-    print(_row("  CPU at 250 / 500 / 1,000 entries (ms)", steps, "", None))
+    print(_row("  CPU at 250/500/1,000 entries (ms)", steps, "", None))
     print(_row("  growth 250 -> 1,000 entries", f"n^{exponent:.2f}", "~n^1", exponent <= 1.2))
     ratio = again100 / first100 if first100 else 0.0
     print(_row("follow-up / first answer (100 papers)", f"{ratio:.2f}", "<= 0.40", ratio <= 0.4))
