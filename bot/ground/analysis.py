@@ -125,8 +125,10 @@ def _block_key(block: SourceBlock) -> str:
     # have changed on top (question, roles, names, meta) is added cheaply.
     parts = [block.format, block.question or "", block.instructions or ""]
     for s in block.sources:
+        # Worked out on every answer (the cache lookup): most sources of a listing have no
+        # fields, and an empty mapping's repr needs no sorting.
         parts += [s.id, s.kind, s.role, s.name, str(len(s.summary)), str(hash(s.summary)),
-                  repr(sorted(s.meta.items())), " ".join(s.urls)]
+                  repr(sorted(s.meta.items())) if s.meta else "[]", " ".join(s.urls)]
     h.update("\x1f".join(parts).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 

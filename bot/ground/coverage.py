@@ -51,9 +51,12 @@ class Coverage:
     measures: list[str] = field(default_factory=list)
 
 
+_GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
+
+
 def number_key(token: str) -> str:
     """"2,000" and "2000" meet; "0.5" stays itself."""
-    return token.replace(",", "") if re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+", token) else token
+    return token.replace(",", "") if _GROUPED.fullmatch(token) else token
 
 
 def key(token: str) -> str:
@@ -81,14 +84,15 @@ def _words(clause: str) -> list[_Word]:
     measures = [m.span() for m in pattern.finditer(clause)] if pattern is not None else []
     toks = [m for m in _SURFACE.finditer(clause)
             if not any(a <= m.start() < b for a, b in examples)]
+    # Where each negation stands, looked up once rather than once per following word.
+    negations = [i for i, t in enumerate(toks) if t.group(0).lower() in _NEGATION]
     out = []
     for i, m in enumerate(toks):
         w = m.group(0)
-        before = {t.group(0).lower() for t in toks[max(0, i - _NEGATION_REACH) : i]}
         hard = is_hard(w) or any(a <= m.start() < b for a, b in measures)
         out.append(_Word(
             text=w, start=m.start(), end=m.end(), key=key(w), weight=weight(w), hard=hard,
-            negated=bool(before & _NEGATION),
+            negated=any(i - _NEGATION_REACH <= n < i for n in negations),
         ))
     return out
 

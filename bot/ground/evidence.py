@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from bot.ground.injection import is_injection
 from bot.ground.relevance import Doc, Query, bm25_small, concept_tokens, task_overlap
@@ -71,6 +71,17 @@ class Candidate:
     terms: list[str] = field(default_factory=list)
     tasks: Counter[str] = field(default_factory=Counter)
     cues: Counter[str] = field(default_factory=Counter)
+    # Which wordings (a finding, background, a release, a method) the sentence shows, found on
+    # first need. The per-answer copies of a source's sentences share this dict with the
+    # block's cached ones, so a follow-up never searches a sentence for them again.
+    style: dict[str, bool] = field(default_factory=dict)
+
+
+def _shows(c: Candidate, name: str, pattern: re.Pattern[str]) -> bool:
+    hit = c.style.get(name)
+    if hit is None:
+        hit = c.style[name] = pattern.search(c.text) is not None
+    return hit
 
 
 def ping_free(sentence: str) -> str:
@@ -89,7 +100,9 @@ def candidates(doc: Doc, rank: int) -> tuple[list[Candidate], int]:
     if doc.quotes is None:
         doc.quotes = _candidates(doc)
     found, injected = doc.quotes
-    return [replace(c, rank=rank) for c in found], injected
+    # Built field by field: `dataclasses.replace` inspects the class on every call.
+    return [Candidate(c.text, c.source_id, rank, c.position, c.score, c.terms, c.tasks, c.cues,
+                      c.style) for c in found], injected
 
 
 def _candidates(doc: Doc) -> tuple[list[Candidate], int]:
@@ -130,15 +143,15 @@ def score(cands: list[Candidate], query: Query) -> None:
     for c, b in zip(cands, bm):
         s = (b / top if top > 0 else 0.0) + 0.3 * task_overlap(targets, c.tasks)
         if query.intent != "reproduce":
-            if STRONG_FINDING.search(c.text):
+            if _shows(c, "strong", STRONG_FINDING):
                 s += 0.4
-            elif FINDING.search(c.text):
+            elif _shows(c, "finding", FINDING):
                 s += 0.2
-        if BACKGROUND.search(c.text):
+        if _shows(c, "background", BACKGROUND):
             s -= 0.3
-        if wants_release and RELEASE.search(c.text):
+        if wants_release and _shows(c, "release", RELEASE):
             s += 0.3
-        if METHOD.search(c.text):
+        if _shows(c, "method", METHOD):
             s += _METHOD_BONUS.get(query.intent, 0.0)
         c.score = s
 

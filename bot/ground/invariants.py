@@ -60,6 +60,12 @@ class BlockText:
         # Lowercasing changed some offsets (rare scripts): the probes below cannot be used.
         self.exact = len(self.low) == len(text)
         self._stripped: str | None = None
+        # Every answer on the block (a follow-up, a rephrased question) checks the same few
+        # URLs again: each verdict is kept with the block's analysis.
+        self._links: dict[str, bool] = {}
+        self._quotes: dict[str, bool] = {}
+        # url -> it occurs only inside prompt-injection sentences (`bot.ground.links`).
+        self.injected: dict[str, bool] = {}
 
     @property
     def stripped(self) -> str:
@@ -68,6 +74,12 @@ class BlockText:
         return self._stripped
 
     def link(self, url: str) -> bool:
+        hit = self._links.get(url)
+        if hit is None:
+            hit = self._links[url] = self._link(url)
+        return hit
+
+    def _link(self, url: str) -> bool:
         key = norm_url(url)
         if not key:
             return False
@@ -87,6 +99,12 @@ class BlockText:
     def evidence(self, text: str) -> bool:
         """A contiguous span of the block's text, as written or once Markdown/HTML markup is
         removed from both (a table row's cells, a link's label)."""
+        hit = self._quotes.get(text)
+        if hit is None:
+            hit = self._quotes[text] = self._evidence(text)
+        return hit
+
+    def _evidence(self, text: str) -> bool:
         if self._raw_evidence(text):
             return True
         needle = strip_markup(text)

@@ -74,7 +74,10 @@ def pick(
             key = norm_url(url)
             if key in seen or has_ping(url) or is_picture(url) or not grounded.link(url):
                 continue
-            if injected_only(block.text, url):
+            bad = grounded.injected.get(url)
+            if bad is None:
+                bad = grounded.injected[url] = injected_only(grounded.text, url)
+            if bad:
                 continue
             seen.add(key)
             mine.append(url)

@@ -1,4 +1,5 @@
-"""Ranking sources (and sentences) against the question: BM25 (bm25s) plus vocabulary boosts.
+"""Ranking sources (and sentences) against the question: BM25 (scored as bm25s scores it) plus
+vocabulary boosts.
 
 Vocabulary hits become extra tokens ("t:<task>", "c:<cue>") on both sides, so a question that
 says "river floods" meets an abstract that says "streamflow" even with no word in common.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Sequence
@@ -51,6 +53,34 @@ class Doc:
     def own_keys(self) -> frozenset[str]:
         """Normalised URLs the source lists itself."""
         return frozenset(norm_url(u) for u in self.source.urls)
+
+    @cached_property
+    def handles(self) -> frozenset[str]:
+        """`handles(source)`, made once per analysed source: every question on the block asks
+        whether it names the source."""
+        return frozenset(handles(self.source))
+
+    @cached_property
+    def name_stems(self) -> frozenset[str]:
+        """The stems of the source's name (`stems` runs up to the first "|")."""
+        st = self.stems
+        return frozenset(st[: st.index("|")] if "|" in st else st)
+
+    @cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """stem -> where it stands in `stems`, ascending: the n-grams a question's words open
+        are found from here, with no pass over the whole source per answer."""
+        out: dict[str, list[int]] = {}
+        for i, s in enumerate(self.stems):
+            out.setdefault(s, []).append(i)
+        return out
+
+    @cached_property
+    def field_stems(self) -> list[str]:
+        """Stems of every declared field, named and valued ("training data COCO"), for the
+        question's subject terms (`bot.ground.subject`); once per analysed source."""
+        fields = " . ".join(f"{k.replace('_', ' ')} {v}" for k, v in self.source.meta.items())
+        return stems(fields) if fields else []
 
     @cached_property
     def all_keys(self) -> frozenset[str]:
@@ -99,6 +129,8 @@ class Query:
 
 def concept_tokens(tasks: Counter[str], cues: Counter[str]) -> list[str]:
     """Vocabulary hits as tokens; the task's group too, so related tasks meet weakly."""
+    if not tasks:  # most entries of a long listing name no task
+        return [f"c:{c}" for c in cues]
     info = vocabulary().info
     groups = {f"g:{info[t].group}" for t in tasks}
     return [f"t:{t}" for t in tasks] + sorted(groups) + [f"c:{c}" for c in cues]
@@ -116,18 +148,20 @@ def analyse_source(source: Source) -> Doc:
     body = analysed(source.summary)
     # Name, declared fields and summary in one sequence, matched once per vocabulary (a
     # 1,000-entry block would otherwise run the matchers 5,000 times); no phrase spans a "|".
-    all_stems = name_stems + ["|"] + meta_stems + ["|"] + body.stems
+    all_stems = [*name_stems, "|", *meta_stems, "|", *body.stems]
     off = len(name_stems) + len(meta_stems) + 2
     task_all, cue_all = vocab.hits(all_stems), cue.hits(all_stems)
     task_hits = [(a - off, b - off, lab) for a, b, lab in task_all if a >= off]
     cue_hits = [(a - off, b - off, lab) for a, b, lab in cue_all if a >= off]
     # A title and a declared task (a model card's pipeline_tag, a metafile's Task) say what the
     # source is about; a word in passing in the body says much less.
-    name_tasks = Counter(lab for a, _, lab in task_all if a < off)
-    tasks = name_tasks + Counter(lab for _, _, lab in task_hits)
-    cues = Counter(lab for a, _, lab in cue_all if a < len(name_stems))
-    cues.update(lab for _, _, lab in cue_hits)
-    toks = name_terms * 2 + meta_terms + body.terms() + concept_tokens(tasks, cues)
+    # Hits come in order of position (name, fields, summary), so one count over all of them is
+    # the name's count plus the summary's, keys in the same order.
+    name_tasks = Counter([lab for a, _, lab in task_all if a < off]) if task_all else Counter()
+    tasks = Counter([lab for _, _, lab in task_all])
+    named = len(name_stems)  # the fields' cues are no setting of the source
+    cues = Counter([lab for a, _, lab in cue_all if a < named or a >= off])
+    toks = [*name_terms, *name_terms, *meta_terms, *body.terms(), *concept_tokens(tasks, cues)]
     return Doc(
         source=source, stems=all_stems, terms=toks, tasks=tasks, name_tasks=name_tasks,
         termset=frozenset(all_stems), body=body, task_hits=task_hits, cue_hits=cue_hits,
@@ -172,29 +206,63 @@ def has_artefact(source: Source) -> bool:
         source.meta.get("weights") or source.meta.get("code"))
 
 
-# Up to this many documents the plain-Python scorer is faster than building a bm25s index, and
-# a small block's answer never imports numpy and bm25s (the CLI's cold start pays for them).
+# Up to this many documents sources are scored in float64 (`bm25_small`, as one answer's
+# candidate sentences are); above, with bm25s's float32 arithmetic. A block keeps the ranking
+# it always had on either side.
 SMALL_CORPUS = 64
 
 
 def bm25_scores(corpus: Sequence[list[str]], query: list[str]) -> list[float]:
+    """BM25 of each document for `query`, exactly as bm25s scores it (Lucene variant, float32
+    index), in one pass over the documents that touches only the query's words.
+
+    bm25s builds a full index (a Counter and arrays per document) to score a handful of words;
+    for one question over a 1,000-entry block that was most of the ranking's time. Its
+    arithmetic is repeated step for step: idf and each (document, word) score stored as
+    float32, the words' scores summed in float32 in the query's order, so the ranking (and
+    every relevance shown) is the one bm25s gives (tests/ground/test_analysis.py checks it
+    against bm25s itself)."""
     if not corpus or not query:
         return [0.0] * len(corpus)
     if len(corpus) <= SMALL_CORPUS:
         return bm25_small(corpus, query)
-    import bm25s  # with numpy: ~0.1 s of import, only for long blocks
-
-    # Only the query's words are ever scored: every other word becomes one filler token, which
-    # keeps each document's length (and so every score) while the index shrinks to a few words.
-    # bm25s needs at least one token per document to index it.
     wanted = set(query)
-    docs = [[t if t in wanted else "\x00" for t in d] if d else ["\x00empty"] for d in corpus]
-    retriever = bm25s.BM25()
-    retriever.index(docs, show_progress=False)
-    known = [t for t in query if t in retriever.vocab_dict]
+    n = len(corpus)
+    # bm25s indexes an empty document as one filler token: it counts for the average length.
+    lengths = [len(d) or 1 for d in corpus]
+    avg = sum(lengths) / n
+    hits: list[tuple[int, Counter[str]]] = []
+    df: Counter[str] = Counter()
+    for i, d in enumerate(corpus):
+        mine = [t for t in d if t in wanted]
+        if mine:
+            tf = Counter(mine)
+            hits.append((i, tf))
+            df.update(tf.keys())
+    known = [t for t in query if t in df]
     if not known:
-        return [0.0] * len(corpus)
-    return [float(x) for x in retriever.get_scores(known)]
+        return [0.0] * n
+    idf = {t: _f32(math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))) for t in df}
+    out = [0.0] * n
+    for i, tf in hits:
+        norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths[i] / avg)
+        entry = {t: _f32(idf[t] * (c / (norm + c))) for t, c in tf.items()}
+        total = 0.0
+        for t in known:
+            e = entry.get(t)
+            if e is not None:
+                # float32 + float32 computed in float64 and rounded once is the float32 sum.
+                total = _f32(total + e)
+        out[i] = total
+    return out
+
+
+_F32 = struct.Struct("f")
+
+
+def _f32(x: float) -> float:
+    """`x` rounded to the nearest float32 (numpy's float64 -> float32 cast)."""
+    return float(_F32.unpack(_F32.pack(x))[0])
 
 
 BM25_K1, BM25_B = 1.5, 0.75  # bm25s's defaults, so sentences and sources score alike
@@ -239,9 +307,14 @@ def _boundary(text: str, at: int) -> bool:
 
 def mentioned(source: Source, question: str) -> bool:
     """The question names this source (by its handle or its repo name). Plain `str.find` with
-    a word-boundary check: no pattern is compiled per source."""
-    q = question.lower()
-    for h in handles(source):
+    a word-boundary check: no pattern is compiled per source (`score_sources` asks with each
+    analysed source's handles, made once per block)."""
+    return _names(handles(source), question.lower())
+
+
+def _names(hs: Collection[str], q: str) -> bool:
+    """One of the handles `hs` occurs in the lowercased question `q` as a whole word."""
+    for h in hs:
         at = q.find(h)
         while at >= 0:
             if _boundary(q, at - 1) and _boundary(q, at + len(h)):
@@ -290,7 +363,7 @@ def own_papers(docs: Sequence[Doc], models: Sequence[int]) -> dict[int, int]:
 
 def task_overlap(targets: set[str], found: Collection[str]) -> float:
     """Share of the question's tasks a text addresses (half credit: same task group)."""
-    if not targets:
+    if not targets or not found:
         return 0.0
     vocab = vocabulary()
     groups = {vocab.info[t].group for t in found}
@@ -327,7 +400,7 @@ def _subjects(text: str) -> list[dict[str, float]]:
 
 def title_share(doc: Doc, subjects: Sequence[dict[str, float]]) -> float:
     """0..1: the best weighted share, over the alternatives, of content stems the name holds."""
-    name = set(doc.stems[: doc.stems.index("|")] if "|" in doc.stems else doc.stems)
+    name = doc.name_stems
     return max((sum(v for k, v in s.items() if k in name) / sum(s.values()) for s in subjects),
                default=0.0)
 
@@ -351,11 +424,15 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
         shares = [sum(1 for d in docs if t in d.tasks) / len(docs) for t in targets]
         spread = 1.0 - sum(shares) / len(shares)
     subjects = _subjects(query.text) if len(docs) > SMALL_BLOCK else []
+    # Most titles of a listing hold none of the subject's words: their share is 0.
+    subject_stems = frozenset().union(*subjects)
+    q = query.text.lower()
     raw: list[float] = []
     for i, d in enumerate(docs):
         s = 0.6 * float(bmn[i]) + 0.3 * spread * task_overlap(targets, d.tasks)
-        s += TITLE_BOOST * title_share(d, subjects)
-        if mentioned(d.source, query.text):
+        if subjects and not subject_stems.isdisjoint(d.name_stems):
+            s += TITLE_BOOST * title_share(d, subjects)
+        if _names(d.handles, q):
             s += 0.35
         if i in owned:
             s += 0.3

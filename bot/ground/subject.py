@@ -49,14 +49,15 @@ def _source_grams(docs: Sequence[Doc], starts: set[str]) -> set[tuple[str, ...]]
     the name, summary and every field (a metafile's training data, a card's datasets)."""
     grams: set[tuple[str, ...]] = set()
     for d in docs:
-        fields = " . ".join(f"{k.replace('_', ' ')} {v}" for k, v in d.source.meta.items())
-        for st in (d.stems, stems(fields) if fields else []):
-            _add_grams(grams, st, starts)
+        at = d.positions
+        _add_grams(grams, d.stems, [i for s in starts if s in at for i in at[s]])
+        fields = d.field_stems
+        _add_grams(grams, fields, [i for i, s in enumerate(fields) if s in starts])
     return grams
 
 
-def _add_grams(grams: set[tuple[str, ...]], st: Sequence[str], starts: set[str]) -> None:
-    for i in [i for i, s in enumerate(st) if s in starts]:
+def _add_grams(grams: set[tuple[str, ...]], st: Sequence[str], where: Iterable[int]) -> None:
+    for i in where:
         grams.update(tuple(st[i : i + n]) for n in range(1, min(MAX_N, len(st) - i) + 1))
 
 

@@ -28,8 +28,8 @@ def _grams(docs: Sequence[Doc], starts: set[str]) -> set[tuple[str, ...]]:
     match, and building every n-gram of a long listing costs more than the rest of the answer."""
     grams: set[tuple[str, ...]] = set()
     for d in docs:
-        st = d.stems
-        for i in [i for i, s in enumerate(st) if s in starts]:
+        st, at = d.stems, d.positions
+        for i in (i for s in starts if s in at for i in at[s]):
             grams.update(tuple(st[i : i + n]) for n in range(2, min(MAX_N, len(st) - i) + 1))
     return grams
 

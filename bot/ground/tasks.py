@@ -54,6 +54,20 @@ class PhraseMatcher:
                 by_len.setdefault(len(key), {}).setdefault(key, label)
             tables[first] = sorted(by_len.items(), key=lambda t: -t[0])
         self._tables = tables
+        # The same phrases split for `hits`: one-stem phrases by their stem, longer ones by
+        # their first two stems (longest first), so most positions cost one or two lookups.
+        self._single: dict[str, str] = {}
+        self._multi: dict[tuple[str, str], list[tuple[int, dict[tuple[str, ...], str]]]] = {}
+        for first, by_length in tables.items():
+            for k, table in by_length:
+                if k == 1:
+                    self._single[first] = table[(first,)]
+                    continue
+                for key, label in table.items():
+                    pair = self._multi.setdefault((key[0], key[1]), [])
+                    if not pair or pair[-1][0] != k:
+                        pair.append((k, {}))
+                    pair[-1][1][key] = label
 
     def match(self, seq: Sequence[str]) -> Counter[str]:
         """Label -> number of phrase occurrences (longest phrase wins at each position)."""
@@ -65,19 +79,24 @@ class PhraseMatcher:
         optimization" names alignment, not also optimization, and "Faster R-CNN" names
         object detection once."""
         found: list[tuple[int, int, str]] = []
-        tables, n = self._tables, len(seq)
+        tables, single, multi, n = self._tables, self._single, self._multi, len(seq)
         cover = 0
         # Hot path: visit only positions that start a phrase.
         for i in [i for i, s in enumerate(seq) if s in tables]:
-            for k, table in tables[seq[i]]:
-                if i + k > n:
-                    continue
-                label = table.get(tuple(seq[i : i + k]))
-                if label is not None:
-                    if i + k > cover:
-                        cover = i + k
-                        found.append((i, i + k, label))
-                    break
+            label, end = None, 0
+            longer = multi.get((seq[i], seq[i + 1])) if i + 1 < n else None
+            if longer:
+                for k, table in longer:
+                    if i + k <= n:
+                        label = table.get(tuple(seq[i : i + k]))
+                        if label is not None:
+                            end = i + k
+                            break
+            if label is None:
+                label, end = single.get(seq[i]), i + 1
+            if label is not None and end > cover:
+                cover = end
+                found.append((i, end, label))
         return found
 
     def spans(self, seq: Sequence[str]) -> list[tuple[int, int, str]]:

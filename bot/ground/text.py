@@ -79,7 +79,7 @@ def snowball_key(word: str) -> str:
 # Where a CamelCase word can be: a capital after a small letter, or two capitals then a small
 # one. Only the words around such spots are matched against `_CAMEL_WORD`.
 _CAMEL_SPOT = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
-_TOKEN_START = re.compile(r"[A-Za-z0-9]*$")
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def camel_words(text: str) -> list[re.Match[str]]:
@@ -90,8 +90,12 @@ def camel_words(text: str) -> list[re.Match[str]]:
     for spot in _CAMEL_SPOT.finditer(text):
         if spot.start() < cursor:
             continue
-        lead = _TOKEN_START.search(text, max(cursor, spot.start() - 64), spot.start())
-        at = lead.start() if lead else spot.start()
+        # Back to where the ASCII letters and digits before the spot begin (at most 64
+        # characters, never before the last word found), walked by hand: a pattern anchored
+        # with "$" would also stop before a line end ("…nuScenes\n\nmAP" lost "mAP").
+        at, lo = spot.start(), max(cursor, spot.start() - 64)
+        while at > lo and text[at - 1] in _ALNUM:
+            at -= 1
         # `_WORD` tokens start with a letter: skip leading digits as it would.
         while at < spot.start() and text[at].isdigit():
             at += 1
@@ -109,6 +113,16 @@ def camel_words(text: str) -> list[re.Match[str]]:
 # An acronym's plural ("LLMs", "GPUs", "CNNs"): the stemmer keeps "llms" apart from "llm", and
 # its "LMs" looks like a CamelCase join. It is the acronym, the same word as in "an LLM".
 _ACRONYM_PLURAL = re.compile(r"\b[A-Z]{2,}[0-9]*s\b")
+# The same without the leading "\b", which keeps the regex engine from skipping ahead to the
+# next capital: the word start is checked per match instead (`_plurals`).
+_PLURAL_TAIL = re.compile(r"[A-Z]{2,}[0-9]*s\b")
+
+
+def _plurals(text: str) -> set[str]:
+    """The lowercased `_ACRONYM_PLURAL` matches of `text`. A tail match that does not start a
+    word is none: no plural can start inside it (it is all word characters)."""
+    return {m.group(0).lower() for m in _PLURAL_TAIL.finditer(text)
+            if m.start() == 0 or not _is_word(text[m.start() - 1])}
 
 
 def _lower_words(text: str, *, spots: bool = True) -> list[str]:
@@ -118,7 +132,7 @@ def _lower_words(text: str, *, spots: bool = True) -> list[str]:
     out = _WORD.findall(text.lower())
     if not spots:
         return out
-    plurals = {m.group(0).lower() for m in _ACRONYM_PLURAL.finditer(text)}
+    plurals = _plurals(text)
     if plurals:
         out = [w[:-1] if w in plurals else w for w in out]
     return out
@@ -144,9 +158,40 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _WORD.finditer(text)]
 
 
+_COMPOUND = re.compile(r"\b([A-Za-z]{2,})-([A-Za-z]{2,})\b")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
 def compounds(text: str) -> list[str]:
-    """Hyphenated pairs joined ("real-time" -> "realtime"), so spaced and joined forms meet."""
-    return [a.lower() + b.lower() for a, b in re.findall(r"\b([A-Za-z]{2,})-([A-Za-z]{2,})\b", text)]
+    """Hyphenated pairs joined ("real-time" -> "realtime"), so spaced and joined forms meet:
+    `_COMPOUND.findall(text)`, found from each hyphen outwards. The pattern itself is tried at
+    every letter of the text and backtracks through each word; a source has a few hyphens."""
+    out: list[str] = []
+    pos, n = 0, len(text)
+    at = text.find("-")
+    while at >= 0:
+        start = at
+        while start > pos and text[start - 1] in _LETTERS:
+            start -= 1
+        end = at + 1
+        while end < n and text[end] in _LETTERS:
+            end += 1
+        if (
+            at - start >= 2 and end - at > 2
+            and (start == 0 or not _is_word(text[start - 1]))
+            and (end == n or not _is_word(text[end]))
+        ):
+            out.append(text[start:at].lower() + text[at + 1 : end].lower())
+            pos = end
+            at = text.find("-", end)
+        else:
+            at = text.find("-", at + 1)
+    return out
+
+
+def _is_word(char: str) -> bool:
+    """What `\\b` counts as a word character."""
+    return char.isalnum() or char == "_"
 
 
 @lru_cache(maxsize=16)
@@ -166,15 +211,15 @@ def stopwords() -> frozenset[str]:
 
 def stems(text: str) -> list[str]:
     """Every word stemmed, stopwords kept (phrase matching needs the sequence intact)."""
-    return [stem(w) for w in words(text)]
+    return list(map(stem, words(text)))
 
 
 def analyse(text: str) -> tuple[list[str], list[str]]:
     """(stems, terms) of `text` from one pass: all stems in order, and the content stems for
     ranking (stopwords dropped, hyphen compounds added)."""
     ws = words(text)
-    st = [stem(w) for w in ws]
-    return st, _terms(text, ws, st)
+    st = list(map(stem, ws))
+    return st, _terms(text, ws)
 
 
 @dataclass
@@ -226,7 +271,7 @@ class Analysed:
     def terms(self, start: int = 0, end: int | None = None) -> list[str]:
         """The ranking terms of text[start:end], as `analyse` gives them."""
         if start == 0 and end is None:
-            return _terms(self.text, self.words, self.stems)
+            return _terms(self.text, self.words)
         end = len(self.text) if end is None else end
         return self.part_terms(start, end, self.ranges(start, end))
 
@@ -242,9 +287,27 @@ class Analysed:
         return out
 
 
-def _terms(text: str, ws: list[str], st: list[str]) -> list[str]:
-    stop = stopwords()
-    tm = [s for w, s in zip(ws, st) if len(w) > 1 and w not in stop]
+class _TermKeys(dict[str, "str | None"]):
+    """word -> its ranking term (its stem), None for a stopword or a one-letter token: one
+    lookup per word where every source of a long listing would test both again."""
+
+    SIZE = 65536  # as `stem`'s cache: the words of many blocks, never unbounded
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) >= self.SIZE:
+            self.clear()
+        term = stem(word) if len(word) > 1 and word not in stopwords() else None
+        self[word] = term
+        return term
+
+
+_TERM_KEYS = _TermKeys()
+
+
+def _terms(text: str, ws: list[str]) -> list[str]:
+    """The ranking terms of `text`, whose words are `ws`: the stems of its content words, then
+    its hyphen compounds."""
+    tm = [t for t in map(_TERM_KEYS.__getitem__, ws) if t is not None]
     if "-" in text:
         tm.extend(stem(c) for c in compounds(text))
     return tm
@@ -262,7 +325,7 @@ def analysed(text: str) -> Analysed:
             ws.extend(p.lower() for p in _CAMEL.findall(m.group(0)))
             camel.append((m.start(), first, len(ws)))
             ws.append("|")
-    return Analysed(text=text, words=ws, stems=[stem(w) for w in ws], camel=camel)
+    return Analysed(text=text, words=ws, stems=list(map(stem, ws)), camel=camel)
 
 
 def terms(text: str) -> list[str]:

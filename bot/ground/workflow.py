@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.ground.evidence import BACKGROUND, METHOD, Candidate
 from bot.ground.labels import salient
@@ -60,6 +61,8 @@ def clip_words(text: str, words: int = NOTE_WORDS) -> str:
     return cut + "…" if cut else parts[0] + "…"
 
 
+# The same few sentences of a block lead its notes in every answer on it.
+@lru_cache(maxsize=4096)
 def _finding(sentence: str) -> str:
     s = _LEAD.sub("", sentence.strip())
     m = _THAT.search(s)

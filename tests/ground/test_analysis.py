@@ -10,7 +10,16 @@ from hypothesis import strategies as st
 
 from bot.ground.relevance import analyse_source, bm25_scores, bm25_small
 from bot.ground.tasks import cue_matcher, vocabulary
-from bot.ground.text import _CAMEL_WORD, analyse, analysed, camel_words
+from bot.ground.text import (
+    _ACRONYM_PLURAL,
+    _CAMEL_WORD,
+    _COMPOUND,
+    _plurals,
+    analyse,
+    analysed,
+    camel_words,
+    compounds,
+)
 from bot.parse import parse_block
 from bot.parse.sentences import split_sentences
 from tests.conftest import seed_text
@@ -46,10 +55,23 @@ def test_every_sentence_analysis_matches_a_fresh_one() -> None:
 
 
 @FAST
-@given(st.text(alphabet="aAbBzZ19_- .é", max_size=80))
+@given(st.text(alphabet="aAbBzZ19_- .é\n", max_size=80))
 def test_camel_words_match_the_plain_pattern(text: str) -> None:
     fast = [(m.start(), m.group(0)) for m in camel_words(text)]
     assert fast == [(m.start(), m.group(0)) for m in _CAMEL_WORD.finditer(text)]
+
+
+@FAST
+@given(st.text(alphabet="abZ-- _1é²\n", max_size=40))
+def test_compounds_match_the_plain_pattern(text: str) -> None:
+    assert compounds(text) == [a.lower() + b.lower() for a, b in _COMPOUND.findall(text)]
+
+
+def test_camel_word_after_a_line_ending_in_a_word_is_found() -> None:
+    # A line end once let the search for the word's start stop short ("$" matches before a
+    # final newline): a metafile's "mAP" at the start of a line went unsplit.
+    text = "Dataset: nuScenes\n\nmAP: 34.33"
+    assert [m.group(0) for m in camel_words(text)] == ["nuScenes", "mAP"]
 
 
 @FAST
@@ -76,3 +98,24 @@ def test_source_ranking_index_of_query_words_only_scores_as_a_full_one(
     known = [t for t in query if t in full.vocab_dict]
     expected = full.get_scores(known) if known else np.zeros(len(corpus))
     assert np.allclose(bm25_scores(corpus, query), expected, rtol=1e-6, atol=1e-7)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(st.sampled_from("abcdefghijkl"), max_size=30), min_size=65, max_size=140),
+    st.lists(st.sampled_from("abcdefghxy"), min_size=1, max_size=12),
+)
+def test_long_block_bm25_is_bm25s_to_the_bit(corpus: list[list[str]], query: list[str]) -> None:
+    # Above SMALL_CORPUS sources are scored in plain Python with bm25s's float32 arithmetic:
+    # the scores (and so every ranking and relevance) must be bm25s's own, not just close.
+    full = bm25s.BM25()
+    full.index([d if d else ["\x00empty"] for d in corpus], show_progress=False)
+    known = [t for t in query if t in full.vocab_dict]
+    expected = [float(x) for x in full.get_scores(known)] if known else [0.0] * len(corpus)
+    assert bm25_scores(corpus, query) == expected
+
+
+@FAST
+@given(st.text(alphabet="ABs 1_xé9L", max_size=40))
+def test_acronym_plurals_match_the_plain_pattern(text: str) -> None:
+    assert _plurals(text) == {m.group(0).lower() for m in _ACRONYM_PLURAL.finditer(text)}

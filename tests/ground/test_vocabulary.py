@@ -3,11 +3,13 @@ pipeline tags, and which labels may become an answer's task."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from bot.ground.labels import salient
 from bot.ground.relevance import analyse_source
-from bot.ground.tasks import over_stemmed, surface_keys, vocabulary, word_forms
+from bot.ground.tasks import cue_matcher, over_stemmed, surface_keys, vocabulary, word_forms
 from bot.ground.text import analysed, snowball_key, stems
 from bot.models import Source
 from tests.ground.helpers import answer
@@ -250,3 +252,37 @@ def test_a_table_of_bare_model_names_takes_the_task_most_rows_name() -> None:
 def test_an_embedding_of_anything_is_no_text_embedding_task() -> None:
     assert "text embeddings" not in tasks_in("position embeddings and a patch embedding layer")
     assert "text embeddings" in tasks_in("multilingual sentence embeddings")
+
+
+def _longest_at_each_position(
+    phrases: dict[tuple[str, ...], str], seq: list[str]
+) -> list[tuple[int, int, str]]:
+    """`PhraseMatcher.hits` by its definition: at each position the longest listed phrase,
+    dropped when it lies wholly inside the previous hit."""
+    longest = max(map(len, phrases))
+    found: list[tuple[int, int, str]] = []
+    cover = 0
+    for i in range(len(seq)):
+        for k in range(min(longest, len(seq) - i), 0, -1):
+            label = phrases.get(tuple(seq[i : i + k]))
+            if label is not None:
+                if i + k > cover:
+                    cover = i + k
+                    found.append((i, i + k, label))
+                break
+    return found
+
+
+@pytest.mark.parametrize("matcher", ["tasks", "cues"])
+def test_phrase_hits_are_the_longest_phrase_at_each_position(matcher: str) -> None:
+    m = vocabulary().matcher if matcher == "tasks" else cue_matcher()
+    phrases = {key: label for entries in m._index.values() for key, label in entries}
+    keys = sorted(phrases)
+    words = sorted({w for key in keys for w in key})
+    rng = random.Random(8)
+    for _ in range(3000):
+        seq: list[str] = []
+        while len(seq) < 24:  # phrases, cut phrases and loose words run together
+            seq += list(rng.choice(keys)[: rng.randint(1, 3)]) if rng.random() < 0.6 else [
+                rng.choice(words)]
+        assert m.hits(seq) == _longest_at_each_position(phrases, seq)
