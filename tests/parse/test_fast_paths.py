@@ -7,8 +7,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.parse._document import _cells
+from bot.parse._common import Line, lines_of
+from bot.parse._document import _VENUE_TAIL, _cells, _venue_tail
 from bot.parse._markup import readable
+from bot.parse._request import _END, _HEADING, _LABEL, _may_match
 
 _MARKS = re.compile(r"\*\*|__|`|^#+\s*|^\s*[-*+>]\s+|\|", re.MULTILINE)
 _BAR = re.compile(r"(?<!\\)\|(?![^\[]*\]\()")
@@ -37,3 +39,41 @@ def test_readable_removes_marks_as_the_one_pattern_does(text: str) -> None:
 
 def test_a_bar_inside_a_link_label_is_no_cell_boundary() -> None:
     assert _cells("| [a|b](https://x.org/p) | c |") == ["[a|b](https://x.org/p)", "c"]
+
+
+def _reference_lines(text: str) -> list[Line]:
+    lines, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        lines.append(Line(pos, pos + len(body), body, body.strip()))
+        pos += len(raw)
+    return lines
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab \t\n\r\v\x85\u2028\u00a0", max_size=40))
+def test_lines_are_those_of_splitlines(text: str) -> None:
+    found = lines_of(text)
+    assert found == _reference_lines(text)
+    assert all(type(line) is Line for line in found)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="ab (CVPR 2021)[]).,;_\n\u00e9\u0663-", max_size=30))
+def test_the_venue_tail_is_what_the_pattern_finds(text: str) -> None:
+    fast, slow = _venue_tail(text), _VENUE_TAIL.search(text)
+    assert (fast and fast.span()) == (slow and slow.span())
+
+
+_LINE = st.text(alphabet="ModelsNamTitlSuryAnsw \t#*_-:\u017f\u0131\u0130\u212a\u2022", max_size=24)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.one_of(_LINE, st.sampled_from(["Name: x", "\u017fummary: x", "T\u0131tle: y",
+                                          "## Related Papers", "**Answer:**", "- **GitHub**: z"])))
+def test_the_request_line_filter_never_lets_a_match_go(line: str) -> None:
+    # IGNORECASE also matches "\u017f" to "s", "\u0131" to "i", the Kelvin sign to "k".
+    head, label, end = _may_match(line)
+    assert head or not _HEADING.match(line)
+    assert label or not _LABEL.match(line)
+    assert end or not _END.match(line)
