@@ -232,13 +232,16 @@ def _split_id(name: str) -> tuple[str, str]:
 
 
 def _squash(name: str) -> str:
-    return re.sub(r"[\W_]+", "", name.lower())
+    return _NON_WORD.sub("", name.lower())
+
+
+_TITLE_HEAD = re.compile(r"\s[-\u2013\u2014|:]\s|:\s")
 
 
 def _own_name(name: str, title: str) -> bool:
     """`name` is what the page calls its subject: its title, or the title's head before a
     separator ("ClinicalBERT" of "ClinicalBERT - Bio + Clinical BERT Model")."""
-    head = re.split(r"\s[-\u2013\u2014|:]\s|:\s", title, maxsplit=1)[0]
+    head = _TITLE_HEAD.split(title, maxsplit=1)[0]
     return _squash(name) in (_squash(title), _squash(head))
 
 
@@ -246,13 +249,18 @@ def _key(name: str) -> str:
     return _NON_WORD.sub(" ", name.lower()).strip()
 
 
+# Asked of every item's lead: compiled once, not looked up in re's cache each time.
+_SENTENCE_BREAK = re.compile(r"[a-z]{3}\. [A-Z]")
+_DATE_LEAD = re.compile(r"^\W*(?:\d{4}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})")
+_NEWS_WORD = re.compile(r"\b(?:released|please|refer to|achieves|added|merged)\b")
+
+
 def _prose(title: str) -> bool:
     """A lead that is a sentence, not a title: long, or with a sentence break inside."""
     words = title.split()
-    return len(words) > 30 or bool(re.search(r"[a-z]{3}\. [A-Z]", title)) or bool(
-        re.match(r"^\W*(?:\d{4}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})", title)
-    ) or bool(re.search(r"\b(?:released|please|refer to|achieves|added|merged)\b", title)
-              and len(words) > 6)
+    return len(words) > 30 or bool(_SENTENCE_BREAK.search(title)) or bool(
+        _DATE_LEAD.match(title)
+    ) or bool(_NEWS_WORD.search(title) and len(words) > 6)
 
 
 def _fields(text: str) -> dict[str, str]:

@@ -77,3 +77,25 @@ def test_the_request_line_filter_never_lets_a_match_go(line: str) -> None:
     assert head or not _HEADING.match(line)
     assert label or not _LABEL.match(line)
     assert end or not _END.match(line)
+
+
+# The patterns as they were before their first-character look-aheads (`_markup`).
+_ORIGINALS = {
+    "_LINK": r"(?P<bang>!?)\[(?P<label>(?:[^\[\]]++|\[[^\[\]]*+\])*+)\]"
+             r"\(\s*<?(?P<url>[^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)",
+    "_EMPHASIS": r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)"
+                 r"|(?<=\S)_(?![\w_])|`+|~~",
+    "_R_LINK": r"!?\[([^\]]*)\]\([^)]*\)",
+    "_R_BADGE": r"\[?!\[[^\]]*\]\((?P<url>[^)\s]*)[^)]*\)(?:\]\([^)]*\))?",
+}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(sorted(_ORIGINALS)),
+       st.text(alphabet="*_`~![]()<> a\n\"x:/.", max_size=30))
+def test_look_ahead_patterns_match_what_the_originals_match(name: str, text: str) -> None:
+    from bot.parse import _markup
+
+    fast, slow = getattr(_markup, name), re.compile(_ORIGINALS[name])
+    assert [(m.span(), m.groupdict()) for m in fast.finditer(text)] == [
+        (m.span(), m.groupdict()) for m in slow.finditer(text)]
