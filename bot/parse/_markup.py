@@ -135,14 +135,24 @@ def links(text: str) -> list[Link]:
     found: list[Link] = []
     taken: list[tuple[int, int]] = []
     if "[" in text:
+        # A page links the same URLs and repeats its link texts ("paper", "code"): each is
+        # cleaned once per call.
+        targets: dict[str, str] = {}
+        names: dict[str, str] = {}
         for m in _LINK.finditer(text):
-            taken.append((m.start(), m.end()))
-            url = m.group("url")
-            if m.group("bang") or is_badge(url) or "![" in m.group("label"):
+            span = m.span()
+            taken.append(span)
+            bang, label, url = m.group("bang", "label", "url")
+            if bang or "![" in label or is_badge(url):
                 continue
-            target = _target(url)
+            target = targets.get(url)
+            if target is None:
+                target = targets[url] = _target(url)
             if target:
-                found.append(Link(clean_name(m.group("label")), target, m.start(), m.end()))
+                name = names.get(label)
+                if name is None:
+                    name = names[label] = clean_name(label)
+                found.append(Link(name, target, span[0], span[1]))
     if "<a" in text or "<A" in text:
         for m in _ANCHOR.finditer(text):
             taken.append((m.start(), m.end()))

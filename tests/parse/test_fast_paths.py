@@ -99,3 +99,17 @@ def test_look_ahead_patterns_match_what_the_originals_match(name: str, text: str
     fast, slow = getattr(_markup, name), re.compile(_ORIGINALS[name])
     assert [(m.span(), m.groupdict()) for m in fast.finditer(text)] == [
         (m.span(), m.groupdict()) for m in slow.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["github.com/", "arxiv.org/", "huggingface.co/", ".github.io/",
+                                 "github.io/", "x", "/", ".", "g"]), max_size=12).map("".join),
+       st.lists(st.integers(min_value=0, max_value=80), max_size=6))
+def test_bare_hosts_are_found_where_the_host_pattern_finds_them(text: str, steps: list[int]) -> None:
+    from bot.urls import _BARE_HOST, _Hosts
+
+    hosts, pos = _Hosts(text), 0
+    for step in sorted(steps):  # the scan only moves forward
+        pos = max(pos, step)
+        m = _BARE_HOST.search(text, pos)
+        assert hosts.search(pos) == ((m.start(), m.group(0)) if m else None)
