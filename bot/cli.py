@@ -4,19 +4,23 @@
 This is the process edge: logging is configured here once, `SourceboundError` and `OSError`
 become one `sourcebound: error: …` line and exit code 2, never a traceback. Heavy modules
 (the parser's ranking library, jinja, graphviz, the adapters) are imported only by the
-subcommand that needs them, so `ask --format json` starts fast.
+subcommand that needs them, so `ask --format json` starts fast: with nothing set it runs on
+`bot.defaults` (no pydantic-settings) and the extractive engine answers without an event
+loop (no asyncio).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal, NoReturn
 
+from bot.defaults import DefaultLimits, untouched
 from bot.errors import BinaryAttachment, InputError, SourceboundError, TooLarge
 
 if TYPE_CHECKING:
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
 
     from bot.history.feedback import FeedbackRecord
     from bot.models import Answer
+    from bot.pipeline import Limits
     from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -208,18 +213,20 @@ def read_source(source: str, *, max_bytes: int, stdin: IO[bytes] | None = None) 
     return text.removeprefix("\ufeff")
 
 
-def _ask(args: argparse.Namespace, settings: Settings) -> int:
+def _ask(args: argparse.Namespace, settings: Settings | None) -> int:
+    """One answer, printed. `settings` None: nothing is set (`bot.defaults.untouched`), so the
+    defaults hold and the extractive engine answers."""
     fmt = _diagram_format(args.diagram) if args.diagram is not None else None
-    text = read_source(args.source, max_bytes=settings.limits.max_source_bytes)
-    from bot.render.env import make_environment
-
-    env = make_environment(settings.templates_dir)
-    import asyncio
-
+    limits: Limits = settings.limits if settings is not None else DefaultLimits()
+    templates_dir = settings.templates_dir if settings is not None else None
+    text = read_source(args.source, max_bytes=limits.max_source_bytes)
     # Piped in, the block is a message like one in chat: a question may stand before or
     # after it (`cat listing.txt; echo "which one is fastest?"`), read by the chat splitter.
     split = args.question is None and args.source == "-"
-    answer = asyncio.run(_solve(text, args.question, settings=settings, env=env, split=split))
+    if settings is not None and settings.llm_enabled:
+        answer = _solve_llm(text, args.question, settings=settings, split=split)
+    else:
+        answer = _extract(text, args.question, limits=limits, split=split)
     if fmt is not None:
         _write_diagram(answer, args.diagram, fmt)
     if args.format == "json":
@@ -227,19 +234,42 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(out + "\n")
         sys.stdout.flush()
         return EXIT_OK
+    from bot.render.env import make_environment
     from bot.render.markdown import render_markdown
     from bot.render.terminal import MarkdownWriter, wants_rich
 
     writer = MarkdownWriter(sys.stdout, rich=wants_rich(sys.stdout, plain=args.plain))
-    writer.markdown(render_markdown(answer, env=env))
+    writer.markdown(render_markdown(answer, env=make_environment(templates_dir)))
     return EXIT_OK
+
+
+def _extract(text: str, question: str | None, *, limits: Limits, split: bool) -> Answer:
+    """The extractive engine's answer, called directly: the same parse and grounding as
+    `ExtractiveEngine` (which only adds a cache and worker threads for a long-lived
+    process), without starting an event loop."""
+    from bot.pipeline import answer_text
+
+    if split:
+        from bot.parse import split_message
+
+        question, text = split_message(text)
+    return answer_text(text, question, limits=limits)
+
+
+def _solve_llm(text: str, question: str | None, *, settings: Settings, split: bool) -> Answer:
+    import asyncio
+
+    from bot.render.env import make_environment
+
+    env = make_environment(settings.templates_dir)
+    return asyncio.run(_solve(text, question, settings=settings, env=env, split=split))
 
 
 async def _solve(
     text: str, question: str | None, *, settings: Settings, env: jinja2.Environment,
     split: bool = False,
 ) -> Answer:
-    """The same engine `serve` uses (extractive, or the verified LLM backend)."""
+    """The same engine `serve` uses (the verified LLM backend here)."""
     from bot.engines import open_engine
 
     async with open_engine(settings=settings, env=env) as engine:
@@ -347,6 +377,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     configure_logging(args.verbose)
     try:
+        if args.command == "ask" and untouched(os.environ, args.config):
+            return _ask(args, None)
         from bot.settings import Settings
 
         settings = Settings.load(args.config)

@@ -6,11 +6,23 @@ block never stalls the event loop that acks Slack events.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from bot.errors import EmptyInput, NoQuestion, TooLarge
 from bot.ground import ground
 from bot.models import Answer, SourceBlock
 from bot.parse import parse_block
-from bot.settings import Limits
+
+
+class Limits(Protocol):
+    """The limits an answer obeys: `bot.settings.Limits`, or `bot.defaults.DefaultLimits`
+    (`sourcebound ask` with nothing set never imports pydantic-settings)."""
+
+    @property
+    def max_source_bytes(self) -> int: ...
+
+    @property
+    def max_question_chars(self) -> int: ...
 
 
 def resolve_question(block: SourceBlock, question: str | None, *, limits: Limits) -> str:

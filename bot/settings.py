@@ -19,10 +19,11 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from bot.defaults import DefaultLimits
 from bot.delivery import STORE_DELAY, Policy
 from bot.errors import ConfigError
 
-MIB = 1024 * 1024
+_LIMITS = DefaultLimits()
 DISCORD_API = "https://discord.com/api/v10"
 
 
@@ -36,10 +37,11 @@ class Limits(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SOURCEBOUND_", extra="ignore")
 
-    max_source_bytes: int = 1 * MIB  # a pasted block or an attachment, as UTF-8
-    max_attachments: int = 5
-    max_question_chars: int = 2_000
-    history_items: int = 10
+    # Defaults from `bot.defaults`, which `sourcebound ask` uses when nothing is set.
+    max_source_bytes: int = _LIMITS.max_source_bytes  # a pasted block or an attachment, UTF-8
+    max_attachments: int = _LIMITS.max_attachments
+    max_question_chars: int = _LIMITS.max_question_chars
+    history_items: int = _LIMITS.history_items
 
 
 class Settings(BaseSettings):

@@ -20,30 +20,24 @@ from collections.abc import Callable
 
 from bot.errors import TooLarge
 from bot.models import BlockFormat, Source, SourceBlock, SourceKind, SourceRole
-from bot.parse import _json, _yaml
-from bot.parse._bibtex import looks_like_bibtex, parse_bibtex
 from bot.parse._common import Doc, Entry, Parsed, collapse
-from bot.parse._listing import count_entries, has_chrome, parse_listing, tagged
-from bot.parse._paper_page import looks_like_paper_page, parse_paper_page
-from bot.parse._records import strings
 from bot.parse._request import looks_like_request, parse_request
-from bot.parse._split import split_message
-from bot.parse._structured import (
-    card_fields,
-    front_matter,
-    looks_like_cff,
-    looks_like_metafile,
-    read_cff,
-    read_metafile,
-)
+from bot.parse._structured import front_matter, looks_like_cff, looks_like_metafile
 from bot.parse.sentences import split_sentences
 from bot.urls import arxiv_id, find_urls, name_from_url, normalize_url
 
 __all__ = ["DEFAULT_MAX_BYTES", "parse_block", "split_message", "split_sentences"]
 
 
-# The document model compiles many patterns and loads the Markdown parser: the request format
-# and plain listings (the common chat pastes) never pay for it.
+# Each reader is imported by the attempt that needs it (their patterns are compiled at import:
+# ~10 ms of a cold `ask` on a request block). The document model also loads the Markdown
+# parser: the request format and plain listings (the common chat pastes) never pay for it.
+def split_message(text: str) -> tuple[str | None, str]:
+    from bot.parse._split import split_message as split
+
+    return split(text)
+
+
 def read_document(text: str, *, subject: bool = False) -> Parsed:
     from bot.parse._document import read_document as read
 
@@ -68,6 +62,12 @@ def _request(doc: Doc) -> Parsed | None:
 
 
 def _json_block(doc: Doc) -> Parsed | None:
+    stripped = doc.text.lstrip()
+    if not stripped or stripped[0] not in "[{":
+        return None
+    from bot.parse import _json
+    from bot.parse._records import strings
+
     data = _json.decode(doc)
     if data is None:
         return None
@@ -84,10 +84,14 @@ def _json_block(doc: Doc) -> Parsed | None:
 
 
 def _bibtex(doc: Doc) -> Parsed | None:
+    from bot.parse._bibtex import looks_like_bibtex, parse_bibtex
+
     return parse_bibtex(doc) if looks_like_bibtex(doc) else None
 
 
 def _yaml_block(doc: Doc) -> Parsed | None:
+    from bot.parse import _yaml
+
     data = _yaml.decode(doc)
     return _yaml.parse_yaml(data) if data is not None else None
 
@@ -103,6 +107,8 @@ def _plain(doc: Doc) -> bool:
 def _listing(doc: Doc) -> Parsed | None:
     if not _plain(doc):
         return None
+    from bot.parse._listing import count_entries, has_chrome, parse_listing, tagged
+
     pairs = count_entries(doc)
     if pairs >= 2 or (pairs and has_chrome(doc.text)):
         return parse_listing(doc, tagged(doc))
@@ -110,10 +116,14 @@ def _listing(doc: Doc) -> Parsed | None:
 
 
 def _paper_page(doc: Doc) -> Parsed | None:
+    from bot.parse._paper_page import looks_like_paper_page, parse_paper_page
+
     return parse_paper_page(doc) if _plain(doc) and looks_like_paper_page(doc) else None
 
 
 def _metafile(doc: Doc) -> Parsed | None:
+    from bot.parse._structured import read_metafile
+
     parsed = read_metafile(doc.text) if looks_like_metafile(doc.text) else None
     if parsed is not None:
         merge_same_names(parsed)  # collections of one paper (one per model family) are one paper
@@ -121,6 +131,8 @@ def _metafile(doc: Doc) -> Parsed | None:
 
 
 def _cff(doc: Doc) -> Parsed | None:
+    from bot.parse._structured import read_cff
+
     return read_cff(doc.text) if looks_like_cff(doc.text) else None
 
 
@@ -129,6 +141,8 @@ def _model_card(doc: Doc) -> Parsed | None:
     if found is None:
         return None
     data, body_at = found
+    from bot.parse._structured import card_fields
+
     fields = card_fields(data)
     if not fields and "model-index" not in data:
         return None  # front matter of another kind (a Jekyll page): the document model reads it

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import accumulate
+from operator import add
 from typing import NamedTuple
 
 from bot.models import SourceKind, SourceRole
@@ -74,7 +76,22 @@ class Line(NamedTuple):
     stripped: str
 
 
+# Every line boundary `str.splitlines` knows but "\n".
+_OTHER_BREAKS = ("\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+_new_line = partial(tuple.__new__, Line)
+
+
 def lines_of(text: str) -> list[Line]:
+    if not any(b in text for b in _OTHER_BREAKS):
+        # Only "\n" breaks (nearly every paste): the same lines, built in C (map, zip,
+        # accumulate) — a 1 MB metafile has 27 000 of them.
+        bodies = text.split("\n")
+        if bodies[-1] == "":
+            bodies.pop()  # splitlines yields no line after a final break
+        lengths = list(map(len, bodies))
+        starts = list(accumulate(map((1).__add__, lengths), initial=0))
+        ends = map(add, starts, lengths)
+        return list(map(_new_line, zip(starts, ends, bodies, map(str.strip, bodies))))
     lines: list[Line] = []
     pos = 0
     append = lines.append

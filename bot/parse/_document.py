@@ -56,6 +56,19 @@ _NAME_HEADERS = (
 )
 _NO_NAME_HEADERS = ("date", "year", "time", "venue", "conf", "code", "link", "url", "pdf", "#")
 _VENUE_TAIL = re.compile(r"\s*[(\[](?P<venue>[^()\[\]]*\b(?:19|20)\d{2}\b[^()\[\]]*)[)\]]\s*\W*$")
+def _venue_tail(text: str) -> re.Match[str] | None:
+    """`_VENUE_TAIL.search(text)`. The pattern ends in a closing bracket followed only by
+    non-word characters, so a text whose trailing run of non-word characters (`\\W`: not
+    `str.isalnum()`, not "_") holds no ")" or "]" cannot match: nearly every item and title
+    is let go without the search, which tries every position of a long text."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] == "_"):
+        end -= 1
+    if ")" not in text[end:] and "]" not in text[end:]:
+        return None
+    return _VENUE_TAIL.search(text)
+
+
 _VENUE_HEAD = re.compile(r"^\s*[(\[][^()\[\]]{1,40}[)\]]\s*")
 _ALIAS_HEAD = re.compile(r"^\s*(?:\*\*|__)?\[(?P<alias>[^\[\]]{1,30})\](?:\*\*|__)?\s+(?=\S)")
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w.'-]*|[A-Z]\.|and|et|al\.?|de|van|von|der|da|di|la|le)$")
@@ -183,7 +196,9 @@ def _lead_title(own: str, found: list[Link]) -> str:
         if at > 0:
             head = head[:at]
             break
-    head = _VENUE_TAIL.sub("", head)
+    tail = _venue_tail(head)
+    if tail is not None:  # the one match there can be (it runs to the end)
+        head = head[: tail.start()] + head[tail.end() :]
     name = clean_name(head)
     if "," in name:
         prefix, _, last = name.rpartition(",")
@@ -217,13 +232,16 @@ def _split_id(name: str) -> tuple[str, str]:
 
 
 def _squash(name: str) -> str:
-    return re.sub(r"[\W_]+", "", name.lower())
+    return _NON_WORD.sub("", name.lower())
+
+
+_TITLE_HEAD = re.compile(r"\s[-\u2013\u2014|:]\s|:\s")
 
 
 def _own_name(name: str, title: str) -> bool:
     """`name` is what the page calls its subject: its title, or the title's head before a
     separator ("ClinicalBERT" of "ClinicalBERT - Bio + Clinical BERT Model")."""
-    head = re.split(r"\s[-\u2013\u2014|:]\s|:\s", title, maxsplit=1)[0]
+    head = _TITLE_HEAD.split(title, maxsplit=1)[0]
     return _squash(name) in (_squash(title), _squash(head))
 
 
@@ -231,13 +249,18 @@ def _key(name: str) -> str:
     return _NON_WORD.sub(" ", name.lower()).strip()
 
 
+# Asked of every item's lead: compiled once, not looked up in re's cache each time.
+_SENTENCE_BREAK = re.compile(r"[a-z]{3}\. [A-Z]")
+_DATE_LEAD = re.compile(r"^\W*(?:\d{4}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})")
+_NEWS_WORD = re.compile(r"\b(?:released|please|refer to|achieves|added|merged)\b")
+
+
 def _prose(title: str) -> bool:
     """A lead that is a sentence, not a title: long, or with a sentence break inside."""
     words = title.split()
-    return len(words) > 30 or bool(re.search(r"[a-z]{3}\. [A-Z]", title)) or bool(
-        re.match(r"^\W*(?:\d{4}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})", title)
-    ) or bool(re.search(r"\b(?:released|please|refer to|achieves|added|merged)\b", title)
-              and len(words) > 6)
+    return len(words) > 30 or bool(_SENTENCE_BREAK.search(title)) or bool(
+        _DATE_LEAD.match(title)
+    ) or bool(_NEWS_WORD.search(title) and len(words) > 6)
 
 
 def _fields(text: str) -> dict[str, str]:
@@ -498,7 +521,11 @@ class _Reader:
             whole = _slice(self.raw, item)
             self._fact(whole, links(whole))
             return
-        lines = [ln.strip().strip("<>") for ln in body.strip().split("\n")] if not sub_items else []
+        # Only text with something URL-like (what `find_urls` looks for first) can be lines of
+        # bare URLs: an item without is let go without splitting it.
+        hinted = "://" in own or "github" in own or ".org/" in own or ".co/" in own
+        lines = [ln.strip().strip("<>") for ln in body.strip().split("\n")] \
+            if hinted and not sub_items else []
         if len(lines) > 1 and all(
             (u := find_urls(ln)) and len(ln) - len(u[0]) <= 1 for ln in lines
         ):
@@ -564,7 +591,7 @@ class _Reader:
         for link in reversed(found):
             plain = plain[: link.start] + plain[link.end :]
         plain = collapse(plain.replace("**", ""))
-        venue = _VENUE_TAIL.search(plain)
+        venue = _venue_tail(plain)
         if venue:
             meta.setdefault("venue", venue.group("venue").strip())
             authors = plain[: venue.start()].rsplit(" - ", 1)
@@ -873,13 +900,17 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
             # says what the subject is built on, so the subject keeps the link as well.
             named_keys.add(key)
             related.append(Entry(name=name, urls=[url], kind=kind_for([url], ""), role="related"))
+    # A page repeats its link texts ("paper", "code", "link"): each is judged once.
+    work_names: dict[str, str] = {}
     for link in opening_links:
         if not link.label:
             continue  # a bare URL names no work
         key = normalize_url(link.url)
         if key in seen or key in named_keys:
             continue
-        name = work_name(link.label)
+        if link.label not in work_names:
+            work_names[link.label] = work_name(link.label)
+        name = work_names[link.label]
         if name and (is_paper_url(link.url) or link_kind(link.url) == "github") \
                 and collapse(name).lower() != title.lower() and not _own_name(name, title):
             seen.add(key)

@@ -38,6 +38,16 @@ _HEADING = re.compile(
 )
 _END = re.compile(rf"^[^\S\n]*(?:#{{1,6}}[^\S\n]*)?{_B}(?:answer|response|output){_B}:?{_B}\s*$", re.IGNORECASE)
 _HEADING_MAX = 60
+# The words a label, and the first letters a heading title or an end word, start with after
+# the marks and white space of `_LEAD` (the only characters the patterns allow before them):
+# a line whose next characters cannot start one is let go without a regex. Only ASCII is
+# judged by `str.lower`: IGNORECASE also matches "ſ" to "s", "ı" to "i" and the Kelvin sign
+# to "k", so a line with other characters there is always matched.
+_LABEL_WORDS = ("model", "name", "title", "paper", "github", "code", "repo", "url", "link",
+                "summary", "abstract", "hugging", "hf", "project", "arxiv", "author", "date",
+                "venue", "year")
+_HEADING_FIRST = frozenset("rmpt")
+_END_FIRST = frozenset("aro")
 # What may stand before a label or heading word on its line: marks, and every character
 # str.isspace() (so the patterns' [^\S\n]) takes for white space.
 _LEAD = "-*+\u2022#_" + "".join(
@@ -88,6 +98,18 @@ def looks_like_request(doc: Doc) -> bool:
     if heading:
         return bool(labels)
     return "name" in labels and bool(labels & _ENTRY_FIELDS)
+
+
+def _may_match(line: str) -> tuple[bool, bool, bool]:
+    """Whether `_HEADING`, `_LABEL` and `_END` could match `line` (False: they cannot)."""
+    lead = line.lstrip(_LEAD)[:13]
+    if not lead.isascii():
+        return True, ":" in line, True
+    lead = lead.lower()
+    first = lead[:1]
+    # Every label has a colon.
+    return (first in _HEADING_FIRST, ":" in line and lead.startswith(_LABEL_WORDS),
+            first in _END_FIRST)
 
 
 def _asked(text: str) -> re.Match[str] | None:
@@ -176,9 +198,12 @@ def parse_request(doc: Doc) -> Parsed:
     for line in doc.lines:
         if line.end <= after:
             continue
-        heading = _HEADING.match(line.text)
-        label = _LABEL.match(line.text) if ":" in line.text else None  # every label has one
-        if _END.match(line.text):
+        # A megabyte of "Key: value" lines (a metafile) is read here: the three patterns are
+        # tried only on lines whose first word could start what they match.
+        may_head, may_label, may_end = _may_match(line.text)
+        heading = _HEADING.match(line.text) if may_head else None
+        label = _LABEL.match(line.text) if may_label else None
+        if may_end and _END.match(line.text):
             break
         if heading:
             builder.close()

@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from bot.parse._common import Entry, Parsed
-from bot.parse._markup import clean_name
 from bot.urls import find_urls
 
 _METAFILE = re.compile(r"^(?:Collections|Models)\s*:\s*$", re.MULTILINE)
@@ -34,6 +33,9 @@ def _load(text: str) -> Any:
 
 
 def _str(value: object) -> str:
+    # Imported here: the detectors of this module run on every block, the readers rarely.
+    from bot.parse._markup import clean_name
+
     return clean_name(str(value)) if isinstance(value, (str, int, float)) else ""
 
 

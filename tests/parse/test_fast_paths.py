@@ -7,8 +7,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.parse._document import _cells
+from bot.parse._common import Line, lines_of
+from bot.parse._document import _VENUE_TAIL, _cells, _venue_tail
 from bot.parse._markup import readable
+from bot.parse._request import _END, _HEADING, _LABEL, _may_match
 
 _MARKS = re.compile(r"\*\*|__|`|^#+\s*|^\s*[-*+>]\s+|\|", re.MULTILINE)
 _BAR = re.compile(r"(?<!\\)\|(?![^\[]*\]\()")
@@ -37,3 +39,77 @@ def test_readable_removes_marks_as_the_one_pattern_does(text: str) -> None:
 
 def test_a_bar_inside_a_link_label_is_no_cell_boundary() -> None:
     assert _cells("| [a|b](https://x.org/p) | c |") == ["[a|b](https://x.org/p)", "c"]
+
+
+def _reference_lines(text: str) -> list[Line]:
+    lines, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        lines.append(Line(pos, pos + len(body), body, body.strip()))
+        pos += len(raw)
+    return lines
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab \t\n\r\v\x85\u2028\u00a0", max_size=40))
+def test_lines_are_those_of_splitlines(text: str) -> None:
+    found = lines_of(text)
+    assert found == _reference_lines(text)
+    assert all(type(line) is Line for line in found)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="ab (CVPR 2021)[]).,;_\n\u00e9\u0663-", max_size=30))
+def test_the_venue_tail_is_what_the_pattern_finds(text: str) -> None:
+    fast, slow = _venue_tail(text), _VENUE_TAIL.search(text)
+    assert (fast and fast.span()) == (slow and slow.span())
+
+
+_LINE = st.text(alphabet="ModelsNamTitlSuryAnsw \t#*_-:\u017f\u0131\u0130\u212a\u2022", max_size=24)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.one_of(_LINE, st.sampled_from(["Name: x", "\u017fummary: x", "T\u0131tle: y",
+                                          "## Related Papers", "**Answer:**", "- **GitHub**: z"])))
+def test_the_request_line_filter_never_lets_a_match_go(line: str) -> None:
+    # IGNORECASE also matches "\u017f" to "s", "\u0131" to "i", the Kelvin sign to "k".
+    head, label, end = _may_match(line)
+    assert head or not _HEADING.match(line)
+    assert label or not _LABEL.match(line)
+    assert end or not _END.match(line)
+
+
+# The patterns as they were before their first-character look-aheads (`_markup`).
+_ORIGINALS = {
+    "_LINK": r"(?P<bang>!?)\[(?P<label>(?:[^\[\]]++|\[[^\[\]]*+\])*+)\]"
+             r"\(\s*<?(?P<url>[^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)",
+    "_EMPHASIS": r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)"
+                 r"|(?<=\S)_(?![\w_])|`+|~~",
+    "_R_LINK": r"!?\[([^\]]*)\]\([^)]*\)",
+    "_R_BADGE": r"\[?!\[[^\]]*\]\((?P<url>[^)\s]*)[^)]*\)(?:\]\([^)]*\))?",
+}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(sorted(_ORIGINALS)),
+       st.text(alphabet="*_`~![]()<> a\n\"x:/.", max_size=30))
+def test_look_ahead_patterns_match_what_the_originals_match(name: str, text: str) -> None:
+    from bot.parse import _markup
+
+    fast, slow = getattr(_markup, name), re.compile(_ORIGINALS[name])
+    assert [(m.span(), m.groupdict()) for m in fast.finditer(text)] == [
+        (m.span(), m.groupdict()) for m in slow.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["github.com/", "arxiv.org/", "huggingface.co/", ".github.io/",
+                                 "github.io/", "x", "/", ".", "g"]), max_size=12).map("".join),
+       st.lists(st.integers(min_value=0, max_value=80), max_size=6))
+def test_bare_hosts_are_found_where_the_host_pattern_finds_them(text: str, steps: list[int]) -> None:
+    from bot.urls import _BARE_HOST, _Hosts
+
+    hosts, pos = _Hosts(text), 0
+    for step in sorted(steps):  # the scan only moves forward
+        pos = max(pos, step)
+        m = _BARE_HOST.search(text, pos)
+        assert hosts.search(pos) == ((m.start(), m.group(0)) if m else None)
