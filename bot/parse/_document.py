@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.models import SourceKind, SourceRole
+from bot.parse._bibtex import cited_works
 from bot.parse._common import Entry, Parsed, collapse, is_paper_url, kind_for
 from bot.parse._markup import (
     Link,
@@ -121,6 +122,7 @@ class _Section:
     meta: dict[str, str] = field(default_factory=dict)
     children: int = 0  # entries made inside this section
     last: Entry | None = None  # the latest of them
+    cited: list[Entry] = field(default_factory=list)  # works of its BibTeX block
 
 
 def _slice(raw: bytes, node: Any) -> str:
@@ -280,6 +282,7 @@ class _Reader:
         self.item_entries = 0  # entries from list items, table rows, title/URL lines
         self.votes = 0  # sections that read as records of a listing
         self.context: list[str] = []
+        self.cited: list[Entry] = []  # works of the page's BibTeX blocks
         self.title = ""  # the first top-level heading
         self.first_code = -1
         self.section_entries: list[Entry] = []
@@ -371,13 +374,17 @@ class _Reader:
                     self.first_code = node.srcmap[0] if node.srcmap else 0
                 code = _slice(self.raw, node)
                 if self.section.title and self.section.children == 0 and _BIBTEX.search(code):
-                    # A section's citation block: its URLs are the section's entry's.
+                    # A section's citation block: its URLs are the section's entry's, and the
+                    # works it cites are works of the page.
                     self.section.links += [k for k in links(code) if k.url]
+                    self.section.cited += cited_works(code)
                 elif self.parsed.entries and (bib := _BIB_TITLE.search(code)) and _key(
                     bib.group(1)) == _key(self.parsed.entries[-1].name):
                     # The citation block of the entry just above it: its URLs are that entry's.
                     last = self.parsed.entries[-1]
                     last.urls += [u for u in find_urls(code) if u not in last.urls]
+                elif _BIBTEX.search(code):
+                    self.cited += cited_works(code)
                 else:
                     self.context.append(code)
             elif name == "front_matter":
@@ -397,6 +404,10 @@ class _Reader:
 
     def _close_section(self) -> None:
         s = self.section
+        self._close_entry(s)
+        self.cited += s.cited
+
+    def _close_entry(self, s: _Section) -> None:
         if s.title or s.body:
             self.sections.append(s)
         if s.children == 1 and s.last is not None:
@@ -412,9 +423,13 @@ class _Reader:
                 for key, value in _fields(piece).items():
                     meta.setdefault(key, value)
             if own and (len(s.body) <= 6 or meta):
-                self._add(s.title, s.links, "\n\n".join(readable(b) for b in s.body), meta,
-                          section=False)
+                entry = self._add(s.title, s.links, "\n\n".join(readable(b) for b in s.body),
+                                  meta, section=False)
                 s.children = -1  # read as an entry of its own
+                if entry is not None and s.cited:
+                    # The entry's own citation: its fields, not another work.
+                    entry.meta = {**s.cited[0].meta, **entry.meta}
+                    s.cited = s.cited[1:]
                 prose = any(not _fields(b) and len(clean_name(b)) > 80 for b in s.body)
                 if meta or not prose or any(is_paper_url(k.url) or link_kind(k.url) == "github"
                                             for k in own):
@@ -664,16 +679,16 @@ class _Reader:
     def _add(
         self, name: str, found: list[Link], summary: str, meta: dict[str, str],
         *, section: bool = True, role: SourceRole | None = None,
-    ) -> None:
+    ) -> Entry | None:
         if self.parsed.full():
-            return
+            return None
         urls: list[str] = []
         for link in found:
             if link.url not in urls:
                 urls.append(link.url)
         name = name[:_TITLE_MAX]
         if not name and not urls:
-            return
+            return None
         # `kind_for`'s rule, with any repository link (not only all links) making a model
         # when no link is a paper's; each URL's kind is looked up once.
         kind: SourceKind = "paper"
@@ -689,6 +704,7 @@ class _Reader:
             self.item_entries += 1
             self.section.children += 1
             self.section.last = entry
+        return entry
 
 
 def _cells(row: str) -> list[str]:
@@ -761,8 +777,31 @@ def read_document(text: str, *, subject: bool = False) -> Parsed:
         merge_same_names(parsed)
         if reader.context:
             parsed.notes.append(f"{len(reader.context)} code block(s) kept as context only")
-        return parsed
-    return _subject(reader, parsed)
+        return _with_cited(parsed, reader.cited)
+    return _with_cited(_subject(reader, parsed), reader.cited)
+
+
+def _with_cited(parsed: Parsed, cited: list[Entry]) -> Parsed:
+    """The works a page's BibTeX blocks cite are its related papers. A citation of a work the
+    page already lists (by its name, or the subject by its short name: "YOLOv7" of "YOLOv7:
+    Trainable …") lends it its URLs and fields instead."""
+    def parts(name: str) -> set[str]:
+        return {_key(part) for part in re.split(r":\s", name, maxsplit=1)}
+
+    for work in cited:
+        key = _key(work.name)
+        same = next((e for e in parsed.entries if _key(e.name) == key or (
+            e.role == "subject" and (_key(e.name) in parts(work.name) or key in parts(e.name)))),
+            None)
+        if same is None:
+            if not parsed.full():
+                work.role = "related"
+                parsed.entries.append(work)
+            continue
+        same.urls += [u for u in work.urls if u not in same.urls]
+        same.meta = {**work.meta, **same.meta}
+        same.summary = same.summary or work.summary
+    return parsed
 
 
 def _prose_papers(reader: _Reader, parsed: Parsed) -> None:
