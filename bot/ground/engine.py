@@ -128,6 +128,10 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         declaring = chosen[:1]
     declared = fields_mod.facts(question, declaring, skip=[
         ranking.field, *([ranking.bound.field] if ranking.bound else [])] if ranking else [])
+    if ranking is not None and (lead_fact := fields_mod.leader_fact(
+            question, docs[ranking.order[0][0]].source, ranking.field, ranking.asked,
+            [ranking.bound.field] if ranking.bound else [])) is not None:
+        declared = [f for f in declared if f.field != lead_fact.field] + [lead_fact]
     if declared:
         summary += " " + say.say("declared", items=[
             say.say("declared_item", name=step_label(f.source), field=f.field, value=f.value)

@@ -67,8 +67,9 @@ _TITLE_MAX = 300
 # thanks are works it builds on.
 _HOWTO = re.compile(
     r"^\W*(?:(?:model|data|dataset)\s+)?(?:setup|set up|install(?:ation|ing)?|requirements?"
-    r"|dependencies|usage|how to use|getting started|get started|quick ?start|training"
-    r"|evaluation|inference|license|citation|citing|contributing|faq|troubleshooting"
+    r"|dependencies|usage|how to use|getting started|get started|quick ?start"
+    r"|(?:training|evaluation|inference)(?!\s+(?:results?|performance|benchmarks?|metrics"
+    r"|scores|speed|accuracy))|license|citation|citing|contributing|faq|troubleshooting"
     r"|environment)\b",
     re.IGNORECASE,
 )
@@ -98,6 +99,8 @@ _HAS_LINK = re.compile(r"://|\]\(|github\.com/|arxiv\.org/|huggingface\.co/|\.gi
 _SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.DOTALL)
 _BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
 _QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
+_SEAM = re.compile(r"[{}\[\]]|^\W|'\s*:")
+_LABEL_BEFORE = re.compile(r"[{}\[\]]|:\s*$")  # a quoted value of a record or field
 _SHORT_TITLE = 200
 _NAMED_URL = re.compile(
     r"^[ \t]*[-*+][ \t]+(?P<name>[^:\n\[\]()<>]{2,40}?)[ \t]*:[ \t]*(?P<url>https?://\S+)[ \t]*$", re.MULTILINE
@@ -216,6 +219,21 @@ def _split_id(name: str) -> tuple[str, str]:
     if m and len(name) > m.end() + 2:
         return name[m.end() :].strip(), m.group("id")
     return name, ""
+
+
+def _labelled_urls(lines: list[str]) -> bool:
+    """Label lines ending in a colon, each followed by URL-only lines."""
+    label = False
+    for ln in lines:
+        s = ln.strip().strip("<>")
+        if (urls := find_urls(s)) and len(urls) == 1 and len(s) - len(urls[0]) <= 1:
+            if not label:
+                return False
+        elif s.endswith((":", "\uff1a")):
+            label = True
+        else:
+            return False
+    return label
 
 
 def _squash(name: str) -> str:
@@ -453,6 +471,12 @@ class _Reader:
                 return
             self.section.body.append(raw)
             return
+        if self.section.title and self.section.children <= 0 and _labelled_urls(lines):
+            # "Code and weights:" over its URL under a heading: a field of the heading's
+            # entry (a title ends in no colon), not a work of its own.
+            self.section.links += found
+            self.section.body.append(raw)
+            return
         if self._pairs(lines):
             return
         starts = all(_URL_START.match(ln.strip()) for ln in lines)
@@ -537,8 +561,10 @@ class _Reader:
                 texts.append(sub_raw)
             else:
                 titled.append(sub)
-        quoted = _QUOTED.search(own) if not found and not attached and not titled else None
-        if quoted and len(quoted.group("t").split()) >= 3:
+        quoted = _QUOTED.search(own) if not (found or attached or titled or len(own) > 600) else None
+        # A quoted title is words, not the seam between two quoted strings of a record.
+        if quoted and len(quoted.group("t").split()) >= 3 and not _SEAM.search(quoted.group("t")) \
+                and not _LABEL_BEFORE.search(own[: quoted.start()]):
             # A citation line: authors (year) "Title". Venue.
             meta = {}
             year = re.search(r"\((?:19|20)\d{2}\)", own[: quoted.start()])
@@ -953,6 +979,27 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
     return out
 
 
+def _merge_fields(into: dict[str, str], other: dict[str, str]) -> None:
+    """Fields of one work from two tables: a column head both tables share ("Avg." of a size
+    table and of an accuracy table) keeps each value, named by its table's heading."""
+    mine, theirs = into.get("section", ""), other.get("section", "")
+    for key, value in other.items():
+        if key not in into and theirs != mine and any(k.startswith(f"{key} (") for k in into):
+            into[f"{key} ({_heading(theirs)})"] = value  # a head already told apart
+        elif key not in into:
+            into[key] = value
+        elif into[key] != value and key != "section" and mine and theirs and mine != theirs:
+            if (head := _heading(mine)) and key in into:
+                into[f"{key} ({head})"] = into.pop(key)
+            into.setdefault(f"{key} ({_heading(theirs)})", value)
+    if mine and theirs and mine != theirs:
+        into["section"] = f"{mine}; {theirs}"
+
+
+def _heading(section: str) -> str:
+    return re.sub(r"^\W*\d{1,2}[.)]\s*", "", section.split("; ")[-1]).strip()
+
+
 def merge_same_names(parsed: Parsed) -> None:
     """Entries with the same name are one source (a title linked twice, a duplicated bullet)."""
     kept: dict[str, Entry] = {}
@@ -963,8 +1010,10 @@ def merge_same_names(parsed: Parsed) -> None:
         if key in kept:
             k = kept[key]
             k.urls += [u for u in e.urls if u not in k.urls]
-            k.summary = k.summary or e.summary
-            k.meta = {**e.meta, **k.meta}
+            if e.summary and e.summary not in k.summary:
+                # Each mention's text (a row of each table) stays quotable.
+                k.summary = f"{k.summary}\n\n{e.summary}" if k.summary else e.summary
+            _merge_fields(k.meta, e.meta)
             merged += 1
         else:
             kept[key] = e

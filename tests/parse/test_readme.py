@@ -139,3 +139,24 @@ paper link: [here](https://example.org/ibis.pdf)
     assert [s.name for s in block.sources] == ["Heron: Fast Graph Sampling",
                                                "Ibis: Sparse Message Passing"]
     assert [s.meta.get("year") for s in block.sources] == ["2023", "2022"]
+
+
+def test_a_digest_heading_with_its_links_is_one_entry_with_its_labelled_code_url() -> None:
+    text = """Today's uploads
+
+### Sparse Probes for Tiny Models (http://arxiv.org/abs/2407.00011v1) [pdf: http://arxiv.org/pdf/2407.00011v1]
+Code and data:
+  https://github.com/example-lab/sparse-probes
+
+- **Summary**: The paper probes small models with sparse linear maps.
+
+- **Follow-up questions**: [{'Question 1': "Explain why the probes stay sparse when the model is small and the data is noisy."}]
+
+### Dense Probes Revisited (http://arxiv.org/abs/2407.00012v1) [pdf: http://arxiv.org/pdf/2407.00012v1]
+- **Summary**: A second look at dense probes.
+"""
+    block = parse_block(text)
+    assert [s.name for s in block.sources] == ["Sparse Probes for Tiny Models",
+                                               "Dense Probes Revisited"]
+    assert "https://github.com/example-lab/sparse-probes" in block.sources[0].urls
+    assert block.sources[0].meta["summary"].startswith("The paper probes")
