@@ -216,3 +216,12 @@ def test_an_abbreviated_head_is_ranked_by_the_word_it_shortens_and_a_second_numb
     assert "46.1" in answer.task.summary
     assert "1.43" in answer.task.summary  # the leader's VRAM, the question's second part
     assert any("46.1" in e.text for e in answer.evidence)  # the score row, not the size row
+
+
+def test_rows_the_ranking_leaves_out_are_not_in_the_workflow() -> None:
+    block = parse_block(METAFILE)
+    answer = ground(block, "Which segformer config has the highest mIoU, and where are its weights?")
+    shown = {i for st in answer.workflow.steps for i in st.source_ids}
+    names = {s.id: s.name for s in block.sources}
+    assert "segformer_b0_512x512_ade" not in {names[i] for i in shown}
+    assert "segformer_b5_640x640_ade" in {names[i] for i in shown}
