@@ -117,7 +117,8 @@ def _aliases() -> dict[str, str]:
 def _key_words(field: str) -> set[str]:
     words = _KEY_WORD.findall(field.lower())
     name = _aliases().get(field.lower())
-    return _split(words + ([name] if name else []))
+    short = _vocab()[0].abbreviations
+    return _split(words + ([name] if name else []) + [short[w] for w in words if w in short])
 
 
 def _question_words(text: str) -> list[str]:

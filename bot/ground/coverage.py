@@ -268,8 +268,15 @@ def assess(question: str, known: Known | Collection[str]) -> Coverage:
         total = sum(weights.values())
         # An ask for code or weights ("is any of it released?") is answered by the links
         # themselves; the answer says which sources link code (or that none does).
-        if sum(wt for i, wt in weights.items() if is_artefact(words[i].text)) >= total / 2:
+        artefact = {i for i in weights if is_artefact(words[i].text)}
+        if sum(weights[i] for i in artefact) >= total / 2 and all(
+                words[i].key in known for i in weights if i not in artefact):
             continue
+        if artefact and len(artefact) < len(weights):
+            # The links answer the code part either way; the rest of the ask decides.
+            weights = {i: wt for i, wt in weights.items() if i not in artefact}
+            content = [i for i in content if i not in artefact]
+            total = sum(weights.values())
         found = sum(wt for i, wt in weights.items() if words[i].key in known)
         absent = {i for i in content if words[i].key not in known}
         hard_terms = [i for i in content if words[i].hard]

@@ -14,7 +14,8 @@ from bot.ground import links as links_mod
 from bot.ground import summary as summary_mod
 from bot.ground import workflow as workflow_mod
 from bot.ground.analysis import Analysis, analyse_block
-from bot.ground.coverage import assess
+from bot.ground.coverage import assess, split_asks
+from bot.ground.intent import intents
 from bot.ground.labels import Labels, infer
 from bot.ground.overview import overview
 from bot.ground.question import meant
@@ -65,6 +66,10 @@ def ground(block: SourceBlock, question: str, *, wording: Wording | None = None)
     return _answer(block, an, asked.question, say)
 
 
+SHOWN_RANKED = 3  # the leaders the ranking sentence names
+_WHICH = re.compile(r"^\W*(?:which|what)\b", re.IGNORECASE)
+
+
 def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> Answer:
     docs = an.docs
     query = analyse_question(question)
@@ -73,6 +78,16 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
     if ranking is not None:
         rel = compare_mod.promote(rel, ranking)
     selected = select(block, docs, rel, query)
+    asks = split_asks(question)[0]
+    picking = sum(1 for a in asks if "which_to_pick" in intents(a) or _WHICH.match(a))
+    if ranking is not None and picking <= 1:
+        # The ranking answers which rows: other listed rows like them are not the answer (a
+        # page's subject and the papers beside them still explain it), unless another ask
+        # picks rows too.
+        ranked = {i for i, _ in ranking.order[:SHOWN_RANKED]}
+        kinds = {docs[i].source.kind for i in ranked}
+        selected = [i for i in selected if i in ranked or docs[i].source.role != "listed"
+                    or docs[i].source.kind not in kinds]
     known = an.known
     if ranking is not None:
         # The metric the question named is answered by the ranking, however the block spells
@@ -128,6 +143,10 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         declaring = chosen[:1]
     declared = fields_mod.facts(question, declaring, skip=[
         ranking.field, *([ranking.bound.field] if ranking.bound else [])] if ranking else [])
+    if ranking is not None and (lead_fact := fields_mod.leader_fact(
+            question, docs[ranking.order[0][0]].source, ranking.field, ranking.asked,
+            [ranking.bound.field] if ranking.bound else [])) is not None:
+        declared = [f for f in declared if f.field != lead_fact.field] + [lead_fact]
     if declared:
         summary += " " + say.say("declared", items=[
             say.say("declared_item", name=step_label(f.source), field=f.field, value=f.value)

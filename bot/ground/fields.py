@@ -66,3 +66,27 @@ def facts(
                     continue  # a lone "x" marks yes in one table and no in the next
                 out.append(Fact(source=s, field=_readable(k), value=_MARKS.get(text, text)))
     return out[:MAX_FACTS]
+
+
+def leader_fact(question: str, source: Source, ranked: str, ranking_words: Sequence[str] = (),
+                skip: Sequence[str] = ()) -> Fact | None:
+    """The other reported number the question asks of a ranking's leader (its VRAM when a
+    question ranks by score and also asks for VRAM): the field sharing most of the question's
+    informative words beyond those that asked for the ranking, then the one qualified like the
+    ranked field ("avg (…)")."""
+    used = {stem(w) for w in ranking_words}
+    asked = {stem(w) for w in words(question) if w.isalpha() and (weight(w) > 0 or is_hard(w))
+             } - used
+    skipped = {k.lower() for k in (ranked, *skip)}
+    head = ranked.split(" (")[0].lower()
+    best: tuple[int, int, str, str] | None = None
+    for key, value in source.meta.items():
+        k = key.lower()
+        if k in _SKIP or k in skipped or not value or len(value) > MAX_VALUE or "://" in value:
+            continue
+        shared = len({stem(w) for w in words(_readable(k)) if w.isalpha()} & asked)
+        if shared:
+            rank = (shared, int(k.split(" (")[0] == head))
+            if best is None or rank > best[:2]:
+                best = (*rank, k, value.strip())
+    return Fact(source=source, field=_readable(best[2]), value=best[3]) if best else None

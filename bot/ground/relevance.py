@@ -125,6 +125,9 @@ class Query:
     intents: dict[str, int] = field(default_factory=dict)
     # The question asks for released code or weights (a facet of a source, not its topic).
     artefact: bool = False
+    # Its one ask picks sources by that facet ("which of these link code?"), not by topic
+    # with code as a second ask ("which fit, and is code out?").
+    picks_by_artefact: bool = False
 
 
 def concept_tokens(tasks: Counter[str], cues: Counter[str]) -> list[str]:
@@ -193,12 +196,15 @@ def analyse_question(question: str) -> Query:
         terms=q_terms + concept_tokens(tasks, Counter(cues)),
         tasks=tasks, cues=cues, intent=primary_of(found), intents=found,
         artefact=any(is_artefact(w) for w in words(question)),
+        picks_by_artefact=len(asks) == 1 and "which_to_pick" in intents(asks[0]) and any(
+            is_artefact(w) for w in words(asks[0])),
     )
 
 
 # What a code or weights link adds when the question asks for code: a tiebreak among sources
 # equally on topic, never enough to lift an off-topic one.
 ARTEFACT_BOOST = 0.1
+CHOOSING_BOOST, ON_TOPIC = 1.0, 0.25  # of the best score, for sources this close to it
 
 
 def has_artefact(source: Source) -> bool:
@@ -436,9 +442,16 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
             s += 0.35
         if i in owned:
             s += 0.3
-        if query.artefact and s > 0 and has_artefact(d.source):
-            s += ARTEFACT_BOOST
         raw.append(s)
+    if query.artefact and raw:
+        # "Which of these link code?" picks by the link among the sources on topic; where
+        # code is a second ask, a code link only breaks ties.
+        top = max(raw)
+        choosing = query.picks_by_artefact
+        for i, d in enumerate(docs):
+            if raw[i] > 0 and has_artefact(d.source):
+                raw[i] += CHOOSING_BOOST * top if choosing and raw[i] >= ON_TOPIC * top \
+                    else ARTEFACT_BOOST
     # The recommended model is what the question is about ("this model"): it ranks first.
     best = max(raw)
     for m in models:

@@ -75,6 +75,7 @@ class MeasuresFile(_Strict):
     lower_bound: list[StrictStr]
     units: dict[StrictStr, list[StrictStr]]
     aliases: dict[StrictStr, list[StrictStr]] = Field(default_factory=dict)
+    abbreviations: dict[StrictStr, StrictStr] = Field(default_factory=dict)
 
 
 class CuesFile(_Strict):

@@ -93,7 +93,11 @@ def _yaml_block(doc: Doc) -> Parsed | None:
     from bot.parse import _yaml
 
     data = _yaml.decode(doc)
-    return _yaml.parse_yaml(data) if data is not None else None
+    if data is None:
+        return None
+    parsed = _yaml.parse_yaml(data)
+    merge_same_names(parsed)  # a list filed under two of its sections
+    return parsed
 
 
 _MARKDOWN = re.compile(r"^[^\S\n]{0,3}(?:#{1,6}[^\S\n]|\||[-*+][^\S\n]+\S|\d{1,3}[.)][^\S\n])|\]\(|<a\s|<br|^---$", re.MULTILINE)

@@ -67,38 +67,51 @@ def parse_bibtex(doc: Doc) -> Parsed | None:
         "".join(outside.split())
     ) > sum(len("".join(e.split())) for e in entries):
         return None  # entries inside a document (a README's citation blocks): read the document
-    read, failed = _read_entries(entries)
-    if not read:
+    found, failed = bibtex_entries(entries)
+    if not found:
         return None
-    parsed = Parsed()
-    for entry_type, key, fields in read:
-        title = collapse(fields.get("title", "").replace("{", "").replace("}", ""))
-        summary = fields.get("abstract", "").strip()
-        urls: list[str] = []
-        for key in _URL_FIELDS:
-            urls += [u for u in find_urls(fields.get(key, "")) if u not in urls]
-        # Any other field that holds a URL (adsurl, pdf links under local names).
-        for key, value in fields.items():
-            if key not in ("abstract", "title") and "://" in value:
-                urls += [u for u in find_urls(value) if u not in urls]
-        urls += [u for u in abstract_urls(summary) if u not in urls]
-        meta = {label: fields[key].strip() for key, label in _META_FIELDS.items() if fields.get(key)}
-        if fields.get("author"):
-            meta["authors"] = str(len(re.split(r"\s+and\s+", fields["author"].strip())))
-        venue = next((fields[k] for k in _VENUE_FIELDS if fields.get(k)), "")
-        if venue:
-            meta["venue"] = collapse(venue.replace("{", "").replace("}", ""))
-        meta["bibtex_key"] = key
-        parsed.entries.append(
-            Entry(name=title or key, urls=urls, summary=summary, meta=meta,
-                  kind=kind_for(urls, summary, published=_published(entry_type, fields)))
-        )
+    parsed = Parsed(entries=found)
     if len(entries) == MAX_ENTRIES:
         parsed.full()
     if failed:
         _log.debug("bibtex: %d block(s) failed to parse", failed)
         parsed.notes.append(f"{failed} BibTeX block(s) could not be read")
     return parsed
+
+
+def cited_works(text: str) -> list[Entry]:
+    """The works a citation block inside another document (a README's ```bibtex fence) cites."""
+    return bibtex_entries([text[a:b] for a, b in _entry_spans(text)])[0]
+
+
+def bibtex_entries(entries: list[str]) -> tuple[list[Entry], int]:
+    """An `Entry` per readable `@type{…}` text (title, abstract, every URL field, venue, year),
+    and the number that could not be read."""
+    read, failed = _read_entries(entries)
+    found: list[Entry] = []
+    for entry_type, key, fields in read:
+        title = collapse(fields.get("title", "").replace("{", "").replace("}", ""))
+        summary = fields.get("abstract", "").strip()
+        urls: list[str] = []
+        for name in _URL_FIELDS:
+            urls += [u for u in find_urls(fields.get(name, "")) if u not in urls]
+        # Any other field that holds a URL (adsurl, pdf links under local names).
+        for name, value in fields.items():
+            if name not in ("abstract", "title") and "://" in value:
+                urls += [u for u in find_urls(value) if u not in urls]
+        urls += [u for u in abstract_urls(summary) if u not in urls]
+        meta = {label: fields[f].strip() for f, label in _META_FIELDS.items() if fields.get(f)}
+        if fields.get("author"):
+            meta["authors"] = str(len(re.split(r"\s+and\s+", fields["author"].strip())))
+        venue = next((fields[k] for k in _VENUE_FIELDS if fields.get(k)), "")
+        if venue:
+            meta["venue"] = collapse(venue.replace("{", "").replace("}", ""))
+        meta["bibtex_key"] = key
+        found.append(
+            Entry(name=title or key, urls=urls, summary=summary, meta=meta,
+                  kind=kind_for(urls, summary, published=_published(entry_type, fields)))
+        )
+    return found, failed
 
 
 Read = tuple[str, str, dict[str, str]]  # entry type (lower case), key, fields (lower-case keys)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.models import SourceKind, SourceRole
+from bot.parse._bibtex import cited_works
 from bot.parse._common import Entry, Parsed, collapse, is_paper_url, kind_for
 from bot.parse._markup import (
     Link,
@@ -79,8 +80,9 @@ _TITLE_MAX = 300
 # thanks are works it builds on.
 _HOWTO = re.compile(
     r"^\W*(?:(?:model|data|dataset)\s+)?(?:setup|set up|install(?:ation|ing)?|requirements?"
-    r"|dependencies|usage|how to use|getting started|get started|quick ?start|training"
-    r"|evaluation|inference|license|citation|citing|contributing|faq|troubleshooting"
+    r"|dependencies|usage|how to use|getting started|get started|quick ?start"
+    r"|(?:training|evaluation|inference)(?!\s+(?:results?|performance|benchmarks?|metrics"
+    r"|scores|speed|accuracy))|license|citation|citing|contributing|faq|troubleshooting"
     r"|environment)\b",
     re.IGNORECASE,
 )
@@ -110,6 +112,8 @@ _HAS_LINK = re.compile(r"://|\]\(|github\.com/|arxiv\.org/|huggingface\.co/|\.gi
 _SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.DOTALL)
 _BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
 _QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
+_SEAM = re.compile(r"[{}\[\]]|^\W|'\s*:")
+_LABEL_BEFORE = re.compile(r"[{}\[\]]|:\s*$")  # a quoted value of a record or field
 _SHORT_TITLE = 200
 _NAMED_URL = re.compile(
     r"^[ \t]*[-*+][ \t]+(?P<name>[^:\n\[\]()<>]{2,40}?)[ \t]*:[ \t]*(?P<url>https?://\S+)[ \t]*$", re.MULTILINE
@@ -134,6 +138,7 @@ class _Section:
     meta: dict[str, str] = field(default_factory=dict)
     children: int = 0  # entries made inside this section
     last: Entry | None = None  # the latest of them
+    cited: list[Entry] = field(default_factory=list)  # works of its BibTeX block
 
 
 def _slice(raw: bytes, node: Any) -> str:
@@ -231,6 +236,21 @@ def _split_id(name: str) -> tuple[str, str]:
     return name, ""
 
 
+def _labelled_urls(lines: list[str]) -> bool:
+    """Label lines ending in a colon, each followed by URL-only lines."""
+    label = False
+    for ln in lines:
+        s = ln.strip().strip("<>")
+        if (urls := find_urls(s)) and len(urls) == 1 and len(s) - len(urls[0]) <= 1:
+            if not label:
+                return False
+        elif s.endswith((":", "\uff1a")):
+            label = True
+        else:
+            return False
+    return label
+
+
 def _squash(name: str) -> str:
     return _NON_WORD.sub("", name.lower())
 
@@ -303,6 +323,7 @@ class _Reader:
         self.item_entries = 0  # entries from list items, table rows, title/URL lines
         self.votes = 0  # sections that read as records of a listing
         self.context: list[str] = []
+        self.cited: list[Entry] = []  # works of the page's BibTeX blocks
         self.title = ""  # the first top-level heading
         self.first_code = -1
         self.section_entries: list[Entry] = []
@@ -394,13 +415,17 @@ class _Reader:
                     self.first_code = node.srcmap[0] if node.srcmap else 0
                 code = _slice(self.raw, node)
                 if self.section.title and self.section.children == 0 and _BIBTEX.search(code):
-                    # A section's citation block: its URLs are the section's entry's.
+                    # A section's citation block: its URLs are the section's entry's, and the
+                    # works it cites are works of the page.
                     self.section.links += [k for k in links(code) if k.url]
+                    self.section.cited += cited_works(code)
                 elif self.parsed.entries and (bib := _BIB_TITLE.search(code)) and _key(
                     bib.group(1)) == _key(self.parsed.entries[-1].name):
                     # The citation block of the entry just above it: its URLs are that entry's.
                     last = self.parsed.entries[-1]
                     last.urls += [u for u in find_urls(code) if u not in last.urls]
+                elif _BIBTEX.search(code):
+                    self.cited += cited_works(code)
                 else:
                     self.context.append(code)
             elif name == "front_matter":
@@ -420,6 +445,10 @@ class _Reader:
 
     def _close_section(self) -> None:
         s = self.section
+        self._close_entry(s)
+        self.cited += s.cited
+
+    def _close_entry(self, s: _Section) -> None:
         if s.title or s.body:
             self.sections.append(s)
         if s.children == 1 and s.last is not None:
@@ -435,9 +464,13 @@ class _Reader:
                 for key, value in _fields(piece).items():
                     meta.setdefault(key, value)
             if own and (len(s.body) <= 6 or meta):
-                self._add(s.title, s.links, "\n\n".join(readable(b) for b in s.body), meta,
-                          section=False)
+                entry = self._add(s.title, s.links, "\n\n".join(readable(b) for b in s.body),
+                                  meta, section=False)
                 s.children = -1  # read as an entry of its own
+                if entry is not None and s.cited:
+                    # The entry's own citation: its fields, not another work.
+                    entry.meta = {**s.cited[0].meta, **entry.meta}
+                    s.cited = s.cited[1:]
                 prose = any(not _fields(b) and len(clean_name(b)) > 80 for b in s.body)
                 if meta or not prose or any(is_paper_url(k.url) or link_kind(k.url) == "github"
                                             for k in own):
@@ -459,6 +492,12 @@ class _Reader:
                 self._close_section()
                 self.section = _Section(title=clean_name(raw), level=99)
                 return
+            self.section.body.append(raw)
+            return
+        if self.section.title and self.section.children <= 0 and _labelled_urls(lines):
+            # "Code and weights:" over its URL under a heading: a field of the heading's
+            # entry (a title ends in no colon), not a work of its own.
+            self.section.links += found
             self.section.body.append(raw)
             return
         if self._pairs(lines):
@@ -549,8 +588,10 @@ class _Reader:
                 texts.append(sub_raw)
             else:
                 titled.append(sub)
-        quoted = _QUOTED.search(own) if not found and not attached and not titled else None
-        if quoted and len(quoted.group("t").split()) >= 3:
+        quoted = _QUOTED.search(own) if not (found or attached or titled or len(own) > 600) else None
+        # A quoted title is words, not the seam between two quoted strings of a record.
+        if quoted and len(quoted.group("t").split()) >= 3 and not _SEAM.search(quoted.group("t")) \
+                and not _LABEL_BEFORE.search(own[: quoted.start()]):
             # A citation line: authors (year) "Title". Venue.
             meta = {}
             year = re.search(r"\((?:19|20)\d{2}\)", own[: quoted.start()])
@@ -691,16 +732,16 @@ class _Reader:
     def _add(
         self, name: str, found: list[Link], summary: str, meta: dict[str, str],
         *, section: bool = True, role: SourceRole | None = None,
-    ) -> None:
+    ) -> Entry | None:
         if self.parsed.full():
-            return
+            return None
         urls: list[str] = []
         for link in found:
             if link.url not in urls:
                 urls.append(link.url)
         name = name[:_TITLE_MAX]
         if not name and not urls:
-            return
+            return None
         # `kind_for`'s rule, with any repository link (not only all links) making a model
         # when no link is a paper's; each URL's kind is looked up once.
         kind: SourceKind = "paper"
@@ -716,6 +757,7 @@ class _Reader:
             self.item_entries += 1
             self.section.children += 1
             self.section.last = entry
+        return entry
 
 
 def _cells(row: str) -> list[str]:
@@ -788,8 +830,31 @@ def read_document(text: str, *, subject: bool = False) -> Parsed:
         merge_same_names(parsed)
         if reader.context:
             parsed.notes.append(f"{len(reader.context)} code block(s) kept as context only")
-        return parsed
-    return _subject(reader, parsed)
+        return _with_cited(parsed, reader.cited)
+    return _with_cited(_subject(reader, parsed), reader.cited)
+
+
+def _with_cited(parsed: Parsed, cited: list[Entry]) -> Parsed:
+    """The works a page's BibTeX blocks cite are its related papers. A citation of a work the
+    page already lists (by its name, or the subject by its short name: "YOLOv7" of "YOLOv7:
+    Trainable …") lends it its URLs and fields instead."""
+    def parts(name: str) -> set[str]:
+        return {_key(part) for part in re.split(r":\s", name, maxsplit=1)}
+
+    for work in cited:
+        key = _key(work.name)
+        same = next((e for e in parsed.entries if _key(e.name) == key or (
+            e.role == "subject" and (_key(e.name) in parts(work.name) or key in parts(e.name)))),
+            None)
+        if same is None:
+            if not parsed.full():
+                work.role = "related"
+                parsed.entries.append(work)
+            continue
+        same.urls += [u for u in work.urls if u not in same.urls]
+        same.meta = {**work.meta, **same.meta}
+        same.summary = same.summary or work.summary
+    return parsed
 
 
 def _prose_papers(reader: _Reader, parsed: Parsed) -> None:
@@ -945,6 +1010,27 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
     return out
 
 
+def _merge_fields(into: dict[str, str], other: dict[str, str]) -> None:
+    """Fields of one work from two tables: a column head both tables share ("Avg." of a size
+    table and of an accuracy table) keeps each value, named by its table's heading."""
+    mine, theirs = into.get("section", ""), other.get("section", "")
+    for key, value in other.items():
+        if key not in into and theirs != mine and any(k.startswith(f"{key} (") for k in into):
+            into[f"{key} ({_heading(theirs)})"] = value  # a head already told apart
+        elif key not in into:
+            into[key] = value
+        elif into[key] != value and key != "section" and mine and theirs and mine != theirs:
+            if (head := _heading(mine)) and key in into:
+                into[f"{key} ({head})"] = into.pop(key)
+            into.setdefault(f"{key} ({_heading(theirs)})", value)
+    if mine and theirs and mine != theirs:
+        into["section"] = f"{mine}; {theirs}"
+
+
+def _heading(section: str) -> str:
+    return re.sub(r"^\W*\d{1,2}[.)]\s*", "", section.split("; ")[-1]).strip()
+
+
 def merge_same_names(parsed: Parsed) -> None:
     """Entries with the same name are one source (a title linked twice, a duplicated bullet)."""
     kept: dict[str, Entry] = {}
@@ -955,8 +1041,10 @@ def merge_same_names(parsed: Parsed) -> None:
         if key in kept:
             k = kept[key]
             k.urls += [u for u in e.urls if u not in k.urls]
-            k.summary = k.summary or e.summary
-            k.meta = {**e.meta, **k.meta}
+            if e.summary and e.summary not in k.summary:
+                # Each mention's text (a row of each table) stays quotable.
+                k.summary = f"{k.summary}\n\n{e.summary}" if k.summary else e.summary
+            _merge_fields(k.meta, e.meta)
             merged += 1
         else:
             kept[key] = e

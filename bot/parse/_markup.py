@@ -206,6 +206,9 @@ def urls_of(text: str) -> list[str]:
     return out
 
 
+_BRACKETED_URL = re.compile(r"\s*[(\[]\s*(?:[\w .-]{1,16}:\s*)?<?https?://[^\s()\[\]<>]+>?\s*[)\]]")
+
+
 def clean_name(text: str, *, markdown: bool = True) -> str:
     """`text` as a name: link text kept, images/badges/tags/emphasis/emoji removed, HTML
     entities decoded, whitespace collapsed, stray separators trimmed. With `markdown` off
@@ -215,6 +218,11 @@ def clean_name(text: str, *, markdown: bool = True) -> str:
         text = _LINK.sub(
             lambda m: "" if m.group("bang") or "![" in m.group("label") else m.group("label"), text
         )
+    if "://" in text:
+        # "Title (http://arxiv.org/abs/…) [pdf: …]": a URL in brackets is the entry's link,
+        # never part of its name (a name that is only a URL stays one).
+        bare = _BRACKETED_URL.sub(" ", text)
+        text = bare if bare.strip() else text
     if "<" in text:
         if "<!--" in text:
             text = _COMMENT.sub(" ", text)

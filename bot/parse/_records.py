@@ -39,6 +39,15 @@ def _named(item: object) -> bool:
     )
 
 
+def _group(item: dict[object, object]) -> bool:
+    """A titled dict that holds a list of titled records is their group, not a record."""
+    return any(isinstance(v, list) and sum(1 for i in v if _named(i)) >= 2 for v in item.values())
+
+
+def _title(item: dict[object, object]) -> str:
+    return next((v.strip() for k in ("title", "name") if isinstance(v := item.get(k), str)), "")
+
+
 def records(data: object, depth: int = 0) -> list[tuple[SourceKind | None, dict[str, object]]]:
     """The record dicts of a decoded document, each with the kind its container implies.
     Records may sit under any key or inside other records ({"iclr2024": [...]}, a venue
@@ -69,13 +78,16 @@ def _nested(data: object, depth: int) -> list[tuple[SourceKind | None, dict[str,
         return []
     if isinstance(data, list) and any(_named(i) for i in data):
         return []  # this level holds the records
-    if isinstance(data, dict) and _named(data):
+    if isinstance(data, dict) and _named(data) and not _group(data):
         return []
     children = data if isinstance(data, list) else list(data.values()) if isinstance(data, dict) else []
+    # A titled group ({title: "Fully asynchronous", list: [...]}) names its records' section.
+    section = _title(data) if isinstance(data, dict) and _named(data) else ""
     found: list[tuple[SourceKind | None, dict[str, object]]] = []
     for child in children:
         if isinstance(child, list) and any(_named(i) for i in child):
-            found += [(None, _as_record(i)) for i in child if _named(i)]
+            found += [(None, {**_as_record(i), "section": section} if section and "section" not in i
+                       else _as_record(i)) for i in child if _named(i)]
         elif isinstance(child, (list, dict)):
             found += _nested(child, depth + 1)
     return found

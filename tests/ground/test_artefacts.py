@@ -66,3 +66,15 @@ def test_a_longer_task_phrase_in_the_question_is_one_task() -> None:
     assert set(analyse_question("any video super-resolution methods?").tasks) == {
         "video super-resolution"}
 
+
+
+def test_an_ask_that_picks_by_code_ranks_the_on_topic_sources_with_code_first() -> None:
+    block = parse_block(LISTING)
+    # One ask, choosing by the link: the denoisers with code lead, whatever their wording.
+    ranked = sorted(ground(block, "Which of the denoising methods here link code?").sources,
+                    key=lambda s: -(s.relevance or 0))
+    assert {s.name for s in ranked[:2]} == {"Mesh Smoothing Networks for Noisy Scans",
+                                            "Graph Signal Denoising on Meshes"}
+    assert analyse_question("Which of the denoising methods here link code?").picks_by_artefact
+    # Code as a second ask only breaks ties: the topic decides.
+    assert not analyse_question("Which ones denoise meshes, and is code out?").picks_by_artefact

@@ -169,3 +169,59 @@ def test_table_rows_inherit_their_heading_as_what_they_are_about() -> None:
     assert all(s.meta.get("section") == "Image Classification" for s in block.sources)
     answer = ground(block, "which has the best F1?")
     assert "image classification" in " ".join(answer.task.labels).lower()
+
+
+# One results page, two tables headed alike: the same rows, the same column heads.
+TWO_TABLES = """\
+## Benchmark results
+
+### 1. Footprint (MB)
+| Model | Params | Task A | Avg. |
+|---|---|---|---|
+| owl-s | 90M | 350.1 | 350.1 |
+| owl-m | 210M | 820.4 | 820.4 |
+| owl-l | 480M | 1900.7 | 1900.7 |
+
+### 2. Score (%)
+| Model | Params | Task A | Avg. |
+|---|---|---|---|
+| owl-s | 90M | 41.0 | 40.2 |
+| owl-m | 210M | 47.5 | 46.1 |
+| owl-l | 480M | 45.0 | 44.9 |
+
+### 3. VRAM (GB)
+| Model | Params | Task A | Avg. |
+|---|---|---|---|
+| owl-s | 90M | 0.8 | 0.82 |
+| owl-m | 210M | 1.4 | 1.43 |
+| owl-l | 480M | 2.9 | 2.95 |
+"""
+
+
+def test_rows_of_several_tables_keep_each_tables_value_under_its_heading() -> None:
+    block = parse_block(TWO_TABLES)
+    # A section titled "… results" is results, not a how-to: its rows are sources.
+    assert [s.name for s in block.sources] == ["owl-s", "owl-m", "owl-l"]
+    meta = block.sources[1].meta
+    assert (meta["avg (Footprint (MB))"], meta["avg (Score (%))"], meta["avg (VRAM (GB))"]) == (
+        "820.4", "46.1", "1.43")
+    assert "47.5" in block.sources[1].summary and "820.4" in block.sources[1].summary
+
+
+def test_an_abbreviated_head_is_ranked_by_the_word_it_shortens_and_a_second_number_reported(
+) -> None:
+    block = parse_block(TWO_TABLES)
+    answer = ground(block, "Top average score of the three, and what VRAM does that one use?")
+    assert _top(answer.sources) == ["owl-m"]
+    assert "46.1" in answer.task.summary
+    assert "1.43" in answer.task.summary  # the leader's VRAM, the question's second part
+    assert any("46.1" in e.text for e in answer.evidence)  # the score row, not the size row
+
+
+def test_rows_the_ranking_leaves_out_are_not_in_the_workflow() -> None:
+    block = parse_block(METAFILE)
+    answer = ground(block, "Which segformer config has the highest mIoU, and where are its weights?")
+    shown = {i for st in answer.workflow.steps for i in st.source_ids}
+    names = {s.id: s.name for s in block.sources}
+    assert "segformer_b0_512x512_ade" not in {names[i] for i in shown}
+    assert "segformer_b5_640x640_ade" in {names[i] for i in shown}

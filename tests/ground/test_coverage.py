@@ -52,3 +52,30 @@ def test_a_unit_shows_the_measurement_and_a_missing_one_is_the_caveat() -> None:
     assert got.covered
     assert any("parameters" in c for c in got.caveats)
     assert not any("sample rate" in c for c in got.caveats)
+
+
+CITATION = """cff-version: 1.2.0
+message: If you use this software, please cite it as below.
+title: "Kestrel: A Toolkit for Wind Farm Forecasting"
+authors:
+  - family-names: Okafor
+    given-names: Ada
+preferred-citation:
+  type: article
+  title: "Kestrel: A Toolkit for Wind Farm Forecasting"
+  journal: Journal of Renewable Computing
+  year: 2023
+  url: https://doi.org/10.1234/kestrel
+"""
+
+
+def test_the_code_words_of_an_ask_do_not_cover_the_rest_of_it() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    block = parse_block(CITATION)
+    # Links answer "is code/weights out?"; the turbine data and its sensors are nowhere.
+    result = ground(block, "Which turbine sensors and pretrained weights does Kestrel bundle?")
+    assert not result.covered
+    # The toolkit's own name and its citation are still answered.
+    assert ground(block, "Does Kestrel release pretrained weights?").covered

@@ -63,3 +63,9 @@ def test_duplicate_key_is_read_once_and_noted() -> None:
     block = parse_block("@misc{k, title = {First}}\n\n@misc{k, title = {Again}}")
     assert [s.name for s in block.sources] == ["First"]
     assert any("could not be read" in n for n in block.notes)
+
+
+def test_each_source_keeps_its_own_citation_key() -> None:
+    block = parse_block("@misc{first2020, title = {First}, url = {https://example.org/1}}\n\n"
+                        "@misc{second2021, title = {Second}}")
+    assert [s.meta["bibtex_key"] for s in block.sources] == ["first2020", "second2021"]

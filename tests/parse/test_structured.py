@@ -148,3 +148,39 @@ def test_here_artefact_and_wrapped_url_in_a_listing_entry() -> None:
         ["https://github.com/XintianShen/GKNet"],
         ["https://github.com/hustvl/PD-Quant"],
     ]
+
+
+def test_yaml_groups_with_titles_hold_their_records_and_name_their_section() -> None:
+    from bot.parse import parse_block
+
+    text = """streaming:
+  title: "Streaming methods"
+  list:
+    - title: "Quill: Online Speech Chunking"
+      year: 2022
+      links:
+        PDF: https://arxiv.org/abs/2201.00031
+    - title: "Wren: Low-Latency Decoding"
+      year: 2023
+      links:
+        Code: https://github.com/example-lab/wren
+offline:
+  title: "Offline methods"
+  list:
+    - title: "Finch: Whole-Utterance Rescoring"
+      year: 2021
+      links:
+        PDF: https://arxiv.org/abs/2101.00032
+    - title: "Quill: Online Speech Chunking"
+      year: 2022
+      links:
+        PDF: https://arxiv.org/abs/2201.00031
+"""
+    block = parse_block(text)
+    assert block.format == "yaml"
+    # The group dicts are sections, not records; a paper filed twice is one source.
+    assert [s.name for s in block.sources] == [
+        "Quill: Online Speech Chunking", "Wren: Low-Latency Decoding",
+        "Finch: Whole-Utterance Rescoring"]
+    assert block.sources[1].meta["section"] == "Streaming methods"
+    assert "https://github.com/example-lab/wren" in block.sources[1].urls
