@@ -18,7 +18,7 @@ LinkKind = Literal["github", "arxiv", "huggingface", "project", "other"]
 StepKind = Literal["input", "model", "technique", "output"]
 BlockFormat = Literal[
     "request", "paper_page", "listing", "bullets", "markdown_table", "urls", "json", "yaml",
-    "bibtex", "freeform", "empty", "markdown", "model_card", "metafile", "cff",
+    "bibtex", "freeform", "empty", "markdown", "model_card", "metafile", "cff", "html",
 ]
 Engine = Literal["extractive", "llm"]
 

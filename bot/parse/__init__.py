@@ -196,6 +196,14 @@ def parse_block(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceBlock
 
 
 def _detect(text: str) -> tuple[BlockFormat, Parsed]:
+    from bot.parse._html import looks_like_html_page, page_text
+
+    if looks_like_html_page(text):
+        # A saved web page: its content, as text, goes through the document model.
+        try:
+            return "html", read_document(page_text(text))
+        except Exception:  # noqa: BLE001 - as below: one reader's bug costs its format only
+            _log.exception("html reader failed; reading the block as a document")
     doc = Doc(text)
     for fmt, attempt in _ATTEMPTS:
         try:

@@ -96,6 +96,7 @@ _NEWS_TITLE = re.compile(
     r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\W*$",
     re.IGNORECASE,
 )
+_DATE_TITLE = re.compile(r"^\W*(?:\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\W*$")
 _DIGIT_SEP = re.compile(r"\d[-/.]\d")
 # "This repo is the official implementation of X": the page's fuller name for its subject.
 _OFFICIAL = re.compile(
@@ -390,7 +391,9 @@ class _Reader:
                     self.howto.append((at, -1))
                     self.howto_level = level
                 self.levels = [(lv, t) for lv, t in self.levels if lv < level]
-                self.news_parents = [t for _, t in self.levels]
+                # A page titled by its date (a day's digest) is no news section.
+                self.news_parents = [t for lv, t in self.levels
+                                     if lv > 1 or not _DATE_TITLE.match(t)]
                 self.levels.append((level, title))
                 self.section = _Section(title=title, level=level)
                 self.section.links = links(raw)
