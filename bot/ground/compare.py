@@ -195,6 +195,21 @@ def _bound(question: str, fields: dict[str, int]) -> Bound | None:
     return None
 
 
+# "3M params" against a field that counts parameters one by one (2320000).
+_COUNT_SCALE = {"k": 1e3, "m": 1e6, "b": 1e9}
+
+
+def _scaled_limit(bound: Bound, values: Sequence[float | None]) -> float:
+    """The bound in the field's own scale: a count written with a suffix ("3M") compared
+    with values written in full is multiplied out."""
+    unit = _AMOUNT.search(bound.text)
+    scale = _COUNT_SCALE.get(unit.group(2).lower(), 1.0) if unit else 1.0
+    known = sorted(v for v in values if v is not None)
+    if scale > 1 and known and known[len(known) // 2] > 1000 * bound.limit:
+        return bound.limit * scale
+    return bound.limit
+
+
 def _identifiers(question: str) -> list[str]:
     """Tokens of the question that name a variant: sizes and codes with digits ("512x512",
     "r50", "2019")."""
@@ -268,9 +283,10 @@ def rank(
     excluded = 0
     if bound is not None:
         fitting = []
+        limit = _scaled_limit(bound, [_number(table[i].get(bound.field, "")) for i in cands])
         for i in cands:
             v = _number(table[i].get(bound.field, ""))
-            if v is not None and (v <= bound.limit if bound.upper else v >= bound.limit):
+            if v is not None and (v <= limit if bound.upper else v >= limit):
                 fitting.append(i)
         excluded = len(cands) - len(fitting)
         cands = fitting
@@ -312,7 +328,10 @@ def sentence(ranking: Ranking, names: Sequence[str], say: Wording) -> str:
     return say.say(
         "ranking", field=ranking.field, higher=ranking.higher, first=names[0], value=values[0],
         rest=[say.say("ranked_item", name=n, value=v) for n, v in zip(names[1:3], values[1:3])],
-        bound=bound.field if bound else "", limit=f"{_limit(bound.limit)}" if bound else "",
+        bound=bound.field if bound else "",
+        # As the question wrote it when it has a unit ("3M", "~24 GB"), else the number.
+        limit=(bound.text if re.search(r"[A-Za-z]", bound.text) else _limit(bound.limit))
+        if bound else "",
         upper=bound.upper if bound else True, excluded=ranking.excluded,
     )
 

@@ -31,6 +31,7 @@ from bot.ground.wording import Wording, default_wording
 from bot.ground.workflow import step_label
 from bot.models import Answer, Evidence, Link, Source, SourceBlock, Step, Task, Workflow
 from bot.safety import defang, has_ping
+from bot.urls import link_kind
 
 log = logging.getLogger(__name__)
 FALLBACK = 3
@@ -67,7 +68,7 @@ def ground(block: SourceBlock, question: str, *, wording: Wording | None = None)
 
 
 SHOWN_RANKED = 3  # the leaders the ranking sentence names
-_WHICH = re.compile(r"^\W*(?:which|what)\b", re.IGNORECASE)
+_WHICH = re.compile(r"^\W*which\b", re.IGNORECASE)
 
 
 def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> Answer:
@@ -82,12 +83,13 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
     picking = sum(1 for a in asks if "which_to_pick" in intents(a) or _WHICH.match(a))
     if ranking is not None and picking <= 1:
         # The ranking answers which rows: other listed rows like them are not the answer (a
-        # page's subject and the papers beside them still explain it), unless another ask
-        # picks rows too.
+        # page's subject and the arXiv papers beside them still explain it), unless another
+        # ask picks rows too.
         ranked = {i for i, _ in ranking.order[:SHOWN_RANKED]}
         kinds = {docs[i].source.kind for i in ranked}
         selected = [i for i in selected if i in ranked or docs[i].source.role != "listed"
-                    or docs[i].source.kind not in kinds]
+                    or docs[i].source.kind not in kinds
+                    or any(link_kind(u) == "arxiv" for u in docs[i].source.urls)]
     known = an.known
     if ranking is not None:
         # The metric the question named is answered by the ranking, however the block spells

@@ -225,3 +225,19 @@ def test_rows_the_ranking_leaves_out_are_not_in_the_workflow() -> None:
     names = {s.id: s.name for s in block.sources}
     assert "segformer_b0_512x512_ade" not in {names[i] for i in shown}
     assert "segformer_b5_640x640_ade" in {names[i] for i in shown}
+
+
+RAW_COUNTS = """\
+| Model | Parameters | Top-1 |
+|---|---|---|
+| kit-s | 5580000 | 78.2 |
+| kit-xs | 2320000 | 74.8 |
+| kit-xxs | 1270000 | 69.0 |
+"""
+
+
+def test_a_bound_with_a_count_suffix_meets_values_written_in_full() -> None:
+    answer = ground(parse_block(RAW_COUNTS),
+                    "Which kit model is the most accurate under 3M params?")
+    assert _top(answer.sources) == ["kit-xs"]
+    assert "at most 3M" in answer.task.summary and "74.8" in answer.task.summary
