@@ -56,6 +56,7 @@ class Ranking:
     bound: Bound | None
     # Candidates the bound excluded, for saying how many did not fit.
     excluded: int
+    ordinal: bool  # the values are ranks ("1st", "2nd"): the first is the best
     # The question's words that named the metric ("linear-probe accuracy"): answered here,
     # though the block may spell the metric otherwise.
     asked: tuple[str, ...] = ()
@@ -163,6 +164,21 @@ def _pick_field(window: list[str], fields: dict[str, int]) -> str | None:
     return best[2] if best else None
 
 
+_ORDINAL = re.compile(r"^\s*#?\d{1,3}(?:st|nd|rd|th)\s*$", re.IGNORECASE)
+
+
+def _named_anywhere(words: list[str], fields: dict[str, int]) -> str | None:
+    """The field whose head's words (two or more) all occur in the question, the longest."""
+    asked = _split(words)
+    best: tuple[int, int, str] | None = None
+    for f, count in fields.items():
+        head = [w for w in _KEY_WORD.findall(f.lower()) if len(w) > 2 and not w.isdigit()]
+        if len(head) >= 2 and all(w in asked or stem(w) in asked for w in head) and (
+                best is None or (len(head), count) > best[:2]):
+            best = (len(head), count, f)
+    return best[2] if best else None
+
+
 def _quality_field(fields: dict[str, int]) -> str | None:
     m, _ = _vocab()
     quality = set(m.quality)
@@ -264,13 +280,18 @@ def rank(
     bound = _bound(question, fields)
     chosen = _pick_field(window, {f: n for f, n in fields.items()
                                   if bound is None or f != bound.field})
+    if chosen is None and kind == "better":
+        # "Which tops the board for anomaly detection?": a column the question names
+        # anywhere, every word of its head in the question.
+        chosen = _named_anywhere(words, fields)
     named = chosen is not None
     if chosen is None and kind == "better":
         chosen = _quality_field(fields)
     if chosen is None:
         return None
+    ordinal = all(_ORDINAL.match(t[chosen]) for t in table if chosen in t)
     if kind == "better":
-        higher = not _lower_better(chosen)
+        higher = not (_lower_better(chosen) or ordinal)  # a rank: 1st is best
     elif kind == "faster":
         higher = _is_rate(chosen)
     else:
@@ -299,7 +320,7 @@ def rank(
         # The clause that states the bound ("keeping to sub-8 GB cards") is answered too.
         clause = next((c for c in re.split(r"[,;?!]|\. ", question) if bound.text in c), "")
         asked += tuple(_question_words(clause))
-    return Ranking(field=chosen, higher=higher,
+    return Ranking(field=chosen, higher=higher, ordinal=ordinal,
                    order=[(i, table[i][chosen]) for i in cands[:MAX_RANKED]],
                    bound=bound, excluded=excluded, asked=asked)
 
@@ -333,6 +354,7 @@ def sentence(ranking: Ranking, names: Sequence[str], say: Wording) -> str:
         limit=(bound.text if re.search(r"[A-Za-z]", bound.text) else _limit(bound.limit))
         if bound else "",
         upper=bound.upper if bound else True, excluded=ranking.excluded,
+        ordinal=ranking.ordinal,
     )
 
 

@@ -115,6 +115,8 @@ _BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
 _QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
 _SEAM = re.compile(r"[{}\[\]]|^\W|'\s*:")
 _LABEL_BEFORE = re.compile(r"[{}\[\]]|:\s*$")  # a quoted value of a record or field
+# A leaderboard's rank cell: "🥇 1st", "2nd", "Top-3", "#4" (emoji go when names are cleaned).
+_RANK = re.compile(r"^(?:#?\d{1,2}(?:st|nd|rd|th)?|top[- ]?\d{1,2}|rank\s*\d{1,2})$", re.IGNORECASE)
 _SHORT_TITLE = 200
 _NAMED_URL = re.compile(
     r"^[ \t]*[-*+][ \t]+(?P<name>[^:\n\[\]()<>]{2,40}?)[ \t]*:[ \t]*(?P<url>https?://\S+)[ \t]*$", re.MULTILINE
@@ -723,6 +725,9 @@ class _Reader:
         if not (name or found):
             self.section.body.append(line)
             return
+        if _RANK.match(name) and headers:
+            self._ranked_cells(name, cells, headers, line)
+            return
         if ident:
             meta["arxiv_id"] = ident
         if self.section.title and len(self.section.title) <= _SECTION_MAX:
@@ -730,6 +735,20 @@ class _Reader:
             # what its rows are about, though no row says so.
             meta.setdefault("section", self.section.title)
         self._add(name, found, readable(line), meta)
+
+    def _ranked_cells(self, rank: str, cells: list[str], headers: list[str], line: str) -> None:
+        """A leaderboard row ("1st | [TimesNet](…) | [PatchTST](…)"): each linked cell is a
+        work, ranked `rank` under its column's head. The same work in several columns is one
+        source with a rank per column (`merge_same_names`)."""
+        for i, cell in enumerate(cells):
+            if i >= len(headers) or not headers[i]:
+                continue
+            named = [k for k in links(cell) if names_a_thing(k.label)]
+            if named:
+                meta = {headers[i][:40]: rank}
+                if self.section.title and len(self.section.title) <= _SECTION_MAX:
+                    meta["section"] = self.section.title
+                self._add(clean_name(named[0].label), named, readable(line), meta)
 
     # -- entries ---------------------------------------------------------------------------
     def _add(

@@ -241,3 +241,25 @@ def test_a_bound_with_a_count_suffix_meets_values_written_in_full() -> None:
                     "Which kit model is the most accurate under 3M params?")
     assert _top(answer.sources) == ["kit-xs"]
     assert "at most 3M" in answer.task.summary and "74.8" in answer.task.summary
+
+
+LEADERBOARD = """\
+## Leaderboard
+
+| Rank | Gap Filling | Outlier Finding |
+|---|---|---|
+| 🥇 1st | [Owl](https://arxiv.org/abs/2401.00001) | [Lark](https://arxiv.org/abs/2401.00002) |
+| 🥈 2nd | [Lark](https://arxiv.org/abs/2401.00002) | [Wren](https://github.com/example/wren) |
+| 🥉 3rd | [Wren](https://github.com/example/wren) | [Owl](https://arxiv.org/abs/2401.00001) |
+"""
+
+
+def test_a_leaderboard_reads_its_cells_as_works_ranked_per_column() -> None:
+    block = parse_block(LEADERBOARD)
+    by_name = {s.name: s for s in block.sources}
+    assert sorted(by_name) == ["Lark", "Owl", "Wren"]
+    assert by_name["Lark"].meta["outlier finding"] == "1st"
+    assert by_name["Lark"].meta["gap filling"] == "2nd"
+    answer = ground(block, "We do outlier finding on sensor logs: which method tops the board for that?")
+    assert _top(answer.sources) == ["Lark"]
+    assert "By rank in outlier finding, Lark is 1st" in answer.task.summary
