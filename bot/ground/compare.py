@@ -191,15 +191,26 @@ def _quality_field(fields: dict[str, int]) -> str | None:
 def _bound(question: str, fields: dict[str, int]) -> Bound | None:
     m, _ = _vocab()
     lower_words = set(m.lower_bound)
-    for found in _AMOUNT.finditer(question):
+    # An amount inside a name ("ImageNet-22K", "R50") bounds nothing; "sub-30M" does.
+    amounts = [f for f in _AMOUNT.finditer(question) if not _in_name(question, f.start())]
+    found_target: list[tuple[re.Match[str], str]] = []
+    for found in amounts:
         unit = found.group(2).lower().lstrip("#")
-        names = m.units.get(unit) or m.units.get(unit.rstrip("s"))
-        if not names:
-            continue
+        names = m.units.get(unit) or m.units.get(unit.rstrip("s")) or []
         target = next((f for f in fields if unit in _KEY_WORD.findall(f.lower())
                        or any(n in _KEY_WORD.findall(f.lower()) for n in names)), None)
-        if target is None:
-            continue
+        if target is not None:
+            found_target.append((found, target))
+    if not found_target:
+        for found in amounts:
+            if found.group(2).lower() in _COUNT_SCALE:
+                # "5M training timesteps": the words after the amount name the field counted.
+                after = {stem(w) for w in _question_words(question[found.end():])[:BOUND_REACH]}
+                target = next((f for f in fields if after & {stem(w) for w in _KEY_WORD.findall(
+                    f.lower()) if len(w) > 2}), None)
+                if target is not None:
+                    found_target.append((found, target))
+    for found, target in found_target[:1]:
         before = " ".join(_question_words(question[: found.start()])[-BOUND_REACH:])
         lower = any(f" {w} " in f" {before} " for w in lower_words) or (
             _is_rate(target) and not _lower_better(target))
@@ -209,6 +220,16 @@ def _bound(question: str, fields: dict[str, int]) -> Bound | None:
         return Bound(field=target, upper=not lower, limit=float(found.group(1)),
                      text=question[start : found.end()].strip())
     return None
+
+
+_BOUND_PREFIX = re.compile(r"(?:^|[^\w])(?:sub|under|below|over|above|max|min)[-_]$", re.IGNORECASE)
+
+
+def _in_name(question: str, start: int) -> bool:
+    before = question[:start]
+    if not before or not (before[-1].isalnum() or before[-1] in "-_"):
+        return False
+    return not _BOUND_PREFIX.search(before)
 
 
 # "3M params" against a field that counts parameters one by one (2320000).

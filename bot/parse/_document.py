@@ -53,7 +53,7 @@ _FIELD_WORDS = re.compile(
 _NAME_HEADERS = (
     ("title",), ("paper", "publication"), ("name", "model", "method", "detector", "network",
     "architecture", "approach", "algorithm", "backbone", "arch", "project", "tool", "framework",
-    "library", "repo", "dataset"),
+    "library", "repo", "dataset", "algo", "agent", "policy"),
 )
 _NO_NAME_HEADERS = ("date", "year", "time", "venue", "conf", "code", "link", "url", "pdf", "#")
 _VENUE_TAIL = re.compile(r"\s*[(\[](?P<venue>[^()\[\]]*\b(?:19|20)\d{2}\b[^()\[\]]*)[)\]]\s*\W*$")
@@ -117,6 +117,7 @@ _SEAM = re.compile(r"[{}\[\]]|^\W|'\s*:")
 _LABEL_BEFORE = re.compile(r"[{}\[\]]|:\s*$")  # a quoted value of a record or field
 # A leaderboard's rank cell: "🥇 1st", "2nd", "Top-3", "#4" (emoji go when names are cleaned).
 _RANK = re.compile(r"^(?:#?\d{1,2}(?:st|nd|rd|th)?|top[- ]?\d{1,2}|rank\s*\d{1,2})$", re.IGNORECASE)
+_SIGNED = re.compile(r"[-+\u2212]\d[\d.,]*\s*%?")
 _SHORT_TITLE = 200
 _NAMED_URL = re.compile(
     r"^[ \t]*[-*+][ \t]+(?P<name>[^:\n\[\]()<>]{2,40}?)[ \t]*:[ \t]*(?P<url>https?://\S+)[ \t]*$", re.MULTILINE
@@ -667,10 +668,11 @@ class _Reader:
         if not linked and name_col != 0:
             self.section.body += rows
             return
+        pair = _pair_column(rows, headers, name_col)
         for r in rows:
             if self.parsed.full():
                 return
-            self._row(r, headers, [name_col] if name_col is not None else [])
+            self._row(r, headers, [name_col] if name_col is not None else [], pair=pair)
 
     def _html_table(self, raw: str) -> None:
         """An HTML <table>: header cells from <th>, one entry per <tr> of <td> cells."""
@@ -687,7 +689,7 @@ class _Reader:
         self.section.links += [k for k in links(raw) if not k.label]
 
     def _row(self, line: str, headers: list[str], name_col: list[int],
-             cells: list[str] | None = None) -> None:
+             cells: list[str] | None = None, pair: int | None = None) -> None:
         cells = _cells(line) if cells is None else cells
         if not any(c.strip() for c in cells) or all(set(c.strip()) <= set("-: ") for c in cells):
             return
@@ -719,12 +721,15 @@ class _Reader:
         for i, cell in enumerate(cells):
             if i == col or i >= len(headers) or not headers[i]:
                 continue
-            value = clean_name(cell)
+            # A signed number keeps its sign (a name's edges lose a leading "-").
+            value = cell.strip() if _SIGNED.fullmatch(cell.strip()) else clean_name(cell)
             if value and value.lower() not in ("null", "-", "n/a", "none"):
                 meta[headers[i][:40]] = value[:300]
         if not (name or found):
             self.section.body.append(line)
             return
+        if pair is not None and pair < len(cells) and (other := clean_name(cells[pair])):
+            name = f"{name} · {other}"  # a row of a model × task table: both say which
         if _RANK.match(name) and headers:
             self._ranked_cells(name, cells, headers, line)
             return
@@ -805,6 +810,26 @@ def _cells(row: str) -> list[str]:
         bar = inner.find("|", bar + 1)
     cells.append(inner[start:])
     return [c.strip() for c in cells]
+
+
+def _pair_column(rows: list[str], headers: list[str], name_col: int | None) -> int | None:
+    """In a table whose name column repeats ("a2c" once per environment), the next column
+    that tells the rows apart (env_id): each row is the pair."""
+    if name_col is None or len(rows) < 3:
+        return None
+    cells = [_cells(r) for r in rows]
+    names = [clean_name(c[name_col]) if name_col < len(c) else "" for c in cells]
+    if len(set(names)) == len(names):
+        return None
+    for j in range(len(headers)):
+        if j == name_col:
+            continue
+        column = [clean_name(c[j]) if j < len(c) else "" for c in cells]
+        if any(re.fullmatch(r"[-+]?[\d.,]+\s*%?", v) for v in column if v):
+            continue  # a metric, not a key
+        if len(set(zip(names, column))) == len(rows) and all(column):
+            return j
+    return None
 
 
 def _name_column(headers: list[str]) -> int | None:

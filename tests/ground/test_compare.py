@@ -263,3 +263,35 @@ def test_a_leaderboard_reads_its_cells_as_works_ranked_per_column() -> None:
     answer = ground(block, "We do outlier finding on sensor logs: which method tops the board for that?")
     assert _top(answer.sources) == ["Lark"]
     assert "By rank in outlier finding, Lark is 1st" in answer.task.summary
+
+
+RUNS = """\
+| algo | env_id | mean_reward | n_timesteps |
+|------|--------|------------:|-------------|
+| kite | Pond-v1 | -12.5 | 1M |
+| kite | Hill-v2 | 310.0 | 8M |
+| hawk | Pond-v1 | -3.25 | 2M |
+| hawk | Hill-v2 | 280.4 | 3M |
+| wren | Hill-v2 | 150.9 | 1M |
+"""
+
+
+def test_a_table_keyed_by_two_columns_names_each_row_by_both() -> None:
+    block = parse_block(RUNS)
+    assert [s.name for s in block.sources][:2] == ["kite · Pond-v1", "kite · Hill-v2"]
+    assert block.sources[0].meta["mean_reward"] == "-12.5"  # the sign survives
+
+
+def test_a_bound_names_its_field_by_the_words_after_the_amount() -> None:
+    answer = ground(parse_block(RUNS),
+                    "On Hill-v2, which algo gets the best mean reward within 5M training timesteps?")
+    assert _top(answer.sources) == ["hawk · Hill-v2"]
+    assert "at most 5M" in answer.task.summary
+
+
+def test_an_amount_inside_a_name_is_no_bound_but_a_prefixed_one_is() -> None:
+    from bot.ground.compare import _bound
+
+    fields = {"pretrain": 3, "params": 3}
+    assert _bound("an ImageNet-22K Swin under 100M params", fields).text == "100M"
+    assert _bound("sub-30M-param models only", fields).text == "30M"
