@@ -60,8 +60,11 @@ def _known(block: SourceBlock, docs: list[Doc]) -> Known:
             previous = shown.get(k)
             shown[k] = check if previous is None else _either(previous, check)
     # A code or model link is the block's way of saying the code or weights are released.
-    if any(link_kind(u) in ("github", "huggingface") for u in block.links):
+    kinds = {link_kind(u) for u in block.links}
+    if kinds & {"github", "huggingface"}:
         found.update(key(w) for w in (*RELEASED, *words_file().artefacts))
+    if "huggingface" in kinds:
+        found.update(key(w) for w in ("hugging", "face", "hf"))  # the host as people say it
     for d in docs:
         found.update(d.termset)
         for v in d.source.meta.values():

@@ -206,6 +206,7 @@ def urls_of(text: str) -> list[str]:
     return out
 
 
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 _BRACKETED_URL = re.compile(r"\s*[(\[]\s*(?:[\w .-]{1,16}:\s*)?<?https?://[^\s()\[\]<>]+>?\s*[)\]]")
 
 
@@ -242,6 +243,8 @@ def clean_name(text: str, *, markdown: bool = True) -> str:
         text = _EMOJI.sub(" ", text)
     if "\\" in text:  # a Markdown escape (\_ \*) goes; LaTeX (\circ) is text
         text = _ESCAPE.sub(r"\1", text)
+    if "(" in text or "[" in text:
+        text = _EMPTY_BRACKETS.sub(" ", text)  # what is left of "( [⭐](…) [🤗](…) )"
     text = " ".join(text.split()).strip(_EDGES)
     # Parentheses are trimmed only when unbalanced: "Graphs (GraphRAG)" keeps its own.
     while text.endswith(")") and text.count(")") > text.count("("):

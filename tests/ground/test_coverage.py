@@ -79,3 +79,14 @@ def test_the_code_words_of_an_ask_do_not_cover_the_rest_of_it() -> None:
     assert not result.covered
     # The toolkit's own name and its citation are still answered.
     assert ground(block, "Does Kestrel release pretrained weights?").covered
+
+
+def test_a_hosts_spoken_name_is_covered_by_its_links() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    block = parse_block("| Name | Task |\n|---|---|\n"
+                        "| heron-stream | [weights](https://huggingface.co/x/heron) live speech recognition |\n"
+                        "| heron-offline | offline speech recognition |\n")
+    assert ground(block, "Which of these do speech recognition, and which have a Hugging Face "
+                         "download?").covered

@@ -84,3 +84,14 @@ def test_a_model_card_names_the_library_its_prose_links_as_a_kind_word() -> None
     )
     names = {s.name: s.urls for s in parse_block(card).sources}
     assert names.get("fastrl") == ["https://github.com/example/fastrl"]
+
+
+def test_brackets_left_empty_by_icon_links_leave_the_name() -> None:
+    from bot.parse import parse_block
+
+    block = parse_block(
+        "| Name | Task |\n|---|---|\n"
+        "| heron-small <br> ( [⭐](https://example.org/heron) [🤗](https://huggingface.co/x/heron) ) | asr |\n"
+        "| heron-large <br> ( [⭐](https://example.org/heron-l) [🤗]() ) | asr |\n")
+    assert [s.name for s in block.sources] == ["heron-small", "heron-large"]
+    assert "https://huggingface.co/x/heron" in block.sources[0].urls
