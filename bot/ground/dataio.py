@@ -35,6 +35,8 @@ _PATTERNS = (
 )
 _TO = re.compile(r"\b([A-Za-z]+(?:[ -][A-Za-z]+)?)-to-([A-Za-z]+(?:-[A-Za-z]+)?)\b")
 _DECLARED = ("pipeline_tag", "task")
+_IO_FIELD = re.compile(r"^(input|output)(?:\s+(?:types?|type\(s\)|modalit(?:y|ies)|format))?$",
+                       re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +64,10 @@ def _declared(doc: Doc) -> tuple[str, str]:
         m = _TO.search(doc.source.meta.get(key, "").replace("_", "-"))
         if m and _names_data(m.group(1)) and _names_data(m.group(2)):
             return m.group(1).replace("-", " "), m.group(2).replace("-", " ")
-    return "", ""
+    # A card's own "Input Type(s): Text (Protein Sequences)" / "Output Type(s): Embeddings".
+    found = {side: _clean(v) for k, v in doc.source.meta.items()
+             if (m := _IO_FIELD.match(k)) and (side := m.group(1).lower())}
+    return found.get("input", ""), found.get("output", "")
 
 
 def _stated(doc: Doc) -> tuple[str, str]:

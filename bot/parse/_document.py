@@ -38,7 +38,7 @@ from bot.urls import arxiv_id, find_urls, link_kind, normalize_url
 
 _LIST = ("bullet_list", "ordered_list")
 _FIELD = re.compile(
-    r"^[^\S\n]*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>[A-Za-z][\w .&/-]{0,28}?)(?:\*\*|__)?[^\S\n]*"
+    r"^[^\S\n]*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>[A-Za-z][\w .&/-]{0,28}?(?:\(s\))?)(?:\*\*|__)?[^\S\n]*"
     r"[:\uff1a](?:\*\*|__)?[^\S\n]*(?P<value>\S.*)$"
 )
 # What a sub-line's label says when the line is a field of its entry ("Paper: url").

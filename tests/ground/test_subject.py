@@ -66,3 +66,23 @@ def test_each_alternative_of_an_or_question_lets_its_named_entry_rank_high() -> 
     whole = title_share(doc, [{k: v for s in _subjects("lidar odometry or spectral unmixing")
                                for k, v in s.items()}])
     assert title_share(doc, _subjects("lidar odometry or spectral unmixing")) == 1.0 > whole
+
+
+def test_a_cards_declared_input_and_output_types_are_the_answers_input_and_output() -> None:
+    card = """# Plume
+
+## Overview
+
+Plume is an encoder over DNA reads that returns one vector per read.
+
+### Input
+
+**Input Type(s):** Text (DNA reads)
+
+### Output
+
+**Output Type(s):** Embeddings (per read)
+"""
+    block, ans = answer(card, "What does Plume take, and what does it return?")
+    assert block.sources[0].meta["input type(s)"] == "Text (DNA reads)"
+    assert (ans.task.input, ans.task.output) == ("Text (DNA reads)", "Embeddings (per read)")
