@@ -118,6 +118,9 @@ _LABEL_BEFORE = re.compile(r"[{}\[\]]|:\s*$")  # a quoted value of a record or f
 # A leaderboard's rank cell: "🥇 1st", "2nd", "Top-3", "#4" (emoji go when names are cleaned).
 _RANK = re.compile(r"^(?:#?\d{1,2}(?:st|nd|rd|th)?|top[- ]?\d{1,2}|rank\s*\d{1,2})$", re.IGNORECASE)
 _SIGNED = re.compile(r"[-+\u2212]\d[\d.,]*\s*%?")
+_NAMED_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*(?:\*\*|__)(?P<n>[^*_\n]{2,120}?)(?:\*\*|__)\s*"
+                        r"(?:[\u2014\u2013|-]|\(|\[|$)")  # "**Label**:" is a field, not a work
+_BRACKET_ID = re.compile(r"\[(\d{4}\.\d{4,5}(?:v\d+)?)\]")
 _SHORT_TITLE = 200
 _NAMED_URL = re.compile(
     r"^[ \t]*[-*+][ \t]+(?P<name>[^:\n\[\]()<>]{2,40}?)[ \t]*:[ \t]*(?P<url>https?://\S+)[ \t]*$", re.MULTILINE
@@ -407,9 +410,14 @@ class _Reader:
                 self._paragraph(_slice(self.raw, node), nxt)
             elif name in _LIST:
                 items = list(node.children)
-                linked = sum(1 for it in items if _HAS_LINK.search(_slice(self.raw, it)))
+                texts = [_slice(self.raw, it) for it in items]
+                linked = sum(1 for t in texts if _HAS_LINK.search(t))
+                # "- **VGPO** — what it does. [2604.09349]": a list of named works, linked
+                # or not.
+                named = sum(1 for t in texts if _NAMED_ITEM.match(t))
                 for item in items:
-                    self._item(item, listing=linked * 4 >= len(items) * 3 and len(items) > 2)
+                    self._item(item, listing=linked * 4 >= len(items) * 3 and len(items) > 2,
+                               named=named * 4 >= len(items) * 3 and len(items) > 2)
             elif name == "table":
                 self._table(node)
             elif name == "blockquote":
@@ -553,7 +561,7 @@ class _Reader:
             self._add(clean_name(" ".join(title_lines)), found, readable(text), _fields(text))
         return True
 
-    def _item(self, item: Any, *, listing: bool = False) -> None:
+    def _item(self, item: Any, *, listing: bool = False, named: bool = False) -> None:
         subs = [c for c in item.children if c.name in _LIST]
         span = item.srcmap
         start = span[0] if span else 0
@@ -606,6 +614,13 @@ class _Reader:
             self._add(clean_name(quoted.group("t")).rstrip(".,"), [], readable(own), meta)
             return
         lead, ident = "", ""
+        if named and not found and not attached and not titled and (
+                bold := _NAMED_ITEM.match(own)):
+            # A named work of a list of them: its bold name, its text, an arXiv id it cites.
+            cited = _BRACKET_ID.search(own)
+            self._add(clean_name(bold.group("n")), [], readable(own),
+                      {**_fields(own), **({"arxiv_id": cited.group(1)} if cited else {})})
+            return
         if listing and not found and not attached and not titled:
             first = own.strip().split("\n")[0]
             lead, ident = _split_id(clean_name(_ITEM_MARK.sub("", first)))

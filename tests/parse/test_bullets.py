@@ -52,3 +52,19 @@ def test_numbered_and_dash_separated_lines() -> None:
         ("m2", "PaddleOCR", ["https://github.com/PaddlePaddle/PaddleOCR"]),
     ]
     assert block.sources[0].summary.endswith("optical flow model")
+
+
+def test_a_list_of_bold_named_works_without_links_is_a_list_of_entries() -> None:
+    from bot.parse import parse_block
+
+    text = """# Notes
+
+## This week
+- **Osprey** — sparse attention for long videos. [2604.00101]
+- **Tern** — a tokenizer for genomes. [2604.00102]
+- **Gull / G2** — distillation for speech encoders.
+- **Status**: drafts only
+"""
+    block = parse_block(text)
+    assert [s.name for s in block.sources] == ["Osprey", "Tern", "Gull / G2"]
+    assert block.sources[0].meta["arxiv_id"] == "2604.00101"
