@@ -58,3 +58,15 @@ def test_a_subject_free_ask_about_a_recommended_model_stays_as_asked() -> None:
     ans = ground(block, "How does it work?")
     assert ans.question == "How does it work?" and ans.task.intent == "how_it_works"
     assert check(block, ans) == []
+
+
+def test_words_for_the_chat_container_name_no_subject() -> None:
+    from bot.ground.question import meant
+    from bot.parse import parse_block
+
+    block = parse_block("- **Osprey** — sparse attention for long videos.\n"
+                        "- **Tern** — a tokenizer for genomes.\n"
+                        "- **Gull** — distillation for speech encoders.\n")
+    # "this thread" / "this batch" point at the paste: the ask is a wrapper, so an overview.
+    assert meant(block, "thoughts on this thread?").overview
+    assert meant(block, "anything good in this batch?").overview
