@@ -193,33 +193,37 @@ def _bound(question: str, fields: dict[str, int]) -> Bound | None:
     lower_words = set(m.lower_bound)
     # An amount inside a name ("ImageNet-22K", "R50") bounds nothing; "sub-30M" does.
     amounts = [f for f in _AMOUNT.finditer(question) if not _in_name(question, f.start())]
-    found_target: list[tuple[re.Match[str], str]] = []
-    for found in amounts:
-        unit = found.group(2).lower().lstrip("#")
-        names = m.units.get(unit) or m.units.get(unit.rstrip("s")) or []
-        target = next((f for f in fields if unit in _KEY_WORD.findall(f.lower())
-                       or any(n in _KEY_WORD.findall(f.lower()) for n in names)), None)
-        if target is not None:
-            found_target.append((found, target))
-    if not found_target:
-        for found in amounts:
-            if found.group(2).lower() in _COUNT_SCALE:
-                # "5M training timesteps": the words after the amount name the field counted.
-                after = {stem(w) for w in _question_words(question[found.end():])[:BOUND_REACH]}
-                target = next((f for f in fields if after & {stem(w) for w in _KEY_WORD.findall(
-                    f.lower()) if len(w) > 2}), None)
-                if target is not None:
-                    found_target.append((found, target))
-    for found, target in found_target[:1]:
-        before = " ".join(_question_words(question[: found.start()])[-BOUND_REACH:])
-        lower = any(f" {w} " in f" {before} " for w in lower_words) or (
-            _is_rate(target) and not _lower_better(target))
-        start = found.start()
-        if start and question[start - 1] in "~≈":
-            start -= 1
-        return Bound(field=target, upper=not lower, limit=float(found.group(1)),
-                     text=question[start : found.end()].strip())
-    return None
+    picked = next(((f, t) for f in amounts if (t := _unit_field(f, fields, m.units))), None) \
+        or next(((f, t) for f in amounts if (t := _counted_field(question, f, fields))), None)
+    if picked is None:
+        return None
+    found, target = picked
+    before = " ".join(_question_words(question[: found.start()])[-BOUND_REACH:])
+    lower = any(f" {w} " in f" {before} " for w in lower_words) or (
+        _is_rate(target) and not _lower_better(target))
+    start = found.start()
+    if start and question[start - 1] in "~≈":
+        start -= 1
+    return Bound(field=target, upper=not lower, limit=float(found.group(1)),
+                 text=question[start : found.end()].strip())
+
+
+def _unit_field(found: re.Match[str], fields: dict[str, int],
+                units: dict[str, list[str]]) -> str | None:
+    """The field the amount's unit names ("24 GB" -> a memory field)."""
+    unit = found.group(2).lower().lstrip("#")
+    names = units.get(unit) or units.get(unit.rstrip("s")) or []
+    return next((f for f in fields if unit in _KEY_WORD.findall(f.lower())
+                 or any(n in _KEY_WORD.findall(f.lower()) for n in names)), None)
+
+
+def _counted_field(question: str, found: re.Match[str], fields: dict[str, int]) -> str | None:
+    """"5M training timesteps": with no unit naming a field, the words after a count do."""
+    if found.group(2).lower() not in _COUNT_SCALE:
+        return None
+    after = {stem(w) for w in _question_words(question[found.end():])[:BOUND_REACH]}
+    return next((f for f in fields if after & {
+        stem(w) for w in _KEY_WORD.findall(f.lower()) if len(w) > 2}), None)
 
 
 _BOUND_PREFIX = re.compile(r"(?:^|[^\w])(?:sub|under|below|over|above|max|min)[-_]$", re.IGNORECASE)

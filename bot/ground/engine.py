@@ -14,7 +14,7 @@ from bot.ground import links as links_mod
 from bot.ground import summary as summary_mod
 from bot.ground import workflow as workflow_mod
 from bot.ground.analysis import Analysis, analyse_block
-from bot.ground.coverage import assess, split_asks
+from bot.ground.coverage import assess
 from bot.ground.intent import intents
 from bot.ground.labels import Labels, infer
 from bot.ground.overview import overview
@@ -79,8 +79,7 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
     if ranking is not None:
         rel = compare_mod.promote(rel, ranking)
     selected = select(block, docs, rel, query)
-    asks = split_asks(question)[0]
-    picking = sum(1 for a in asks if "which_to_pick" in intents(a) or _WHICH.match(a))
+    picking = sum(1 for a in query.asks if "which_to_pick" in intents(a) or _WHICH.match(a))
     if ranking is not None and picking <= 1:
         # The ranking answers which rows: other listed rows like them are not the answer (a
         # page's subject and the arXiv papers beside them still explain it), unless another

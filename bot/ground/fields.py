@@ -34,6 +34,12 @@ class Fact:
     value: str
 
 
+def _reportable(key: str, value: str, skipped: set[str]) -> bool:
+    """A field worth stating: not bookkeeping or already said, short, not a link."""
+    return key not in _SKIP and key not in skipped and bool(value) and len(value) <= MAX_VALUE \
+        and "://" not in value
+
+
 def _readable(key: str) -> str:
     return re.sub(r"[_\s]+", " ", key).strip()
 
@@ -57,7 +63,7 @@ def facts(
     for s in sources:
         for key, value in s.meta.items():
             k = key.lower()
-            if k in _SKIP or k in skipped or not value or len(value) > MAX_VALUE or "://" in value:
+            if not _reportable(k, value, skipped):
                 continue
             need = _key_stems(k)
             if need and need <= asked:
@@ -82,7 +88,7 @@ def leader_fact(question: str, source: Source, ranked: str, ranking_words: Seque
     best: tuple[int, int, str, str] | None = None
     for key, value in source.meta.items():
         k = key.lower()
-        if k in _SKIP or k in skipped or not value or len(value) > MAX_VALUE or "://" in value:
+        if not _reportable(k, value, skipped):
             continue
         shared = len({stem(w) for w in words(_readable(k)) if w.isalpha()} & asked)
         if shared:

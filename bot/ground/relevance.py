@@ -128,6 +128,7 @@ class Query:
     # Its one ask picks sources by that facet ("which of these link code?"), not by topic
     # with code as a second ask ("which fit, and is code out?").
     picks_by_artefact: bool = False
+    asks: tuple[str, ...] = ()  # the question's asks (`split_asks`), without its story
 
 
 def concept_tokens(tasks: Counter[str], cues: Counter[str]) -> list[str]:
@@ -198,6 +199,7 @@ def analyse_question(question: str) -> Query:
         artefact=any(is_artefact(w) for w in words(question)),
         picks_by_artefact=len(asks) == 1 and "which_to_pick" in intents(asks[0]) and any(
             is_artefact(w) for w in words(asks[0])),
+        asks=tuple(asks),
     )
 
 

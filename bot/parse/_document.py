@@ -750,11 +750,7 @@ class _Reader:
             return
         if ident:
             meta["arxiv_id"] = ident
-        if self.section.title and len(self.section.title) <= _SECTION_MAX:
-            # A table under "Image Classification" lists image classifiers: the heading is
-            # what its rows are about, though no row says so.
-            meta.setdefault("section", self.section.title)
-        self._add(name, found, readable(line), meta)
+        self._add(name, found, readable(line), {**self._section_meta(), **meta})
 
     def _ranked_cells(self, rank: str, cells: list[str], headers: list[str], line: str) -> None:
         """A leaderboard row ("1st | [TimesNet](…) | [PatchTST](…)"): each linked cell is a
@@ -765,10 +761,14 @@ class _Reader:
                 continue
             named = [k for k in links(cell) if names_a_thing(k.label)]
             if named:
-                meta = {headers[i][:40]: rank}
-                if self.section.title and len(self.section.title) <= _SECTION_MAX:
-                    meta["section"] = self.section.title
-                self._add(clean_name(named[0].label), named, readable(line), meta)
+                self._add(clean_name(named[0].label), named, readable(line),
+                          {headers[i][:40]: rank, **self._section_meta()})
+
+    def _section_meta(self) -> dict[str, str]:
+        """A table under "Image Classification" lists image classifiers: the heading is
+        what its rows are about, though no row says so."""
+        title = self.section.title
+        return {"section": title} if title and len(title) <= _SECTION_MAX else {}
 
     # -- entries ---------------------------------------------------------------------------
     def _add(
@@ -1082,7 +1082,7 @@ def _merge_fields(into: dict[str, str], other: dict[str, str]) -> None:
         elif key not in into:
             into[key] = value
         elif into[key] != value and key != "section" and mine and theirs and mine != theirs:
-            if (head := _heading(mine)) and key in into:
+            if head := _heading(mine):
                 into[f"{key} ({head})"] = into.pop(key)
             into.setdefault(f"{key} ({_heading(theirs)})", value)
     if mine and theirs and mine != theirs:

@@ -18,7 +18,7 @@ _PAGE = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNO
 _SKIP = frozenset({"head", "script", "style", "nav", "header", "footer", "noscript", "svg",
                    "form", "button", "template", "iframe"})
 _BLOCK = frozenset({"p", "div", "section", "article", "main", "aside", "ul", "ol", "table",
-                    "tr", "br", "hr", "blockquote", "pre", "dl", "dt", "dd", "figure",
+                    "tr", "blockquote", "pre", "dl", "dt", "dd", "figure",
                     "figcaption", "details", "summary", "body", "li", "td", "th"})
 _VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "source", "wbr", "col", "area"})
 _HEADING = re.compile(r"^h([1-6])$")

@@ -49,3 +49,14 @@ def test_a_saved_page_reads_as_its_cards_with_their_links() -> None:
 def test_a_page_that_is_not_a_whole_document_is_left_to_the_other_readers() -> None:
     assert parse_block("Intro <b>bold</b>\n\n- [Kite](https://arxiv.org/abs/2603.00003)").format \
         != "html"
+
+
+def test_a_broken_or_hostile_page_is_read_without_error() -> None:
+    broken = ("<!doctype html><html><body><script>alert('<h1>x</h1>')</script>"
+              + "<div>" * 3000 + "<h2 class='title'>Kite: Robust Parsing</h2><p>Unclosed <b>bold"
+              + "<a href='https://arxiv.org/abs/2603.00009'>arXiv</a></span></li></table>")
+    block = parse_block(broken)
+    assert block.format == "html"
+    assert [s.name for s in block.sources] == ["Kite: Robust Parsing"]
+    assert block.sources[0].urls == ["https://arxiv.org/abs/2603.00009"]
+    assert "alert" not in block.sources[0].summary  # scripts are not text
