@@ -83,7 +83,20 @@ _HOWTO = re.compile(
     r"|dependencies|usage|how to use|getting started|get started|quick ?start"
     r"|(?:training|evaluation|inference)(?!\s+(?:results?|performance|benchmarks?|metrics"
     r"|scores|speed|accuracy))|license|citation|citing|contributing|faq|troubleshooting"
-    r"|environment)\b",
+    r"|environment)\b"
+    # The same sections as Chinese pages title them (模型用法, 安装, 许可协议, 引用).
+    r"|^\W*(?:模型)?(?:安装|安裝|环境|環境|依赖|依賴|快速开始|快速開始|快速入门|快速入門|用法"
+    r"|使用方法|使用说明|使用說明|如何使用|许可|許可|协议|協議|授权|授權|引用|常见问题|常見問題)",
+    re.IGNORECASE,
+)
+# A part of a paper or page ("Abstract", "Method", "摘要"), not a work: its text and links
+# belong to the entry it follows.
+_PART_TITLE = re.compile(
+    r"^\W*(?:abstract|summary|tl;?\s?dr|introduction|overview|background|motivation|description"
+    r"|method(?:s|ology)?|approach|contributions?|(?:key\s+)?highlights|experiments?"
+    r"|(?:main\s+|experimental\s+)?results|conclusions?|discussion|limitations|related\s+works?"
+    r"|摘要|论文摘要|論文摘要|简介|簡介|介绍|介紹|概述|概要|背景|方法|实验|實驗|结果|結果|结论|結論"
+    r"|贡献|貢獻|要旨|手法|초록|개요)\W*$",
     re.IGNORECASE,
 )
 # A news line opens with a date ("2025.04.07:", "[2023-10-26]", "***12/29/2022***"); a news
@@ -133,6 +146,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 _MD_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 _LETTERS2 = re.compile(r"[A-Za-z]{2}")
 _LETTERS3 = re.compile(r"[A-Za-z]{3}")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,}")
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<t>.+?)(?:\*\*|__)")
 
 
@@ -469,6 +483,9 @@ class _Reader:
             # One entry under a section's own [code] / [weights] links: they are its links.
             extra = [k.url for k in s.links if generic_label(k.label) and k.url not in s.last.urls]
             s.last.urls += extra
+        if s.children == 0 and _PART_TITLE.match(s.title):
+            self._part(s)
+            return
         if s.children == 0 and s.title and not self.in_howto() and not self.in_news():
             # The section is an entry when it carries links of its own ([PDF], [[Paper]], a
             # bare URL, a `Link:` field); links named in its prose (a tool it mentions) are not.
@@ -489,6 +506,17 @@ class _Reader:
                 if meta or not prose or any(is_paper_url(k.url) or link_kind(k.url) == "github"
                                             for k in own):
                     self.votes += 1  # looks like one record of a listing (a digest entry)
+
+    def _part(self, s: _Section) -> None:
+        """An "Abstract" section right after a work's own heading entry: the work's text and
+        links. With no such entry it stays page prose (a page's subject reads it)."""
+        last = self.section_entries[-1] if self.section_entries else None
+        if last is None or self.parsed.entries[-1] is not last:
+            return
+        last.urls += [k.url for k in s.links if not names_a_thing(k.label) and k.url not in last.urls]
+        body = "\n\n".join(r for b in s.body if (r := readable(b)))
+        last.summary = f"{last.summary}\n\n{body}".strip() if last.summary else body
+        s.children = -1
 
     def _paragraph(self, raw: str, nxt: str) -> None:
         lines = [ln for ln in raw.split("\n") if ln.strip()]
@@ -684,10 +712,12 @@ class _Reader:
             self.section.body += rows
             return
         pair = _pair_column(rows, headers, name_col)
+        first = len(self.parsed.entries)
         for r in rows:
             if self.parsed.full():
-                return
+                break
             self._row(r, headers, [name_col] if name_col is not None else [], pair=pair)
+        _one_kind(self.parsed.entries[first:])
 
     def _html_table(self, raw: str) -> None:
         """An HTML <table>: header cells from <th>, one entry per <tr> of <td> cells."""
@@ -800,6 +830,16 @@ class _Reader:
             self.section.children += 1
             self.section.last = entry
         return entry
+
+
+def _one_kind(rows: list[Entry]) -> None:
+    """Rows of one table list one kind of thing: when some rows are models (a repository or
+    Hugging Face link) and none links a paper, the rows linking elsewhere (a model hub of
+    another site) are models too."""
+    if any(e.kind == "model" for e in rows) and not any(
+            is_paper_url(u) for e in rows for u in e.urls):
+        for e in rows:
+            e.kind = "model"
 
 
 def _cells(row: str) -> list[str]:
@@ -950,6 +990,18 @@ def _prose_papers(reader: _Reader, parsed: Parsed) -> None:
                                             kind=kind_for([link.url], ""), role="related"))
 
 
+def _latin_twin(sections: list[_Section]) -> str:
+    """The English title right under a page's title in another script ("字形网：…" then
+    "GlyphNet: Reading …", nothing between them): the name the answer's readers search for."""
+    titled = [s for s in sections if s.title and s.level < 99][:2]
+    if len(titled) < 2 or titled[0].title.isascii() or not titled[1].title.isascii():
+        return ""
+    first, second = titled
+    if first.body or second.level < first.level or not _LATIN_WORD.search(second.title):
+        return ""
+    return second.title
+
+
 def _first_line(prose: list[str]) -> str:
     for piece in prose:
         for line in drop_comments(piece[:2000]).split("\n"):
@@ -984,7 +1036,7 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
         _FIELD_WORDS.match(m.group("label").strip()) or m.group("value")[:1].isdigit()))]
     # The first line of prose, if it must name the page: its first line that is text once
     # comments are gone (a template's "<!-- Provide a quick summary … -->" spans lines).
-    title = (named or titles or [""])[0] or _first_line(prose)
+    title = _latin_twin(reader.sections) or (named or titles or [""])[0] or _first_line(prose)
     if reader.sections and not reader.sections[0].title:
         # Prose before any heading that defines a bold term ("**Name** is a …") names the
         # page's subject, above any later heading (a card whose headings are Usage, Facts …).

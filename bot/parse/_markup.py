@@ -90,9 +90,21 @@ def is_badge(url: str) -> bool:
             or "star-history" in low or "starchart" in low) and bool(_BADGE.search(url))
 
 
+# The same link words as Chinese pages write them ("PDF 原文", "HF 頁面", "代码").
+_CJK_GENERIC = re.compile(
+    r"\s*(?:原文|全文|论文|論文|代码|代碼|程式碼|源码|源碼|主页|主頁|项目|項目|页面|頁面|网页|網頁|链接|"
+    r"連結|下载|下載|演示|模型|权重|權重|数据集|資料集|地址|仓库|倉庫)\s*"
+)
+
+
 def generic_label(label: str) -> bool:
     """True when a link text only says what kind of link it is."""
-    return not label or bool(_GENERIC.match(label)) or bool(_FILE.fullmatch(label))
+    if not label or _GENERIC.match(label) or _FILE.fullmatch(label):
+        return True
+    if label.isascii():
+        return False
+    rest = _CJK_GENERIC.sub(" ", label).strip()
+    return rest != label.strip() and (not rest or bool(_GENERIC.match(rest)))
 
 
 def names_a_thing(label: str) -> bool:

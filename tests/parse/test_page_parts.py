@@ -1,0 +1,90 @@
+"""A page's parts ("Abstract", "Method", "摘要") are text of the work above them, not works;
+Chinese link words and full-width stops are read like their English counterparts."""
+
+from __future__ import annotations
+
+from bot.parse import parse_block
+from bot.parse.sentences import split_sentences
+from bot.urls import find_urls
+
+_PAPER = """\
+# GlyphNet: Reading Rare Scripts with Few Labels
+
+Ana Ortiz, Wei Chen
+
+[PDF](https://arxiv.org/pdf/2601.00001) · [Project page](https://glyphnet.github.io/)
+
+## Abstract
+
+Rare scripts have few labelled pages. We propose GlyphNet, which adapts a pretrained reader with
+sparse low-rank updates. Code: https://github.com/example/glyphnet.
+
+## Method
+
+The adapter sits after every attention block.
+"""
+
+
+def test_abstract_section_is_the_paper_s_text_not_a_work() -> None:
+    block = parse_block(_PAPER)
+    assert [s.name for s in block.sources] == ["GlyphNet: Reading Rare Scripts with Few Labels"]
+    paper = block.sources[0]
+    assert "https://github.com/example/glyphnet" in paper.urls
+    assert "https://arxiv.org/pdf/2601.00001" in paper.urls
+    assert "sparse low-rank updates" in paper.summary
+
+
+def test_a_listing_s_works_stay_works_beside_a_summary_section() -> None:
+    text = (
+        "## Summary\n\nTwo detectors worth a look.\n\n"
+        "- [FastDet](https://github.com/a/fastdet): a fast detector\n"
+        "- [SlowDet](https://github.com/b/slowdet): a slow one\n"
+        "- [MidDet](https://github.com/c/middet): in between\n"
+    )
+    names = [s.name for s in parse_block(text).sources]
+    assert names == ["FastDet", "SlowDet", "MidDet"]
+
+
+_ZH_PAGE = """\
+<html><body><main>
+<h1>字形网：少样本稀有文字识别</h1>
+<div class="en-title">GlyphNet: Reading Rare Scripts with Few Labels</div>
+<p>Ana Ortiz, Wei Chen</p>
+<p><a href="https://arxiv.org/pdf/2601.00001">PDF 原文</a>
+<a href="https://huggingface.co/papers/2601.00001">HF 頁面</a></p>
+<h2>摘要</h2>
+<p>稀有文字的标注很少。我们提出字形网。代码：https://github.com/example/glyphnet。</p>
+<h2>许可协议</h2>
+<p>模型以 <a href="https://github.com/example/glyphnet/blob/main/LICENSE">许可</a> 发布。</p>
+</main></body></html>
+"""
+
+
+def test_chinese_page_parts_and_link_words() -> None:
+    block = parse_block(_ZH_PAGE)
+    assert [s.name for s in block.sources] == ["GlyphNet: Reading Rare Scripts with Few Labels"]
+    urls = block.sources[0].urls
+    assert "https://arxiv.org/pdf/2601.00001" in urls
+    assert "https://huggingface.co/papers/2601.00001" in urls
+    # The only spelling of the code URL runs into "。": kept as the block writes it.
+    assert "https://github.com/example/glyphnet。" in urls
+
+
+def test_full_width_stop_is_dropped_when_the_block_also_writes_the_url_plainly() -> None:
+    text = "代码：https://github.com/example/glyphnet。 Code: https://github.com/example/glyphnet."
+    assert find_urls(text) == ["https://github.com/example/glyphnet"]
+
+
+def test_full_width_stops_end_sentences() -> None:
+    text = "稀有文字的标注很少。我们提出字形网！它有效吗？ Yes. It works"
+    assert split_sentences(text) == ["稀有文字的标注很少。", "我们提出字形网！", "它有效吗？", "Yes.", "It works"]
+
+
+def test_rows_of_one_model_table_share_a_kind() -> None:
+    text = (
+        "| Model | Hub | Params |\n|---|---|---|\n"
+        "| tiny-asr | [hub](https://huggingface.co/org/tiny-asr) | 20M |\n"
+        "| big-asr | [hub](https://modelhub.example.cn/models/big-asr) | 200M |\n"
+    )
+    block = parse_block(text)
+    assert [(s.name, s.kind) for s in block.sources] == [("tiny-asr", "model"), ("big-asr", "model")]
