@@ -217,6 +217,19 @@ def _scan(text: str) -> list[str]:
     return found
 
 
+# A person's profile or an author search: a link of the people, never of the work.
+_PERSON = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:arxiv\.org/(?:a/|search)|scholar\.google\.[a-z.]+/citations"
+    r"|orcid\.org/|dblp\.(?:org|uni-trier\.de)/(?:pid|pers)/|(?:www\.)?semanticscholar\.org/author/"
+    r"|openreview\.net/profile|linkedin\.com/in/)",
+    re.IGNORECASE,
+)
+
+
+def is_person_url(url: str) -> bool:
+    return bool(_PERSON.match(url))
+
+
 def without_wide_end(url: str) -> str:
     """`url` without the full-width punctuation ("。") Chinese or Japanese prose ends it with."""
     return _WIDE_END.sub("", url) if url and url[-1] >= "\u3000" else url

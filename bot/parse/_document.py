@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,8 +96,8 @@ _PART_TITLE = re.compile(
     r"^\W*(?:abstract|summary|tl;?\s?dr|introduction|overview|background|motivation|description"
     r"|method(?:s|ology)?|approach|contributions?|(?:key\s+)?highlights|experiments?"
     r"|(?:main\s+|experimental\s+)?results|conclusions?|discussion|limitations|related\s+works?"
-    r"|摘要|论文摘要|論文摘要|简介|簡介|介绍|介紹|概述|概要|背景|方法|实验|實驗|结果|結果|结论|結論"
-    r"|贡献|貢獻|要旨|手法|초록|개요)\W*$",
+    r"|(?:文章|本文|论文|論文)?(?:摘要|总结|總結|简介|簡介|介绍|介紹|概述|概要|背景|方法|实验|實驗|结果|結果|结论|結論"
+    r"|贡献|貢獻)|要旨|手法|초록|개요)\W*$",
     re.IGNORECASE,
 )
 # A news line opens with a date ("2025.04.07:", "[2023-10-26]", "***12/29/2022***"); a news
@@ -148,6 +149,37 @@ _LETTERS2 = re.compile(r"[A-Za-z]{2}")
 _LETTERS3 = re.compile(r"[A-Za-z]{3}")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,}")
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<t>.+?)(?:\*\*|__)")
+# A heading line or a line that is only a bold label: the candidates of a page's template.
+_LABEL_LINE = re.compile(r"^[^\S\n]*(?:#{1,6}[^\S\n]+(?P<h>[^\n]+?)|(?:\d{1,2}[.)、][^\S\n]*)?"
+                         r"(?:\*\*|__)(?P<b>[^*_\n]{1,80})(?:\*\*|__)[^\S\n]*[:\uff1a]?)[^\S\n]*$",
+                         re.MULTILINE)
+_BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)[^*_\n]{1,60}(?:[:\uff1a](?:\*\*|__)|(?:\*\*|__)\s*[:\uff1a])\s*$")
+_NUMBERING = re.compile(r"^\W*(?:\d{1,2}|[一二三四五六七八九十]{1,2})[.)、．]?\s*")
+_TEMPLATE = 3  # a label written this often is a part of each entry, not a work
+
+
+def _label_key(title: str) -> str:
+    return _NUMBERING.sub("", clean_name(title)).lower()
+
+
+def _number_key(title: str) -> str:
+    """"#2" for "2. Highlights": a template numbers its parts the same way in every entry
+    (a ranked list writes each number once)."""
+    m = _NUMBERING.match(clean_name(title))
+    return "#" + m.group(0).strip(" .)、．") if m and m.group(0).strip() else ""
+
+
+def _template_labels(text: str) -> frozenset[str]:
+    """Headings and bold-only lines a page writes again and again ("Highlights",
+    "核心关键词" under every paper of a digest): the parts of its entries. A work's title is
+    written once."""
+    if text.count("#") + text.count("**") < 2 * _TEMPLATE:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for m in _LABEL_LINE.finditer(text):
+        label = m.group("h") or m.group(0)
+        counts.update(k for k in (_label_key(label), _number_key(label)) if k)
+    return frozenset(k for k, n in counts.items() if n >= _TEMPLATE)
 
 
 @dataclass
@@ -160,6 +192,7 @@ class _Section:
     children: int = 0  # entries made inside this section
     last: Entry | None = None  # the latest of them
     cited: list[Entry] = field(default_factory=list)  # works of its BibTeX block
+    parts: int = 0  # template sub-headings read into it ("Highlights", "Keywords" …)
 
 
 def _slice(raw: bytes, node: Any) -> str:
@@ -272,6 +305,13 @@ def _labelled_urls(lines: list[str]) -> bool:
     return label
 
 
+def _field_line(line: str) -> bool:
+    """"Paper: [Title](url)", "Authors: [A](…), [B](…)": a field of the heading's entry,
+    whatever its links name."""
+    m = _FIELD.match(line.lstrip("> \t"))
+    return m is not None and _FIELD_WORDS.match(m.group("label").strip()) is not None
+
+
 def _squash(name: str) -> str:
     return _NON_WORD.sub("", name.lower())
 
@@ -356,6 +396,7 @@ class _Reader:
         self.levels: list[tuple[int, str]] = []
         self.facts: list[str] = []  # news lines and set-up steps kept as section text
         self._news: tuple[_Section | None, bool] = (None, False)
+        self.template = _template_labels(text)
 
     def char_offsets(self, offsets: list[int]) -> list[int]:
         """The character offsets in `text` of ascending byte offsets of `raw` (the tree's),
@@ -398,12 +439,14 @@ class _Reader:
                 return
             name = node.name
             if name == "heading" or name == "lheading":
-                self._close_section()
                 raw = _slice(self.raw, node)
                 title = clean_name(raw.split("\n")[0].lstrip("#")) if name == "heading" else clean_name(
                     raw.split("\n")[0]
                 )
                 level = int(node.meta.get("level", 1))
+                if self._template_part(title, level):
+                    continue
+                self._close_section()
                 at = node.srcmap[0] if node.srcmap else 0
                 if self.howto and self.howto[-1][1] < 0 and level <= self.howto_level:
                     self.howto[-1] = (self.howto[-1][0], at)
@@ -471,6 +514,15 @@ class _Reader:
                 self.section.body.append(raw)
                 self.section.links += links(raw)
 
+    def _template_part(self, title: str, level: int) -> bool:
+        """A repeated sub-heading of the entry being read: its text stays that entry's."""
+        s = self.section
+        if not (s.title and level > s.level and (_PART_TITLE.match(title) or self.template and (
+                _label_key(title) in self.template or _number_key(title) in self.template))):
+            return False
+        s.parts += 1
+        return True
+
     def _close_section(self) -> None:
         s = self.section
         self._close_entry(s)
@@ -494,7 +546,7 @@ class _Reader:
             for piece in s.body:
                 for key, value in _fields(piece).items():
                     meta.setdefault(key, value)
-            if own and (len(s.body) <= 6 or meta):
+            if own and (len(s.body) <= 6 or meta or s.parts):
                 entry = self._add(s.title, s.links, "\n\n".join(readable(b) for b in s.body),
                                   meta, section=False)
                 s.children = -1  # read as an entry of its own
@@ -529,14 +581,22 @@ class _Reader:
             self._fact(raw, found)
             return
         if not found:
-            if nxt in _LIST and len(lines) == 1 and len(raw) < _SHORT_TITLE:
-                # A title line over a list of its fields ("**Title**" then "- Paper: url").
+            if len(lines) == 1 and _BOLD_LABEL.match(raw):
+                # "**Highlights:**" over its text: a labelled part of the entry being read
+                # (a title ends in no colon).
+                self.section.parts += 1
+            elif nxt in _LIST and len(lines) == 1 and len(raw) < _SHORT_TITLE and not (
+                    raw.rstrip().endswith((":", "\uff1a"))) and not (
+                    self.template and self._template_part(raw, 99)):
+                # A title line over a list of its fields ("**Title**" then "- Paper: url");
+                # a line ending in a colon introduces its list and names nothing.
                 self._close_section()
                 self.section = _Section(title=clean_name(raw), level=99)
                 return
             self.section.body.append(raw)
             return
-        if self.section.title and self.section.children <= 0 and _labelled_urls(lines):
+        if self.section.title and self.section.children <= 0 and (
+                _labelled_urls(lines) or all(_field_line(ln) for ln in lines)):
             # "Code and weights:" over its URL under a heading: a field of the heading's
             # entry (a title ends in no colon), not a work of its own.
             self.section.links += found
@@ -598,7 +658,8 @@ class _Reader:
         found = links(own)
         sub_items = [c for s in subs for c in s.children]
         body = _ITEM_MARK.sub("", own)
-        if self.in_howto() or self.in_news() or _dated(body):
+        if self.in_howto() or self.in_news() or _dated(body) or (
+                self.template and not found and self._template_part(own.split("\n", 1)[0], 99)):
             whole = _slice(self.raw, item)
             self._fact(whole, links(whole))
             return

@@ -59,7 +59,9 @@ _GENERIC = re.compile(
     r"|this|official|unofficial|pytorch|tensorflow|tf|jax|caffe|torch|keras|mxnet|paddle|model"
     r"|models|weights?|checkpoints?|ckpt|download|config|log|dataset|data|doi|bib|bibtex|html"
     r"|abs|abstract|openreview|hf|hugging ?face|colab|notebook|docs?|documentation|api|leaderboard"
-    r"|benchmark|supp|supplementary|news|star|stars|\d+|v\d+)\b\W*)+$",
+    r"|benchmark|supp|supplementary|news|star|stars|\d+|v\d+"
+    # "view details on the hub", "read more": words around a link's kind
+    r"|view|details|more|read|see|full|text|on|the|at|in|to|go|visit|hub|click)\b\W*)+$",
     re.IGNORECASE,
 )
 # A link text that is a file name (`yolov7-seg.pt`): weights or a config, not a work's name.
@@ -93,7 +95,8 @@ def is_badge(url: str) -> bool:
 # The same link words as Chinese pages write them ("PDF 原文", "HF 頁面", "代码").
 _CJK_GENERIC = re.compile(
     r"\s*(?:原文|全文|论文|論文|代码|代碼|程式碼|源码|源碼|主页|主頁|项目|項目|页面|頁面|网页|網頁|链接|"
-    r"連結|下载|下載|演示|模型|权重|權重|数据集|資料集|地址|仓库|倉庫)\s*"
+    r"連結|下载|下載|演示|模型|权重|權重|数据集|資料集|地址|仓库|倉庫|查看|详情|詳情|点击|點擊|访问|訪問"
+    r"|前往|到|在此|这里|這裡)\s*"
 )
 
 
@@ -222,6 +225,12 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 _BRACKETED_URL = re.compile(r"\s*[(\[]\s*(?:[\w .-]{1,16}:\s*)?<?https?://[^\s()\[\]<>]+>?\s*[)\]]")
 
 
+_TAB_TITLE = re.compile(
+    r"^\\?\[?\d{4}\.\d{4,5}(?:v\d+)?\\?\]\s*(?=\S)|\s*\((?:www\.)?(?:arxiv\.org|github\.com|huggingface\.co"
+    r"|openreview\.net|paperswithcode\.com)\)$"
+)
+
+
 def clean_name(text: str, *, markdown: bool = True) -> str:
     """`text` as a name: link text kept, images/badges/tags/emphasis/emoji removed, HTML
     entities decoded, whitespace collapsed, stray separators trimmed. With `markdown` off
@@ -265,6 +274,9 @@ def clean_name(text: str, *, markdown: bool = True) -> str:
         text = text[1:].strip(_EDGES)
     while text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1].strip(_EDGES)
+    if text.endswith(")") or "]" in text[:14]:
+        # A browser tab's title copied as a link text: "[2203.17003] Title (arxiv.org)".
+        text = _TAB_TITLE.sub("", text).strip(_EDGES) or text
     # A title in quotes (`["Swin Transformer: …"](url)`) is named without them.
     if len(text) > 2 and (text[0], text[-1]) in _QUOTES and (
             text.count(text[0]) == 2 if text[0] == text[-1] else

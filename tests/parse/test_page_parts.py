@@ -88,3 +88,47 @@ def test_rows_of_one_model_table_share_a_kind() -> None:
     )
     block = parse_block(text)
     assert [(s.name, s.kind) for s in block.sources] == [("tiny-asr", "model"), ("big-asr", "model")]
+
+
+def _digest(n: int) -> str:
+    """A digest whose every paper has the same numbered, labelled parts, its link last."""
+    out = ["# Daily notes\n"]
+    for i in range(n):
+        out.append(
+            f"## Paper number {i}: a method for task {i}\n\n"
+            f"### 1. Main work\n\nWe study problem {i}.\n\n"
+            f"### 2. Key points{'' if i % 2 else ' of the work'}\n\n- point a\n- point b\n\n"
+            f"**Scores:**\n\n- usefulness: 4/5\n\n"
+            f"[view on the hub](https://huggingface.co/papers/2501.0000{i})\n"
+        )
+    return "\n".join(out)
+
+
+def test_parts_a_template_repeats_are_read_into_each_entry() -> None:
+    block = parse_block(_digest(4))
+    assert [s.name for s in block.sources] == [f"Paper number {i}: a method for task {i}" for i in range(4)]
+    assert [s.urls for s in block.sources] == [[f"https://huggingface.co/papers/2501.0000{i}"] for i in range(4)]
+    assert "We study problem 2." in block.sources[2].summary
+
+
+def test_a_json_listing_cut_mid_record_keeps_its_whole_records() -> None:
+    records = ",\n".join(
+        f'  {{"title": "Work {i} on video tokens", "url": "https://arxiv.org/abs/2603.1000{i}"}}'
+        for i in range(3))
+    text = "[\n" + records + ',\n  {"title": "Work 3 on vid'
+    block = parse_block(text)
+    assert block.format == "json"
+    assert [s.name for s in block.sources] == [f"Work {i} on video tokens" for i in range(3)]
+
+
+def test_browser_tab_titles_and_author_links_do_not_name_works() -> None:
+    text = (
+        "# Sparse Mixers for Molecules\n\n"
+        "> Arxiv: [[2203.17003\\] Sparse Mixers for Molecules (arxiv.org)](https://arxiv.org/abs/2203.17003)\n"
+        "> Author: [Ada Lovelace](https://arxiv.org/search/cs?searchtype=author&query=Lovelace,+A),"
+        " [Alan Turing](https://arxiv.org/a/turing_a_1)\n\n"
+        "We mix sparse experts over atoms.\n"
+    )
+    block = parse_block(text)
+    assert [(s.name, s.urls) for s in block.sources] == [
+        ("Sparse Mixers for Molecules", ["https://arxiv.org/abs/2203.17003"])]
