@@ -155,7 +155,31 @@ _LABEL_LINE = re.compile(r"^[^\S\n]*(?:#{1,6}[^\S\n]+(?P<h>[^\n]+?)|(?:\d{1,2}[.
                          re.MULTILINE)
 _BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)[^*_\n]{1,60}(?:[:\uff1a](?:\*\*|__)|(?:\*\*|__)\s*[:\uff1a])\s*$")
 _NUMBERING = re.compile(r"^\W*(?:\d{1,2}|[一二三四五六七八九十]{1,2})[.)、．]?\s*")
+_HEADING_NUMBER = re.compile(r"^\d{1,3}[.)][^\S\n]+(?=\S)")
 _TEMPLATE = 3  # a label written this often is a part of each entry, not a work
+
+
+_REPO = re.compile(r"github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/)\s\"'#?]|$)")
+
+
+def _home_repo(text: str) -> str:
+    """The repository a README belongs to: the one its links point into most (its badges,
+    its files), when it is linked at least three times. "" when there is none."""
+    if text.count("github.com/") < 3:
+        return ""
+    counts = Counter(m.group(1).lower() for m in _REPO.finditer(text))
+    if not counts:
+        return ""
+    repo, n = counts.most_common(1)[0]
+    return repo if n >= 3 else ""
+
+
+def _in_repo(url: str, repo: str) -> bool:
+    """A file or folder of the page's own repository (its statistics code, its PDF): part of
+    the page, not a work of its own."""
+    low = url.lower()
+    at = low.find("github.com/" + repo + "/")
+    return at >= 0 and len(low) > at + len("github.com/" + repo + "/")
 
 
 def _label_key(title: str) -> str:
@@ -360,7 +384,7 @@ def _field_only(text: str, found: list[Link]) -> bool:
     """A line that only carries links or a `Label: value` (an entry's sub-line)."""
     rest = text
     for link in sorted(found, key=lambda k: -k.start):
-        if generic_label(link.label) or not link.label:
+        if not names_a_thing(link.label):  # "[paper]", "[2603.18508v1]", a bare URL
             rest = rest[: link.start] + rest[link.end :]
         else:
             return False
@@ -397,6 +421,7 @@ class _Reader:
         self.facts: list[str] = []  # news lines and set-up steps kept as section text
         self._news: tuple[_Section | None, bool] = (None, False)
         self.template = _template_labels(text)
+        self.home = _home_repo(text)
 
     def char_offsets(self, offsets: list[int]) -> list[int]:
         """The character offsets in `text` of ascending byte offsets of `raw` (the tree's),
@@ -446,6 +471,7 @@ class _Reader:
                 level = int(node.meta.get("level", 1))
                 if self._template_part(title, level):
                     continue
+                title = _HEADING_NUMBER.sub("", title) or title  # "### 2. SODIUM: …"
                 self._close_section()
                 at = node.srcmap[0] if node.srcmap else 0
                 if self.howto and self.howto[-1][1] < 0 and level <= self.howto_level:
@@ -541,7 +567,8 @@ class _Reader:
         if s.children == 0 and s.title and not self.in_howto() and not self.in_news():
             # The section is an entry when it carries links of its own ([PDF], [[Paper]], a
             # bare URL, a `Link:` field); links named in its prose (a tool it mentions) are not.
-            own = [link for link in s.links if not names_a_thing(link.label)]
+            own = [link for link in s.links if not names_a_thing(link.label)
+                   and not (self.home and _in_repo(link.url, self.home))]
             meta = dict(s.meta)
             for piece in s.body:
                 for key, value in _fields(piece).items():

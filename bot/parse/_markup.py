@@ -15,7 +15,8 @@ import html
 import re
 from typing import NamedTuple
 
-from bot.urls import clean_url, find_urls
+from bot.parse._common import is_paper_url
+from bot.urls import clean_url, find_urls, link_kind
 
 # A Markdown link or image: one level of nested brackets in the label ([`[pdf]`](url)), an
 # optional <…> around the URL and an optional "title". Possessive quantifiers: the label scan
@@ -61,7 +62,7 @@ _GENERIC = re.compile(
     r"|abs|abstract|openreview|hf|hugging ?face|colab|notebook|docs?|documentation|api|leaderboard"
     r"|benchmark|supp|supplementary|news|star|stars|\d+|v\d+"
     # "view details on the hub", "read more": words around a link's kind
-    r"|view|details|more|read|see|full|text|on|the|at|in|to|go|visit|hub|click)\b\W*)+$",
+    r"|view|details|more|read|see|full|text|on|the|at|in|to|go|visit|hub|click|materials?)\b\W*)+$",
     re.IGNORECASE,
 )
 # A link text that is a file name (`yolov7-seg.pt`): weights or a config, not a work's name.
@@ -110,9 +111,20 @@ def generic_label(label: str) -> bool:
     return rest != label.strip() and (not rest or bool(_GENERIC.match(rest)))
 
 
+# A venue where a work appeared ("IEEE Transactions on Intelligent Vehicles", "CVPR 2024"):
+# the link is the work's paper, the text names no work.
+_VENUE = re.compile(
+    r"^(?:the\s+)?(?:(?:IEEE|ACM|IEEE/CVF)\s+)?(?:(?:International|Annual|European|Asian)\s+)?"
+    r"(?:Transactions|Journal|Conference|Proceedings|Symposium|Workshop|Letters)\s+(?:on|of)\b"
+    r"|^(?:NeurIPS|NIPS|ICML|ICLR|CVPR|ICCV|ECCV|AAAI|IJCAI|ACL|EMNLP|NAACL|KDD|WWW|SIGIR|MICCAI"
+    r"|TPAMI|IJCV|TIP|RSS|CoRL|ICRA|IROS|Interspeech|ICASSP)(?:\s*'?\d{2,4})?(?:\s+\w+)?$",
+    re.IGNORECASE,
+)
+
+
 def names_a_thing(label: str) -> bool:
     """A link text that names a work ("BioBERT", a paper title), not "our repo" or "here"."""
-    if generic_label(label) or not _LETTERS2.search(label):
+    if generic_label(label) or not _LETTERS2.search(label) or _VENUE.match(label):
         return False
     # "our repo", "Google's BERT repository": a short text with a word for a kind of link.
     return len(label.split()) > 3 or not _GENERIC_WORDS.search(label)
@@ -141,9 +153,19 @@ def work_name(label: str) -> str:
     return ""
 
 
+def _linked_badge_kept(url: str) -> bool:
+    """A badge that links to the work's paper, model page, project page or repository (an
+    "arXiv" badge) is that link; one linking to CI, stars, forks or a licence is decoration."""
+    kind = link_kind(url)
+    if kind == "github":
+        return len([p for p in url.split("://", 1)[-1].split("/")[1:] if p]) == 2
+    return kind in ("arxiv", "huggingface", "project") or is_paper_url(url)
+
+
 def links(text: str) -> list[Link]:
     """The links of `text` in order: Markdown links, `<a href>` anchors and bare URLs; badge
-    and other images excluded (a badge inside a link drops the link too)."""
+    and other images excluded (a badge inside a link drops the link too, unless it links to
+    a paper, a model or project page or a repository)."""
     if "<!--" in text:
         # A link inside a comment is not shown to a reader. Blanked, so offsets still hold.
         text = _COMMENT.sub(lambda m: " " * len(m.group(0)), text)
@@ -158,7 +180,11 @@ def links(text: str) -> list[Link]:
             span = m.span()
             taken.append(span)
             bang, label, url = m.group("bang", "label", "url")
-            if bang or "![" in label or is_badge(url):
+            if bang or is_badge(url):
+                continue
+            if "![" in label:
+                if (target := _target(url)) and _linked_badge_kept(target):
+                    found.append(Link("", target, span[0], span[1]))
                 continue
             target = targets.get(url)
             if target is None:
@@ -173,8 +199,12 @@ def links(text: str) -> list[Link]:
             taken.append((m.start(), m.end()))
             url = m.group("url")
             target = _target(url)
-            if target and not is_badge(url) and "<img" not in m.group("label").lower():
+            if not target or is_badge(url):
+                continue
+            if "<img" not in m.group("label").lower():
                 found.append(Link(clean_name(m.group("label")), target, m.start(), m.end()))
+            elif _linked_badge_kept(target):
+                found.append(Link("", target, m.start(), m.end()))
     if "<img" in text or "<IMG" in text:
         taken += [(m.start(), m.end()) for m in _IMG_TAG.finditer(text)]
     if "://" in text or "github" in text or ".org/" in text or ".co/" in text:

@@ -90,3 +90,21 @@ def test_a_hosts_spoken_name_is_covered_by_its_links() -> None:
                         "| heron-offline | offline speech recognition |\n")
     assert ground(block, "Which of these do speech recognition, and which have a Hugging Face "
                          "download?").covered
+
+
+def test_a_listing_s_wrapper_does_not_answer_for_its_works() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    listing = (
+        "# Weekly digest\n\nSearch terms: glacier calving, sea ice drift, iceberg tracking.\n\n"
+        "## Picks\n\n"
+        "- [Tabular Routing with Sparse Experts](https://arxiv.org/abs/2603.00001): rows are routed "
+        "to a few experts.\n"
+        "- [Graph Pooling by Clustering](https://arxiv.org/abs/2603.00002): nodes are pooled by "
+        "learned clusters.\n"
+        "- [Audio Tokens at Low Rates](https://arxiv.org/abs/2603.00003): speech is coded at 1 kbps.\n"
+    )
+    block = parse_block(listing)
+    assert not ground(block, "anything here on iceberg tracking from glacier calving?").covered
+    assert ground(block, "anything here on routing rows to sparse experts?").covered

@@ -132,3 +132,40 @@ def test_browser_tab_titles_and_author_links_do_not_name_works() -> None:
     block = parse_block(text)
     assert [(s.name, s.urls) for s in block.sources] == [
         ("Sparse Mixers for Molecules", ["https://arxiv.org/abs/2203.17003"])]
+
+
+def test_a_readme_s_own_files_venue_and_paper_badge_belong_to_its_subject() -> None:
+    text = (
+        "# A Survey of Road Scene Datasets\n"
+        '<a href="https://arxiv.org/abs/2401.00001"><img src="https://img.shields.io/badge/arXiv-1-red.svg"/></a>\n'
+        '<a href="https://github.com/someone/road-datasets/stargazers">'
+        '<img src="https://img.shields.io/github/stars/someone/road-datasets"/></a>\n\n'
+        "We collect road scene datasets.\n\n"
+        "## News\n- [1.May.2024] Accepted by [IEEE Transactions on Intelligent Vehicles]"
+        "(https://ieeexplore.ieee.org/document/1)\n\n"
+        "## Tables\nMore tables are in the [supplementary material]"
+        "(https://github.com/someone/road-datasets/blob/main/Supp.pdf).\n\n"
+        "## Statistics\nWe provide [codes](https://github.com/someone/road-datasets/tree/main/stats).\n"
+    )
+    block = parse_block(text)
+    assert [s.name for s in block.sources] == ["A Survey of Road Scene Datasets"]
+    urls = block.sources[0].urls
+    assert urls[0] == "https://arxiv.org/abs/2401.00001"  # the paper badge's link
+    assert "https://ieeexplore.ieee.org/document/1" in urls
+    assert not any("stargazers" in u for u in urls)
+    assert block.sources[0].kind == "paper"
+
+
+def test_numbered_paper_headings_with_field_lines_are_the_papers() -> None:
+    text = (
+        "# Digest\n\n## Notes\n\nThe search covered many topics.\n\n## Today\n\n"
+        "### 1. Sparse Routing for Tables\n\n- arXiv: [2603.00001v1](https://arxiv.org/abs/2603.00001v1)\n"
+        "- Authors: A. Person\n\nWe route rows sparsely.\n\n"
+        "### 2. Dense Routing for Graphs\n\n- arXiv: [2603.00002v1](https://arxiv.org/abs/2603.00002v1)\n"
+        "- Authors: B. Person\n\nWe route nodes densely.\n"
+    )
+    block = parse_block(text)
+    assert [(s.name, s.urls) for s in block.sources] == [
+        ("Sparse Routing for Tables", ["https://arxiv.org/abs/2603.00001v1"]),
+        ("Dense Routing for Graphs", ["https://arxiv.org/abs/2603.00002v1"]),
+    ]
