@@ -183,8 +183,8 @@ def links(text: str) -> list[Link]:
             if bang or is_badge(url):
                 continue
             if "![" in label:
-                if (target := _target(url)) and _linked_badge_kept(target):
-                    found.append(Link("", target, span[0], span[1]))
+                if (kept := _target(url)) and _linked_badge_kept(kept):
+                    found.append(Link("", kept, span[0], span[1]))
                 continue
             target = targets.get(url)
             if target is None:
