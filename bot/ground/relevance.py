@@ -129,6 +129,9 @@ class Query:
     # with code as a second ask ("which fit, and is code out?").
     picks_by_artefact: bool = False
     asks: tuple[str, ...] = ()  # the question's asks (`split_asks`), without its story
+    # Stems the question rules out ("no GPL/AGPL", "without CUDA"): a source that declares one
+    # in its fields (a licence column) is not what was asked for.
+    excluded: frozenset[str] = frozenset()
 
 
 def concept_tokens(tasks: Counter[str], cues: Counter[str]) -> list[str]:
@@ -187,6 +190,9 @@ def analyse_question(question: str) -> Query:
     asks, context = split_asks(question)
     q_terms = [t for part in asks for t in question_terms(part)] * 2
     q_terms += [t for part in context for t in question_terms(part)]
+    excluded = negated_stems(question)
+    if excluded:  # "no GPL" must not rank the GPL sources up
+        q_terms = [t for t in q_terms if t not in excluded]
     # Non-overlapping: "video super-resolution" asks for that, not also for the image task
     # its last words name.
     tasks = Counter(label for _, _, label in vocabulary().matcher.spans(q_stems))
@@ -200,7 +206,28 @@ def analyse_question(question: str) -> Query:
         picks_by_artefact=len(asks) == 1 and "which_to_pick" in intents(asks[0]) and any(
             is_artefact(w) for w in words(asks[0])),
         asks=tuple(asks),
+        excluded=excluded,
     )
+
+
+_NOT = frozenset({"no", "not", "without", "non", "nor", "excluding", "except"})
+_NOT_REACH = 3
+EXCLUDED_FACTOR = 0.3  # of its score, for a source whose fields carry a ruled-out word
+
+
+def negated_stems(question: str) -> frozenset[str]:
+    """Informative words a negation rules out within a few words ("so no GPL/AGPL")."""
+    ws = words(question)
+    out: set[str] = set()
+    for i, w in enumerate(ws):
+        if w.lower() in _NOT:
+            out.update(stem(x) for x in ws[i + 1:i + 1 + _NOT_REACH]
+                       if x.isalpha() and len(x) > 1 and not filler(x))
+    return frozenset(out)
+
+
+def _declares(source: Source, excluded: frozenset[str]) -> bool:
+    return any(stem(w) in excluded for v in source.meta.values() for w in words(v))
 
 
 # What a code or weights link adds when the question asks for code: a tiebreak among sources
@@ -454,6 +481,9 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
             if raw[i] > 0 and has_artefact(d.source):
                 raw[i] += CHOOSING_BOOST * top if choosing and raw[i] >= ON_TOPIC * top \
                     else ARTEFACT_BOOST
+    if query.excluded:
+        raw = [r * EXCLUDED_FACTOR if _declares(d.source, query.excluded) else r
+               for r, d in zip(raw, docs)]
     # The recommended model is what the question is about ("this model"): it ranks first.
     best = max(raw)
     for m in models:

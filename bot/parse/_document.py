@@ -54,7 +54,8 @@ _FIELD_WORDS = re.compile(
 _NAME_HEADERS = (
     ("title",), ("paper", "publication"), ("name", "model", "method", "detector", "network",
     "architecture", "approach", "algorithm", "backbone", "arch", "project", "tool", "framework",
-    "library", "repo", "dataset", "algo", "agent", "policy"),
+    "library", "repo", "dataset", "algo", "agent", "policy", "implementation", "software",
+    "package", "codebase", "toolkit", "system"),
 )
 _NO_NAME_HEADERS = ("date", "year", "time", "venue", "conf", "code", "link", "url", "pdf", "#")
 _VENUE_TAIL = re.compile(r"\s*[(\[](?P<venue>[^()\[\]]*\b(?:19|20)\d{2}\b[^()\[\]]*)[)\]]\s*\W*$")
@@ -147,6 +148,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 _MD_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 _LETTERS2 = re.compile(r"[A-Za-z]{2}")
 _LETTERS3 = re.compile(r"[A-Za-z]{3}")
+_LEAD_LINK = re.compile(r"\s*(?:\*\*)?\[(?P<t>[^\]]{2,80})\]\((?!\s*\))")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,}")
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<t>.+?)(?:\*\*|__)")
 # A heading line or a line that is only a bold label: the candidates of a page's template.
@@ -996,6 +998,14 @@ def _guess_name_cell(cells: list[str]) -> int | None:
         if s.startswith(("**", "__")) and s.endswith(("**", "__")) and not re.fullmatch(
             r"[\W\d_]+", s.strip("*_")
         ):
+            return i
+    if cells and _RANK.match(clean_name(cells[0])):
+        return 0  # a leaderboard's rank column: its cells name the works ranked per column
+    for i, c in enumerate(cells):
+        # The leftmost cell led by a link that names something ("[OpenSplat](…)"): a row's
+        # name comes before its description.
+        m = _LEAD_LINK.match(c)
+        if m and names_a_thing(clean_name(m.group("t"))):
             return i
     best, size = None, 0
     for i, c in enumerate(cells):

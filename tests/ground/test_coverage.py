@@ -108,3 +108,36 @@ def test_a_listing_s_wrapper_does_not_answer_for_its_works() -> None:
     block = parse_block(listing)
     assert not ground(block, "anything here on iceberg tracking from glacier calving?").covered
     assert ground(block, "anything here on routing rows to sparse experts?").covered
+
+
+SPLATS = """\
+| Implementation | Language | License | Description |
+| --- | --- | --- | --- |
+| [Heron](https://github.com/a/heron) | C++/CUDA | GPL-3.0 | The workstation for splats, all in one app |
+| [Finch](https://github.com/b/finch) | Python/CUDA | Apache-2.0 | Multi-GPU distributed training |
+| [Plover](https://github.com/c/plover) | Warp/Python | AGPL-3.0 | Multi-GPU training with warp kernels |
+| [Stilt](https://github.com/d/stilt) | Python | MIT | Single-file reimplementation |
+"""
+
+
+def test_a_ruled_out_licence_demotes_and_commercial_use_is_a_licence_question() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    block = parse_block(SPLATS)
+    assert [s.name for s in block.sources] == ["Heron", "Finch", "Plover", "Stilt"]
+    result = ground(block, "which codebase can we ship commercially (no GPL/AGPL) that trains on "
+                           "multiple GPUs?")
+    assert result.covered
+    ranked = sorted(result.sources, key=lambda s: -s.relevance)
+    assert ranked[0].name == "Finch"
+    # Plover matches as well as Finch but declares a ruled-out licence: it falls out.
+    assert [link.url for link in result.links] == ["https://github.com/b/finch"]
+
+
+def test_an_acronym_plural_is_the_acronym() -> None:
+    from bot.ground.text import stem
+
+    assert stem("GPUs") == stem("GPU") == stem("gpus")
+    assert stem("LLMs") == stem("LLM")
+    assert stem("bus") == "bus" and stem("corpus") != stem("corpu")
