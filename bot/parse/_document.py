@@ -149,6 +149,7 @@ _MD_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 _LETTERS2 = re.compile(r"[A-Za-z]{2}")
 _LETTERS3 = re.compile(r"[A-Za-z]{3}")
 _LEAD_LINK = re.compile(r"\s*(?:\*\*)?\[(?P<t>[^\]]{2,80})\]\((?!\s*\))")
+_CARD_TAIL = re.compile(r"\s*[-:\u2013\u2014]?\s*\b(?:model|dataset|data)\s+card$", re.IGNORECASE)
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,}")
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<t>.+?)(?:\*\*|__)")
 # A heading line or a line that is only a bold label: the candidates of a page's template.
@@ -1142,6 +1143,7 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
         if defined:
             title = clean_name(defined.group("n"))
     title = _official_name(prose[:4], title)
+    title = _CARD_TAIL.sub("", title) or title  # "MusicGen Model Card" is MusicGen's card
     related: list[Entry] = []
     limit = reader.first_code if reader.first_code >= 0 else len(reader.raw)
     kept, pos = [], 0

@@ -141,3 +141,35 @@ def test_an_acronym_plural_is_the_acronym() -> None:
     assert stem("GPUs") == stem("GPU") == stem("gpus")
     assert stem("LLMs") == stem("LLM")
     assert stem("bus") == "bus" and stem("corpus") != stem("corpu")
+
+
+CARD = """\
+# Lyrebird Model Card
+
+**Model type:** Lyrebird consists of a codec for audio tokens and a transformer over them.
+
+**License:** Code is released under MIT, model weights are released under CC-BY-NC 4.0.
+
+**Where to send questions or comments about the model:** Questions about Lyrebird can be sent
+via the [GitHub repository](https://github.com/example/lyrebird), or by opening an issue.
+
+**Limitations:** The model is not able to generate realistic vocals.
+"""
+
+
+def test_a_second_ask_after_a_joiner_is_checked_and_a_card_is_named_by_its_model() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    block = parse_block(CARD)
+    assert [s.name for s in block.sources] == ["Lyrebird"]
+    result = ground(block, "could we put lyrebird in a shop app for background tracks w/ singing? "
+                           "license + can it even do vocals")
+    assert result.covered
+    assert "Lyrebird consists of a codec" in result.task.summary  # not the contact line
+
+
+def test_an_ask_in_chinese_is_never_refused_for_words_it_cannot_weigh() -> None:
+    from bot.ground.coverage import assess
+
+    assert assess("这几篇里哪篇推荐度最高？有没有做文档信息抽取的", {"document"}).covered
