@@ -23,8 +23,8 @@ from bot.ground.schema import cues_file, words_file
 from bot.ground.text import stem
 
 _ASK_START = re.compile(
-    r"^\s*(how|what|which|can|could|does|do|did|is|are|was|were|will|would|where|when|why|"
-    r"should|has|have|who)\b",
+    r"^\s*(?:(?:also|and|so|plus|but|then)\s+)?(how|what|which|can|could|does|do|did|is|are|was"
+    r"|were|will|would|where|when|why|should|has|have|who)\b",
     re.IGNORECASE,
 )
 _WH = r"(how|what|which|is|are|does|do|can|will|where|whether|were|was|when|why)\b"

@@ -173,3 +173,27 @@ def test_an_ask_in_chinese_is_never_refused_for_words_it_cannot_weigh() -> None:
     from bot.ground.coverage import assess
 
     assert assess("这几篇里哪篇推荐度最高？有没有做文档信息抽取的", {"document"}).covered
+
+
+PAPERS = """\
+| Title | Venue | Date | Code |
+| --- | --- | --- | --- |
+| [Sparse Detector for Drones](https://arxiv.org/abs/2401.00001) | `Preprint` | `2024.03` | [Github](https://github.com/a/sd) |
+| [Dense Detector for Drones](https://arxiv.org/abs/2201.00002) | `ICLR'23` | `2022.05` | [Github](https://github.com/b/dd) |
+| [Tiny Detector for Drones](https://arxiv.org/abs/2402.00003) | `Preprint` | `2024.07` | - |
+| [Old Detector for Drones](https://arxiv.org/abs/1901.00004) | `CVPR'19` | `2019.01` | [Github](https://github.com/d/od) |
+"""
+
+
+def test_a_field_value_the_question_names_narrows_the_listing() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    result = ground(parse_block(PAPERS), "need a drone detector from 2024 with github code — options?")
+    ranked = sorted(result.sources, key=lambda s: -s.relevance)
+    assert ranked[0].name == "Sparse Detector for Drones"  # 2024 and code
+    by_year = ground(parse_block(PAPERS), "any drone detector from 2024 here?")
+    top2 = sorted(by_year.sources, key=lambda s: -s.relevance)[:2]
+    assert {s.name for s in top2} == {"Sparse Detector for Drones", "Tiny Detector for Drones"}
+    venue = ground(parse_block(PAPERS), "which of these drone detectors were at ICLR?")
+    assert max(venue.sources, key=lambda s: s.relevance).name == "Dense Detector for Drones"
