@@ -150,6 +150,8 @@ _LETTERS2 = re.compile(r"[A-Za-z]{2}")
 _LETTERS3 = re.compile(r"[A-Za-z]{3}")
 _LEAD_LINK = re.compile(r"\s*(?:\*\*)?\[(?P<t>[^\]]{2,80})\]\((?!\s*\))")
 _CARD_TAIL = re.compile(r"\s*[-:\u2013\u2014]?\s*\b(?:model|dataset|data)\s+card$", re.IGNORECASE)
+_TITLE_VENUE = re.compile(
+    r"^(?P<t>[^\n]+?(?:[^\s.?!](?=\.)|[?!]))\.?\s+(?P<v>(?:[A-Z][\w'&/-]*\s+){1,5}(?:[\w'&/-]+\s+){0,3}?(?:19|20)\d{2}\b[^.]{0,30})\.?$")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,}")
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<t>.+?)(?:\*\*|__)")
 # A heading line or a line that is only a bold label: the candidates of a page's template.
@@ -759,6 +761,10 @@ class _Reader:
                 self._item(sub)
             return
         title = _lead_title(own, found)
+        cited_at = _TITLE_VENUE.match(title)
+        if cited_at and len(cited_at.group("t").split()) >= 3:
+            # "Title. NeurIPS 2021.": a citation line; its venue is a field, not a sentence.
+            title = cited_at.group("t")
         if _prose(title):
             # A news line or a sentence that mentions works: text of the section, whose
             # named links a page about one subject reads as related works.
@@ -772,6 +778,8 @@ class _Reader:
         for link in reversed(found):
             plain = plain[: link.start] + plain[link.end :]
         plain = collapse(plain.replace("**", ""))
+        if cited_at and len(cited_at.group("t").split()) >= 3:
+            meta.setdefault("venue", cited_at.group("v").strip())
         venue = _venue_tail(plain)
         if venue:
             meta.setdefault("venue", venue.group("venue").strip())

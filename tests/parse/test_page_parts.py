@@ -169,3 +169,17 @@ def test_numbered_paper_headings_with_field_lines_are_the_papers() -> None:
         ("Sparse Routing for Tables", ["https://arxiv.org/abs/2603.00001v1"]),
         ("Dense Routing for Graphs", ["https://arxiv.org/abs/2603.00002v1"]),
     ]
+
+
+def test_citation_lines_name_the_work_and_keep_the_venue() -> None:
+    text = (
+        "#### Spectral methods\n"
+        "1. Rethinking Mesh Transformers with Spectral Bias. NeurIPS 2021. [[paper]](https://arxiv.org/abs/2106.00001)\n"
+        "1. Do Meshes Really Need Attention? ICLR 2023. [[paper]](https://openreview.net/forum?id=abc)\n"
+        "1. A Study of Mesh Pooling. AAAI workshop 2021. [[paper]](https://arxiv.org/pdf/2012.00002)\n"
+    )
+    block = parse_block(text)
+    assert [s.name for s in block.sources] == [
+        "Rethinking Mesh Transformers with Spectral Bias", "Do Meshes Really Need Attention?",
+        "A Study of Mesh Pooling"]
+    assert block.sources[1].meta["venue"] == "ICLR 2023"
