@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.ground.lexicon import weight
 from bot.ground.schema import MeasuresFile, measures_file
 from bot.ground.text import stem
 from bot.ground.wording import Wording
@@ -60,6 +61,7 @@ class Ranking:
     # The question's words that named the metric ("linear-probe accuracy"): answered here,
     # though the block may spell the metric otherwise.
     asked: tuple[str, ...] = ()
+    unknown: int = 0  # candidates that report no value of the bound's field
 
 
 @lru_cache(maxsize=1)
@@ -167,13 +169,19 @@ def _pick_field(window: list[str], fields: dict[str, int]) -> str | None:
 _ORDINAL = re.compile(r"^\s*#?\d{1,3}(?:st|nd|rd|th)\s*$", re.IGNORECASE)
 
 
+JARGON = 0.95  # `lexicon.weight` of a column head that names its metric on its own
+
+
 def _named_anywhere(words: list[str], fields: dict[str, int]) -> str | None:
-    """The field whose head's words (two or more) all occur in the question, the longest."""
+    """The field whose head's words (two or more, or one jargon word) all occur in the
+    question, the longest."""
     asked = _split(words)
     best: tuple[int, int, str] | None = None
     for f, count in fields.items():
         head = [w for w in _KEY_WORD.findall(f.lower()) if len(w) > 2 and not w.isdigit()]
-        if len(head) >= 2 and all(w in asked or stem(w) in asked for w in head) and (
+        # One word is enough when it is jargon ("HumanEval"), not a common head ("score").
+        named = len(head) >= 2 or len(head) == 1 and weight(head[0]) >= JARGON
+        if named and all(w in asked or stem(w) in asked for w in head) and (
                 best is None or (len(head), count) > best[:2]):
             best = (len(head), count, f)
     return best[2] if best else None
@@ -326,15 +334,17 @@ def rank(
         top = max(rel)
         cands = [i for i in cands if top > 0 and rel[i] >= ON_TOPIC * top]
     cands = _narrow(question, sources, cands)
-    excluded = 0
+    excluded = unknown = 0
     if bound is not None:
         fitting = []
         limit = _scaled_limit(bound, [_number(table[i].get(bound.field, "")) for i in cands])
         for i in cands:
             v = _number(table[i].get(bound.field, ""))
-            if v is not None and (v <= limit if bound.upper else v >= limit):
+            if v is None:
+                unknown += 1  # no value to hold against the bound: not known to fit
+            elif v <= limit if bound.upper else v >= limit:
                 fitting.append(i)
-        excluded = len(cands) - len(fitting)
+        excluded = len(cands) - len(fitting) - unknown
         cands = fitting
     if not cands:
         return None
@@ -347,7 +357,7 @@ def rank(
         asked += tuple(_question_words(clause))
     return Ranking(field=chosen, higher=higher, ordinal=ordinal,
                    order=[(i, table[i][chosen]) for i in cands[:MAX_RANKED]],
-                   bound=bound, excluded=excluded, asked=asked)
+                   bound=bound, excluded=excluded, asked=asked, unknown=unknown)
 
 
 # Where the ranked candidates land in 0..1 relevance: above every other source, in order.
@@ -379,7 +389,7 @@ def sentence(ranking: Ranking, names: Sequence[str], say: Wording) -> str:
         limit=(bound.text if re.search(r"[A-Za-z]", bound.text) else _limit(bound.limit))
         if bound else "",
         upper=bound.upper if bound else True, excluded=ranking.excluded,
-        ordinal=ranking.ordinal,
+        ordinal=ranking.ordinal, unknown=ranking.unknown,
     )
 
 
