@@ -68,6 +68,9 @@ class FakeSlackApi:
         self.app_token = app_token
         self.socket_url: str | None = None  # what apps.connections.open hands out
         self.calls: list[Call] = []
+        # The same calls by method: `called` and the per-call hook lookup were a scan of
+        # every call so far, quadratic over a benchmark run and most of the harness's CPU.
+        self._by_method: dict[str, list[Call]] = {}
         self.files: dict[str, bytes] = {}
         self._scripts: dict[str, list[_Script]] = {}
         self._ts = itertools.count(1)
@@ -165,8 +168,15 @@ class FakeSlackApi:
             del messages[index]
         self._deleted.add((channel, ts))
 
+    def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        self._by_method.setdefault(call.method, []).append(call)
+
+    def _count(self, method: str) -> int:
+        return len(self._by_method.get(method, ()))
+
     def _run_hook(self, method: str) -> None:
-        hook = self._hooks.pop((method, len(self.called(method))), None)
+        hook = self._hooks.pop((method, self._count(method)), None)
         if hook is not None:
             hook()
 
@@ -186,7 +196,7 @@ class FakeSlackApi:
     # --- queries -------------------------------------------------------------------------------
 
     def called(self, method: str, *, ok: bool | None = None) -> list[Call]:
-        return [c for c in self.calls if c.method == method and (ok is None or c.ok == ok)]
+        return [c for c in self._by_method.get(method, ()) if ok is None or c.ok == ok]
 
     async def wait_for(self, method: str, *, count: int = 1, timeout: float = 10.0) -> list[Call]:
         """At least `count` calls of `method`, polled until `timeout` (then AssertionError)."""
@@ -233,7 +243,7 @@ class FakeSlackApi:
         method = request.match_info["method"]
         params, raw = await self._params(request)
         call = Call(method, params, dict(request.headers), time.monotonic(), raw)
-        self.calls.append(call)
+        self._record(call)
         script = self._scripted(method)
         if script is not None:
             call.ok = False
@@ -255,7 +265,7 @@ class FakeSlackApi:
         payload = self._ok(method, params)
         call.ok = bool(payload.get("ok"))
         self._run_hook(method)
-        gate = self._holds.pop((method, len(self.called(method))), None)
+        gate = self._holds.pop((method, self._count(method)), None)
         if gate is not None:
             await gate.wait()
         return web.json_response(payload)
@@ -374,7 +384,7 @@ class FakeSlackApi:
         body = await request.read()
         call = Call("upload", {"file_id": request.match_info["file_id"]}, dict(request.headers),
                     time.monotonic(), body)
-        self.calls.append(call)
+        self._record(call)
         script = self._scripted("upload")
         if script is not None:
             call.ok = False
@@ -384,12 +394,12 @@ class FakeSlackApi:
 
     async def _respond(self, request: web.Request) -> web.Response:
         params, raw = await self._params(request)
-        self.calls.append(Call("response_url", params, dict(request.headers), time.monotonic(), raw))
+        self._record(Call("response_url", params, dict(request.headers), time.monotonic(), raw))
         return web.Response(text="ok")
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
-        self.calls.append(Call("download", {"name": name}, dict(request.headers), time.monotonic()))
+        self._record(Call("download", {"name": name}, dict(request.headers), time.monotonic()))
         if request.headers.get("Authorization") != f"Bearer {self.token}":
             # What Slack does without a valid token: its sign-in page, status 200.
             return web.Response(text="<html>sign in</html>", content_type="text/html")
