@@ -80,6 +80,15 @@ def _listen_overflows() -> int | None:
     return None
 
 
+def _load_average() -> float | None:
+    """The machine's 1-minute load average: on a shared machine the answered events/s of a
+    run follow the CPU left to it, so each table says how busy the machine was."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _cpu_seconds(pid: int) -> tuple[float, float] | None:
     """(user, system) CPU time of a process and its waited-for children (the `dot` runs) so
     far (Linux /proc), for CPU per answered event. System time is mostly the loopback TCP
@@ -186,6 +195,7 @@ async def run(events: int, concurrency: int, rounds: int,
                     bot_cpu = (bot_end[0] - bot_cpu[0], bot_end[1] - bot_cpu[1]) \
                         if bot_end is not None and bot_cpu is not None else None
                     after = _listen_overflows()
+                    load = _load_average()
             finally:
                 stop.set()
                 await asyncio.to_thread(bot.join, 30)
@@ -203,6 +213,7 @@ async def run(events: int, concurrency: int, rounds: int,
         "bot_cpu_ms": sum(bot_cpu) * 1000 / events if bot_cpu is not None else None,
         "bot_sys_ms": bot_cpu[1] * 1000 / events if bot_cpu is not None else None,
         "load_cpu_ms": load_cpu * 1000 / events,
+        "load_average": load,
         "listen_overflows": (after - overflows) if after is not None and overflows is not None
         else None,
     }
@@ -237,6 +248,8 @@ def _table(result: dict[str, Any]) -> None:
          else f"{result['bot_cpu_ms']:.1f} ms ({result['bot_sys_ms']:.1f} ms system)"),
         ("load generator + fake Web API CPU per event", f"{result['load_cpu_ms']:.1f} ms"),
         ("TcpExt ListenOverflows during the run", str(result["listen_overflows"])),
+        ("machine load average (1 min) at the end (2 cores, shared)",
+         "n/a" if result["load_average"] is None else f"{result['load_average']:.2f}"),
     ]
     width = max(len(name) for name, _ in rows)
     print(f"{'Slack HTTP path'.ljust(width)} | value")
