@@ -80,14 +80,25 @@ def _listen_overflows() -> int | None:
     return None
 
 
-def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process and its waited-for children (the `dot` runs) so
-    far (Linux /proc), for CPU per answered event."""
+def _load_average() -> float | None:
+    """The machine's 1-minute load average: on a shared machine the answered events/s of a
+    run follow the CPU left to it, so each table says how busy the machine was."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _cpu_seconds(pid: int) -> tuple[float, float] | None:
+    """(user, system) CPU time of a process and its waited-for children (the `dot` runs) so
+    far (Linux /proc), for CPU per answered event. System time is mostly the loopback TCP
+    of the Web API calls and the acks."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return ((int(fields[11]) + int(fields[13])) / tick, (int(fields[12]) + int(fields[14])) / tick)
 
 
 def _serve_bot(api_url: str, db: str, ports: Any, stop: Any, profile: str | None = None) -> None:
@@ -181,9 +192,10 @@ async def run(events: int, concurrency: int, rounds: int,
                     answered = time.perf_counter() - started
                     load_cpu = time.process_time() - load_cpu
                     bot_end = _cpu_seconds(bot.pid or 0)
-                    bot_cpu = bot_end - bot_cpu if bot_end is not None and bot_cpu is not None \
-                        else None
+                    bot_cpu = (bot_end[0] - bot_cpu[0], bot_end[1] - bot_cpu[1]) \
+                        if bot_end is not None and bot_cpu is not None else None
                     after = _listen_overflows()
+                    load = _load_average()
             finally:
                 stop.set()
                 await asyncio.to_thread(bot.join, 30)
@@ -198,8 +210,10 @@ async def run(events: int, concurrency: int, rounds: int,
         "answered_per_s": events / answered,
         "events": events,
         "concurrency": concurrency,
-        "bot_cpu_ms": bot_cpu * 1000 / events if bot_cpu is not None else None,
+        "bot_cpu_ms": sum(bot_cpu) * 1000 / events if bot_cpu is not None else None,
+        "bot_sys_ms": bot_cpu[1] * 1000 / events if bot_cpu is not None else None,
         "load_cpu_ms": load_cpu * 1000 / events,
+        "load_average": load,
         "listen_overflows": (after - overflows) if after is not None and overflows is not None
         else None,
     }
@@ -230,9 +244,12 @@ def _table(result: dict[str, Any]) -> None:
         (f"acked events/s ({result['events']} events)", f"{result['acked_per_s']:.0f}"),
         ("answered events/s (3 parts + PNG posted, seed 000 repeated; target >= 100)", f"{result['answered_per_s']:.1f}"),
         ("bot process CPU per answered event (with its dot runs)",
-         "n/a" if result["bot_cpu_ms"] is None else f"{result['bot_cpu_ms']:.1f} ms"),
+         "n/a" if result["bot_cpu_ms"] is None
+         else f"{result['bot_cpu_ms']:.1f} ms ({result['bot_sys_ms']:.1f} ms system)"),
         ("load generator + fake Web API CPU per event", f"{result['load_cpu_ms']:.1f} ms"),
         ("TcpExt ListenOverflows during the run", str(result["listen_overflows"])),
+        ("machine load average (1 min) at the end (2 cores, shared)",
+         "n/a" if result["load_average"] is None else f"{result['load_average']:.2f}"),
     ]
     width = max(len(name) for name, _ in rows)
     print(f"{'Slack HTTP path'.ljust(width)} | value")

@@ -22,7 +22,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.base import ChatAdapter
-from adapters.slack.app import build_app, make_client, with_retries
+from adapters.slack.app import build_app, make_client, web_api_json, with_retries
 from adapters.slack.feedback import FeedbackListeners
 from adapters.slack.files import FileFetcher
 from adapters.slack.handlers import Handlers, Tasks
@@ -106,7 +106,7 @@ class SlackAdapter(ChatAdapter):
         return web_application(self.app, signing_secret=self._secret)
 
     async def __aenter__(self) -> Self:
-        self._session = aiohttp.ClientSession()
+        self._session = aiohttp.ClientSession(json_serialize=web_api_json)
         if self._owns_client and self.client.session is None:
             self.client.session = self._session  # reuse connections to the Web API
         self.courier.fetcher = FileFetcher(

@@ -9,7 +9,10 @@ to the text diagram. `diagram_image` draws SVG the same way (`sourcebound ask --
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import threading
+import time
 from typing import Literal, cast
 
 import graphviz
@@ -95,6 +98,31 @@ def _dot_for(workflow: Workflow, title: str | None) -> str:
     return found
 
 
+# `shutil.which` stats every PATH entry (~10 stat calls here): on every answered event that
+# was more than the cached-PNG lookup it guards. Resolved once per (name, PATH); a miss is
+# looked up again after a while, so Graphviz installed into a running bot is still found.
+MISS_RECHECK = 30.0  # seconds
+_WHICH_ENTRIES = 16
+_which: dict[tuple[str, str | None], tuple[str | None, float]] = {}
+_which_lock = threading.Lock()
+
+
+def find_executable(name: str) -> str | None:
+    """`shutil.which(name)`, remembered per (name, PATH)."""
+    key = (name, os.environ.get("PATH"))
+    now = time.monotonic()
+    with _which_lock:
+        found = _which.get(key)
+    if found is not None and (found[0] is not None or now - found[1] < MISS_RECHECK):
+        return found[0]
+    path = shutil.which(name)
+    with _which_lock:
+        if len(_which) >= _WHICH_ENTRIES:
+            _which.clear()
+        _which[key] = (path, now)
+    return path
+
+
 def diagram_png(
     workflow: Workflow,
     *,
@@ -117,7 +145,7 @@ def cached_png(
     thread (each hop also contends for the GIL with the database thread)."""
     if not workflow.steps:
         return None
-    found = shutil.which(executable)
+    found = find_executable(executable)
     if found is None:
         return None
     return (SHARED if runner is None else runner).cached(
@@ -138,7 +166,7 @@ def diagram_image(
     Graphviz is absent or fails. Drawn once per DOT source (see `bot.render.dot`)."""
     if not workflow.steps:
         return None
-    found = shutil.which(executable)
+    found = find_executable(executable)
     if found is None:
         log.warning("graphviz '%s' not found on PATH; no %s diagram", executable, fmt.upper())
         return None

@@ -63,3 +63,23 @@ def test_none_when_dot_hangs(tmp_path: Path) -> None:
 def test_none_for_an_empty_workflow() -> None:
     assert diagram_png(Workflow()) is None
     assert os.environ["PATH"]  # the monkeypatched PATH above did not leak
+
+
+def test_the_dot_lookup_is_remembered_per_path(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    from bot.render import png
+
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    fake = _fake_dot(first, "exit 0")
+    monkeypatch.setenv("PATH", str(first))
+    assert png.find_executable("dot") == fake
+    Path(fake).unlink()  # not stat-ed again: the remembered path stands
+    assert png.find_executable("dot") == fake
+    monkeypatch.setenv("PATH", str(second))  # another PATH is looked up on its own
+    assert png.find_executable("dot") is None
+    again = _fake_dot(second, "exit 0")
+    assert png.find_executable("dot") is None  # a miss is remembered for a while ...
+    monkeypatch.setattr(png, "MISS_RECHECK", 0.0)
+    assert png.find_executable("dot") == again  # ... then looked up again
