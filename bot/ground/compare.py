@@ -317,6 +317,10 @@ def rank(
         # "Which tops the board for anomaly detection?": a column the question names
         # anywhere, every word of its head in the question.
         chosen = _named_anywhere(words, fields)
+    if chosen is None and kind == "faster":
+        # "Which is fastest?": the block's first speed column (tokens/sec, fps).
+        rates = [f for f in fields if _is_rate(f) and (bound is None or f != bound.field)]
+        chosen = rates[0] if rates else None
     named = chosen is not None
     if chosen is None and kind == "better":
         chosen = _quality_field(fields)

@@ -812,10 +812,19 @@ class _Reader:
             return
         pair = _pair_column(rows, headers, name_col)
         first = len(self.parsed.entries)
+        above = ""
         for r in rows:
             if self.parsed.full():
                 break
-            self._row(r, headers, [name_col] if name_col is not None else [], pair=pair)
+            cells = _cells(r)
+            if pair is not None and name_col is not None and name_col < len(cells):
+                # A keyed table leaves the name cell empty under the row that names it (a
+                # model, then one row per quantisation): the rows below are that model's.
+                if cells[name_col].strip():
+                    above = cells[name_col]
+                elif above:
+                    cells[name_col] = above
+            self._row(r, headers, [name_col] if name_col is not None else [], cells=cells, pair=pair)
         _one_kind(self.parsed.entries[first:])
 
     def _html_table(self, raw: str) -> None:

@@ -295,3 +295,21 @@ def test_an_amount_inside_a_name_is_no_bound_but_a_prefixed_one_is() -> None:
     fields = {"pretrain": 3, "params": 3}
     assert _bound("an ImageNet-22K Swin under 100M params", fields).text == "100M"
     assert _bound("sub-30M-param models only", fields).text == "30M"
+
+
+QUANTS = """\
+| Model | Quantization | Tokens/sec | Peak Mem (GB) |
+|---|---|---|---|
+| Owl-7b | bfloat16 | 107.4 | 13.9 |
+|        | q-int4-a | 196.6 | 5.05 |
+|        | q-int4-b | 209.2 | 4.89 |
+|        | q-int8   | 150.0 | 7.50 |
+"""
+
+
+def test_rows_under_a_named_row_are_its_rows_and_fastest_reads_the_speed_column() -> None:
+    block = parse_block(QUANTS)
+    assert [s.name for s in block.sources] == [
+        "Owl-7b · bfloat16", "Owl-7b · q-int4-a", "Owl-7b · q-int4-b", "Owl-7b · q-int8"]
+    answer = ground(block, "on owl-7b which setting is fastest while keeping peak mem under 5GB?")
+    assert "Owl-7b · q-int4-b leads with 209.2" in answer.task.summary
