@@ -15,13 +15,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.ground.coverage import is_ask
 from bot.ground.lexicon import weight
+from bot.ground.relevance import negated_stems
 from bot.ground.schema import MeasuresFile, measures_file
 from bot.ground.text import stem
 from bot.ground.wording import Wording
 from bot.models import Source
 
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+_VERSION = re.compile(r"[-_ ]?v?\d[\w.]*$")  # "dotav1.0" is DOTA's version 1.0
+_NAME_PART = re.compile(r"[a-z]+|[0-9]+")  # "l-coco_pretrain-3x": l, coco, pretrain, 3, x
 _KEY_WORD = re.compile(r"[a-z][a-z0-9]*(?:[-/][a-z0-9]+)*|[0-9]+(?:\.[0-9]+)?")
 _Q_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*|[0-9]+(?:\.[0-9]+)?")
 # "AP: 0.682, AP@0.5: 0.883" — several metrics in one field (a metafile's Metrics).
@@ -267,6 +271,15 @@ def _identifiers(question: str) -> list[str]:
                 r"(19|20)\d\d", w)]
 
 
+def _clause_of(question: str, word: str) -> str:
+    """The question without its other asks: the sentence that holds `word`, with the story
+    around it (a memory budget stated first), not a second question about something else."""
+    sentences = [p.strip() for p in re.split(r"(?<=[.?!])\s+", question.strip()) if p.strip()]
+    asks = [p for p in sentences if p.endswith("?") or is_ask(p)]
+    own = next((a for a in asks if word in a.lower()), "")
+    return " ".join(p for p in sentences if p == own or p not in asks) if own else question
+
+
 def _narrow(question: str, sources: Sequence[Source], cands: list[int]) -> list[int]:
     """Keep the candidates that carry an identifier the question names, when only some do."""
     for ident in _identifiers(question):
@@ -276,7 +289,9 @@ def _narrow(question: str, sources: Sequence[Source], cands: list[int]) -> list[
     # A dataset the question names, when candidates report different ones.
     q = question.lower()
     datasets = {i: sources[i].meta.get("dataset", "").lower() for i in cands}
-    named = {d for d in datasets.values() if d and re.search(rf"\b{re.escape(d)}\b", q)}
+    # "DOTA" names "DOTAv1.0": a dataset by its name without its version.
+    named = {d for d in datasets.values() if d and (re.search(rf"\b{re.escape(d)}\b", q) or (
+        len(lead := _VERSION.sub("", d)) >= 3 and re.search(rf"\b{re.escape(lead)}\b", q)))}
     if named and len(set(datasets.values())) > 1:
         cands = [i for i in cands if datasets[i] in named]
     return cands
@@ -310,7 +325,10 @@ def rank(
         return None
     _, end, kind = sup
     window = words[end : end + METRIC_REACH]
-    bound = _bound(question, fields)
+    # The ask that holds the superlative sets the bound and the narrowing: another ask of the
+    # question (whether a checkpoint exists for another dataset) is answered apart.
+    clause = _clause_of(question, words[sup[0]])
+    bound = _bound(clause, fields)
     chosen = _pick_field(window, {f: n for f, n in fields.items()
                                   if bound is None or f != bound.field})
     if chosen is None and kind == "better":
@@ -337,7 +355,12 @@ def rank(
     if not named and rel:
         top = max(rel)
         cands = [i for i in cands if top > 0 and rel[i] >= ON_TOPIC * top]
-    cands = _narrow(question, sources, cands)
+    cands = _narrow(clause, sources, cands)
+    ruled = negated_stems(clause)  # "if we skip the coco pretrain"
+    if ruled:
+        kept = [i for i in cands if ruled.isdisjoint(stem(w) for w in _NAME_PART.findall(
+            sources[i].name.lower()))]
+        cands = kept or cands
     excluded = unknown = 0
     if bound is not None:
         fitting = []

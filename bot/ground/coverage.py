@@ -182,9 +182,14 @@ def quoted(clause: str) -> str:
     return "“" + text.rstrip(" ?.!") + "”"
 
 
+def is_ask(sentence: str) -> bool:
+    """A sentence that asks something though it ends in no question mark."""
+    return bool(_ASK_START.match(sentence) or _INNER_ASK.search(sentence))
+
+
 def split_asks(question: str) -> tuple[list[str], list[str]]:
     sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s.strip()]
-    asks = [s for s in sentences if s.endswith("?") or _ASK_START.match(s) or _INNER_ASK.search(s)]
+    asks = [s for s in sentences if s.endswith("?") or is_ask(s)]
     context = [s for s in sentences if s not in asks]
     if not asks:
         asks, context = sentences, []

@@ -212,7 +212,8 @@ def analyse_question(question: str) -> Query:
     )
 
 
-_NOT = frozenset({"no", "not", "without", "non", "nor", "excluding", "except"})
+_NOT = frozenset({"no", "not", "without", "non", "nor", "excluding", "except", "skip", "skipping",
+                  "minus"})
 _NOT_REACH = 3
 EXCLUDED_FACTOR = 0.3  # of its score, for a source whose fields carry a ruled-out word
 

@@ -313,3 +313,19 @@ def test_rows_under_a_named_row_are_its_rows_and_fastest_reads_the_speed_column(
         "Owl-7b · bfloat16", "Owl-7b · q-int4-a", "Owl-7b · q-int4-b", "Owl-7b · q-int8"]
     answer = ground(block, "on owl-7b which setting is fastest while keeping peak mem under 5GB?")
     assert "Owl-7b · q-int4-b leads with 209.2" in answer.task.summary
+
+
+ZOO = """\
+| Name | Dataset | mAP | Weights |
+|---|---|---|---|
+| det_tiny-3x-dota | DOTAv1.0 | 75.6 | [ckpt](https://example.org/w/det_tiny-3x-dota.pth) |
+| det_l-3x-dota | DOTAv1.0 | 80.5 | [ckpt](https://example.org/w/det_l-3x-dota.pth) |
+| det_l-coco_pretrain-3x-dota | DOTAv1.0 | 81.3 | [ckpt](https://example.org/w/det_l-coco.pth) |
+| det_tiny-9x-hrsc | HRSC | 90.6 | [ckpt](https://example.org/w/det_tiny-9x-hrsc.pth) |
+"""
+
+
+def test_the_ranking_ask_alone_sets_the_dataset_and_what_it_rules_out() -> None:
+    answer = ground(parse_block(ZOO), "is there a checkpoint for HRSC? and which det variant tops "
+                                      "DOTA mAP if we skip the coco pretrain?")
+    assert "det_l-3x-dota leads with 80.5" in answer.task.summary
