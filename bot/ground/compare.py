@@ -356,7 +356,7 @@ def rank(
         top = max(rel)
         cands = [i for i in cands if top > 0 and rel[i] >= ON_TOPIC * top]
     cands = _narrow(clause, sources, cands)
-    ruled = negated_stems(clause)  # "if we skip the coco pretrain"
+    ruled = negated_stems(clause)  # a pretraining the ask says to leave out
     if ruled:
         kept = [i for i in cands if ruled.isdisjoint(stem(w) for w in _NAME_PART.findall(
             sources[i].name.lower()))]
