@@ -804,6 +804,11 @@ class _Reader:
             self._fact("\n".join(rows), [k for r in rows for k in links(r)])
             return
         name_col = _name_column(headers)
+        if name_col is not None and _venue_cells(rows, name_col):
+            # "Publication | Model": a column of venues ("WWW'2019") names no row; the next
+            # name-like column does.
+            rest = _name_column([h if i != name_col else "" for i, h in enumerate(headers)])
+            name_col = rest if rest is not None else name_col
         linked = any(links(r) for r in rows)
         # Without links a table is a listing only when it is keyed by its first column
         # ("Detector | mAP …"); otherwise its rows are facts of the section ("Size | Params").
@@ -993,6 +998,15 @@ def _pair_column(rows: list[str], headers: list[str], name_col: int | None) -> i
         if len(set(zip(names, column))) == len(rows) and all(column):
             return j
     return None
+
+
+_VENUE_CELL = re.compile(r"^[A-Za-z][A-Za-z&-]{1,12}\s*'?\s*(?:19|20)?\d{2}$")
+
+
+def _venue_cells(rows: list[str], col: int) -> bool:
+    """Most cells of the column are a venue and a year ("WWW'2019", "CVPR 2021")."""
+    cells = [clean_name(c[col]) for r in rows if col < len(c := _cells(r)) and c[col].strip()]
+    return len(cells) >= 2 and sum(1 for c in cells if _VENUE_CELL.match(c)) * 3 >= len(cells) * 2
 
 
 def _name_column(headers: list[str]) -> int | None:

@@ -183,3 +183,13 @@ def test_citation_lines_name_the_work_and_keep_the_venue() -> None:
         "Rethinking Mesh Transformers with Spectral Bias", "Do Meshes Really Need Attention?",
         "A Study of Mesh Pooling"]
     assert block.sources[1].meta["venue"] == "ICLR 2023"
+
+
+def test_a_column_of_venues_does_not_name_the_rows() -> None:
+    text = (
+        "| Publication | Model | Recall@20 |\n|---|---|---|\n"
+        "| WWW'2019 | [EaseR](https://github.com/a/easer) | 0.071 |\n"
+        "| ICDM'2011 | [Slim](https://github.com/b/slim) | 0.075 |\n"
+        "| SIGIR'2020 | [LightNet](https://github.com/c/lightnet) | 0.041 |\n"
+    )
+    assert [s.name for s in parse_block(text).sources] == ["EaseR", "Slim", "LightNet"]
