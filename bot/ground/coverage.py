@@ -32,7 +32,7 @@ _WH = r"(how|what|which|is|are|does|do|can|will|where|whether|were|was|when|why)
 _INNER_ASK = re.compile(
     r"(?:[+&;:\u2014]|\band|\balso)\s+(?:can|could|does|do|is|are|how|what|which|will|would)"
     r"\s+(?:it|they|this|these|we|i|you|one|any)\b", re.IGNORECASE)
-_CLAUSE_CUT = re.compile(rf",?\s+and\s+(?={_WH})|[,;]\s+(?={_WH})", re.IGNORECASE)
+_CLAUSE_CUT = re.compile(rf",?\s+and\s+(?={_WH})|[,;]\s+(?={_WH})|\s+[+&]\s+(?={_WH})", re.IGNORECASE)
 _SURFACE = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*")
 # A requirement stated as an absence ("without a GPU") is met by sources that never mention it.
 _NEGATION = frozenset({"without", "no", "not", "never", "nor", "non"})
@@ -55,6 +55,7 @@ class Coverage:
     measures: list[str] = field(default_factory=list)
 
 
+MIN_CLAUSE = 3  # words: "and separately" between two asks asks nothing
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 CJK_ASK = 4  # ideographs or syllables that make an ask one this module cannot weigh
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
@@ -193,7 +194,13 @@ def split_asks(question: str) -> tuple[list[str], list[str]]:
     context = [s for s in sentences if s not in asks]
     if not asks:
         asks, context = sentences, []
-    clauses = [c for a in asks for c in _CLAUSE_CUT.split(a) if c and not _is_cut_word(c)]
+    clauses = []
+    for a in asks:
+        pieces = [c for c in _CLAUSE_CUT.split(a) if c and not _is_cut_word(c)]
+        # A scrap between two cuts ("and separately") asks nothing; a short ask on its own
+        # ("latency?") still does.
+        long = [c for c in pieces if len(c.split()) >= MIN_CLAUSE]
+        clauses += long if long else pieces
     return clauses, context
 
 
