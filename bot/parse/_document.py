@@ -584,7 +584,7 @@ class _Reader:
         ):
             self._paragraph(body, "")  # lazy continuation lines: a bare list of URLs or titles
             return
-        if found and _field_only(own, found) and self.section.title:
+        if found and self.section.title and _field_only(own, found):
             self.section.links += found
             self.section.meta.update(_fields(own))
             self.section.body.append(own)
