@@ -54,12 +54,14 @@ def _repeat(text: str) -> str:
 
 
 def _cold(text: str) -> object:
-    """`parse_block(text)` as a new paste meets it: the URL functions' caches (bot.urls) are
-    emptied first, or each timed run would find the URLs of the run before it."""
+    """`parse_block(text)` as a new paste meets it: the caches of the URL functions (bot.urls)
+    and of link texts (bot.parse._markup) are emptied first, or each timed run would find
+    the URLs of the run before it."""
     from bot import urls
-    from bot.parse import parse_block
+    from bot.parse import _markup, parse_block
 
-    for fn in (urls.normalize_url, urls.clean_url, urls.link_kind):
+    for fn in (urls.normalize_url, urls.clean_url, urls.link_kind, _markup._target,
+               _markup.label_name):
         fn.cache_clear()
     return parse_block(text)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 from bot.urls import clean_url, find_urls
@@ -163,7 +164,7 @@ def links(text: str) -> list[Link]:
             if target:
                 name = names.get(label)
                 if name is None:
-                    name = names[label] = clean_name(label)
+                    name = names[label] = label_name(label)
                 found.append(Link(name, target, span[0], span[1]))
     if "<a" in text or "<A" in text:
         for m in _ANCHOR.finditer(text):
@@ -200,6 +201,7 @@ def links(text: str) -> list[Link]:
     return found
 
 
+@lru_cache(maxsize=8192)
 def _target(url: str) -> str:
     """The URL a link points to, cleaned, or "" for a relative link (`configs/x.py`)."""
     if url.startswith(("http://", "https://")):
@@ -271,6 +273,11 @@ def clean_name(text: str, *, markdown: bool = True) -> str:
             text.count(text[0]) == 1 and text.count(text[-1]) == 1):
         text = text[1:-1].strip(_EDGES)
     return text
+
+
+# A page repeats its link texts ("paper", "code", a dataset's name in every table): each is
+# cleaned once. Bounded, as the URL functions' caches are (bot.urls).
+label_name = lru_cache(maxsize=8192)(clean_name)
 
 
 _R_LINK = re.compile(r"(?=[!\[])!?\[([^\]]*)\]\([^)]*\)")
