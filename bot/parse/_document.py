@@ -415,9 +415,9 @@ class _Reader:
                 # "- **VGPO** — what it does. [2604.09349]": a list of named works, linked
                 # or not.
                 named = sum(1 for t in texts if ("**" in t or "__" in t) and _NAMED_ITEM.match(t))
-                for item in items:
+                for item, text in zip(items, texts):
                     self._item(item, listing=linked * 4 >= len(items) * 3 and len(items) > 2,
-                               named=named * 4 >= len(items) * 3 and len(items) > 2)
+                               named=named * 4 >= len(items) * 3 and len(items) > 2, whole=text)
             elif name == "table":
                 self._table(node)
             elif name == "blockquote":
@@ -561,12 +561,16 @@ class _Reader:
             self._add(clean_name(" ".join(title_lines)), found, readable(text), _fields(text))
         return True
 
-    def _item(self, item: Any, *, listing: bool = False, named: bool = False) -> None:
+    def _item(self, item: Any, *, listing: bool = False, named: bool = False,
+              whole: str | None = None) -> None:
+        """`whole`, when given, is the item's text (`_slice` of it): an item without sub-lists
+        is its own text, not decoded again."""
         subs = [c for c in item.children if c.name in _LIST]
         span = item.srcmap
         start = span[0] if span else 0
         end = subs[0].srcmap[0] if subs and subs[0].srcmap else (span[1] if span else 0)
-        own = self.raw[start:end].decode("utf-8", "replace")
+        own = whole if whole is not None and not subs else self.raw[start:end].decode(
+            "utf-8", "replace")
         found = links(own)
         sub_items = [c for s in subs for c in s.children]
         body = _ITEM_MARK.sub("", own)
