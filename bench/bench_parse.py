@@ -58,10 +58,10 @@ def _cold(text: str) -> object:
     and of link texts (bot.parse._markup) are emptied first, or each timed run would find
     the URLs of the run before it."""
     from bot import urls
-    from bot.parse import _markup, parse_block
+    from bot.parse import _common, _markup, parse_block
 
     for fn in (urls.normalize_url, urls.clean_url, urls.link_kind, _markup._target,
-               _markup.label_name):
+               _markup.label_name, _common.is_paper_url):
         fn.cache_clear()
     return parse_block(text)
 
