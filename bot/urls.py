@@ -20,6 +20,8 @@ from typing import Literal
 LinkKind = Literal["github", "arxiv", "huggingface", "project", "other"]
 
 _URL_CHARS = r"[^\s<>\"'`()\[\]]"
+# Full-width punctuation ("。", "，") that Chinese or Japanese prose puts right after a link.
+_WIDE_END = re.compile(r"[\u3000-\u303f\uff00-\uffef]+$")
 # Two cheap scans instead of one alternation: a pattern that opens with a literal ("http") or
 # a small set of literals lets the regex engine skip ahead, which keeps a 100 KB listing in
 # the low milliseconds. Bare hosts (no scheme) are found by their host and grown backwards.
@@ -223,14 +225,39 @@ def _scan(text: str) -> list[str]:
     return found
 
 
+# A person's profile or an author search: a link of the people, never of the work.
+_PERSON = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:arxiv\.org/(?:a/|search)|scholar\.google\.[a-z.]+/citations"
+    r"|orcid\.org/|dblp\.(?:org|uni-trier\.de)/(?:pid|pers)/|(?:www\.)?semanticscholar\.org/author/"
+    r"|openreview\.net/profile|linkedin\.com/in/)",
+    re.IGNORECASE,
+)
+
+
+def is_person_url(url: str) -> bool:
+    return bool(_PERSON.match(url))
+
+
+def without_wide_end(url: str) -> str:
+    """`url` without the full-width punctuation ("。") Chinese or Japanese prose ends it with."""
+    return _WIDE_END.sub("", url) if url and url[-1] >= "\u3000" else url
+
+
 def find_urls(text: str) -> list[str]:
     """Every URL of `text` (schemed, or bare github.com / arxiv.org / huggingface.co /
     *.github.io), cleaned, in order of first appearance, without duplicates (by
     `normalize_url`; the first spelling wins)."""
     seen: set[str] = set()
     urls: list[str] = []
-    for url in _scan(text):
+    found = _scan(text)
+    # "…/OmniOCR。" is kept as written (a block's URL is what the block writes), unless the
+    # block also writes it without the full-width stop: then that spelling stands for both.
+    wide = {i: bare for i, u in enumerate(found) if (bare := without_wide_end(u)) != u}
+    plain = {normalize_url(u) for i, u in enumerate(found) if i not in wide} if wide else set()
+    for i, url in enumerate(found):
         key = normalize_url(url)
+        if i in wide and normalize_url(wide[i]) in plain:
+            key, url = normalize_url(wide[i]), wide[i]
         if key and key not in seen:
             seen.add(key)
             urls.append(url)

@@ -29,6 +29,7 @@ CACHE_BLOCKS = 16
 RELEASED = ("code", "released", "release", "implementation", "available", "open", "source",
             "github", "repository", "weights", "checkpoints", "pretrained")
 MAX_COVERS = 3
+_HEADING = re.compile(r"^[^\S\n]*#{1,6}[^\S\n]+([^\n]+)|<h[1-6][^>]*>(.*?)</h[1-6]>", re.MULTILINE | re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*")
 
 
@@ -48,6 +49,13 @@ def _known(block: SourceBlock, docs: list[Doc]) -> Known:
     for part in (block.question, block.instructions):
         if part:
             text = text.replace(part, " ")
+    if (cut := _works_start(block)) > 0:
+        # A listing's question is about its works: what its wrapper writes above the first
+        # of them (a digest's search query, its notes) answers nothing. Its headings say
+        # what the works are.
+        head = text[:cut]
+        text = "\n".join(m.group(1) or m.group(2) or "" for m in _HEADING.finditer(head)) \
+            + "\n" + text[cut:]
     # Each distinct word once: a long listing repeats most of its words many times.
     found = {key(w) for w in set(_WORD.findall(text.lower()))}
     low = text.lower()
@@ -70,6 +78,15 @@ def _known(block: SourceBlock, docs: list[Doc]) -> Known:
         for v in d.source.meta.values():
             found.update(key(w) for w in set(_WORD.findall(v.lower())))
     return Known(found, shown)
+
+
+def _works_start(block: SourceBlock) -> int:
+    """Where a listing's first work is written (0 when the block is no listing or its
+    works' names cannot be found)."""
+    if len(block.sources) < 2 or any(s.role not in ("listed", "related") for s in block.sources):
+        return 0
+    at = [i for s in block.sources if len(s.name) >= 8 and (i := block.text.find(s.name[:40])) >= 0]
+    return min(at) if at else 0
 
 
 def _either(a: Callable[[], bool], b: Callable[[], bool]) -> Callable[[], bool]:

@@ -71,8 +71,8 @@ def weight(word: str) -> float:
     w = word.lower()
     if not w.isalpha():
         return 1.0 if any(c.isdigit() for c in w) else 0.0
-    if w in words_file().stopwords or is_meta(w):
-        return 0.0
+    if len(w) == 1 or w in words_file().stopwords or is_meta(w):
+        return 0.0  # a lone letter is a shorthand ("w/" for with), no subject
     return max(0.0, min(1.0, (_TOP - zipf(w)) / _SPAN))
 
 

@@ -129,6 +129,9 @@ class Query:
     # with code as a second ask ("which fit, and is code out?").
     picks_by_artefact: bool = False
     asks: tuple[str, ...] = ()  # the question's asks (`split_asks`), without its story
+    # Stems the question rules out ("no GPL/AGPL", "without CUDA"): a source that declares one
+    # in its fields (a licence column) is not what was asked for.
+    excluded: frozenset[str] = frozenset()
 
 
 def concept_tokens(tasks: Counter[str], cues: Counter[str]) -> list[str]:
@@ -187,6 +190,9 @@ def analyse_question(question: str) -> Query:
     asks, context = split_asks(question)
     q_terms = [t for part in asks for t in question_terms(part)] * 2
     q_terms += [t for part in context for t in question_terms(part)]
+    excluded = negated_stems(question)
+    if excluded:  # "no GPL" must not rank the GPL sources up
+        q_terms = [t for t in q_terms if t not in excluded]
     # Non-overlapping: "video super-resolution" asks for that, not also for the image task
     # its last words name.
     tasks = Counter(label for _, _, label in vocabulary().matcher.spans(q_stems))
@@ -197,10 +203,69 @@ def analyse_question(question: str) -> Query:
         terms=q_terms + concept_tokens(tasks, Counter(cues)),
         tasks=tasks, cues=cues, intent=primary_of(found), intents=found,
         artefact=any(is_artefact(w) for w in words(question)),
-        picks_by_artefact=len(asks) == 1 and "which_to_pick" in intents(asks[0]) and any(
-            is_artefact(w) for w in words(asks[0])),
+        # An ask that picks by the link ("a model with a github repo and HF weights —
+        # options?"), whether or not another ask follows it.
+        picks_by_artefact=any("which_to_pick" in intents(a) and any(
+            is_artefact(w) for w in words(a)) for a in asks),
         asks=tuple(asks),
+        excluded=excluded,
     )
+
+
+_NOT = frozenset({"no", "not", "without", "non", "nor", "excluding", "except"})
+_NOT_REACH = 3
+EXCLUDED_FACTOR = 0.3  # of its score, for a source whose fields carry a ruled-out word
+
+
+def negated_stems(question: str) -> frozenset[str]:
+    """Informative words a negation rules out within a few words ("so no GPL/AGPL")."""
+    ws = words(question)
+    out: set[str] = set()
+    for i, w in enumerate(ws):
+        if w.lower() in _NOT:
+            out.update(stem(x) for x in ws[i + 1:i + 1 + _NOT_REACH]
+                       if x.isalpha() and len(x) > 1 and not filler(x))
+    return frozenset(out)
+
+
+FACET_BOOST = 0.4  # for values of fields the question names ("from 2024", "at ICLR")
+FACET_SHARE = 0.6  # a value most sources hold tells them apart no better than a common word
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_ID_FIELDS = frozenset({"arxiv_id", "arxiv", "bibtex_key", "doi", "url", "authors"})
+
+
+def _field_keys(source: Source) -> set[str]:
+    """The years and the word keys of a source's field values (venue "ICLR'23", date
+    "2024.11", code "Github"), ids and author counts aside."""
+    out: set[str] = set()
+    for k, v in source.meta.items():
+        if k in _ID_FIELDS or len(v) > 40 or len(v.split()) > 4:
+            continue  # a categorical value (a venue, a date, a framework), not a description
+        out.update(_YEAR.findall(v))
+        out.update(stem(w) for w in words(v) if w.isalpha() and len(w) > 1)
+    return out
+
+
+def facet_matches(docs: Sequence[Doc], query: Query) -> list[int]:
+    """Sources (with repeats, one per match) whose field values hold a year or a word the
+    question names, when only some sources hold it: the question narrows the listing by that
+    field ("a code model from 2024", "which were at ICLR")."""
+    asked = set(_YEAR.findall(query.text)) | {
+        stem(w) for w in words(query.text) if w.isalpha() and len(w) > 1 and not filler(w)
+        and not is_artefact(w)} - query.excluded
+    if not asked or len(docs) < 3:
+        return []
+    keys = [_field_keys(d.source) for d in docs]
+    out: list[int] = []
+    for a in asked:
+        holders = [i for i, k in enumerate(keys) if a in k]
+        if holders and len(holders) <= FACET_SHARE * len(docs):
+            out += holders
+    return out
+
+
+def _declares(source: Source, excluded: frozenset[str]) -> bool:
+    return any(stem(w) in excluded for v in source.meta.values() for w in words(v))
 
 
 # What a code or weights link adds when the question asks for code: a tiebreak among sources
@@ -454,6 +519,17 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
             if raw[i] > 0 and has_artefact(d.source):
                 raw[i] += CHOOSING_BOOST * top if choosing and raw[i] >= ON_TOPIC * top \
                     else ARTEFACT_BOOST
+    if query.excluded:
+        raw = [r * EXCLUDED_FACTOR if _declares(d.source, query.excluded) else r
+               for r, d in zip(raw, docs)]
+    facets = Counter(facet_matches(docs, query))
+    if facets and raw:
+        # A field value the question names is a constraint, not one more word: among the
+        # sources on topic it weighs like a good part of the best match.
+        top = max(raw)
+        for i, n in facets.items():
+            if raw[i] >= ON_TOPIC * top:
+                raw[i] += FACET_BOOST * top * min(n, 2) / 2
     # The recommended model is what the question is about ("this model"): it ranks first.
     best = max(raw)
     for m in models:

@@ -52,6 +52,10 @@ def stem(word: str) -> str:
     w = word.lower()
     if len(w) <= 3 or not w.isalpha():
         return w
+    if w[-1] == "s" and (word[:-1].isupper() or len(w) == 4 and w.endswith("pus")):
+        # An acronym's plural ("GPUs", "LLMs", "cpus") is the acronym: Snowball leaves the
+        # "s" after a vowel ("bus"), and an acronym is no English word.
+        return stem(w[:-1])
     return _surface_keys().get(w) or snowball_key(w)
 
 

@@ -159,7 +159,10 @@ def stage(doc: Doc) -> str:
 # about how it works, though "using" reads like a mechanism.
 _USAGE = re.compile(
     r"\b(pip install|installed|you can use|use the model like|import \w+|run the following"
-    r"|the following (command|code|snippet)|from_pretrained)\b", re.IGNORECASE)
+    r"|the following (command|code|snippet)|from_pretrained"
+    # nor where to send questions or how to cite it ("… can be sent via the GitHub repository")
+    r"|questions (or|and) comments|comments (or|and) questions|(open|opening|file) an issue"
+    r"|please cite|if you use|contact us)\b", re.IGNORECASE)
 
 
 def method_sentence(source: Source) -> str:

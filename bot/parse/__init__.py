@@ -24,7 +24,14 @@ from bot.parse._common import Doc, Entry, Parsed, collapse
 from bot.parse._request import looks_like_request, parse_request
 from bot.parse._structured import front_matter, looks_like_cff, looks_like_metafile
 from bot.parse.sentences import split_sentences
-from bot.urls import arxiv_id, find_urls, name_from_url, normalize_url
+from bot.urls import (
+    arxiv_id,
+    find_urls,
+    is_person_url,
+    name_from_url,
+    normalize_url,
+    without_wide_end,
+)
 
 __all__ = ["DEFAULT_MAX_BYTES", "parse_block", "split_message", "split_sentences"]
 
@@ -282,7 +289,11 @@ def _checked_urls(entry: Entry, allowed: set[str]) -> tuple[list[str], int]:
     seen: set[str] = set()
     lost = 0
     for url in entry.urls:
+        if is_person_url(url):
+            continue  # an author's profile: the link list is about works
         key = normalize_url(url)
+        if key not in allowed and (bare := without_wide_end(url)) != url:
+            url, key = bare, normalize_url(bare)  # the block's plain spelling of "…/x。"
         if key not in allowed:
             lost += 1
         elif key not in seen:

@@ -12,7 +12,7 @@ from operator import add
 from typing import NamedTuple
 
 from bot.models import SourceKind, SourceRole
-from bot.urls import find_urls, link_kind
+from bot.urls import arxiv_id, find_urls, link_kind
 
 _PAPER_HOSTS = re.compile(
     r"(?:doi\.org|openaccess\.thecvf\.com|openreview\.net|aclanthology\.org|papers\.nips\.cc"
@@ -141,7 +141,9 @@ def abstract_urls(summary: str) -> list[str]:
 
 @lru_cache(maxsize=8192)  # asked of each URL of an entry, per entry (see bot.urls)
 def is_paper_url(url: str) -> bool:
-    return link_kind(url) == "arxiv" or bool(_PAPER_HOSTS.search(url)) or url.lower().endswith(".pdf")
+    # An arXiv URL without a paper id (an author search, a listing) is no paper's link.
+    return (link_kind(url) == "arxiv" and bool(arxiv_id(url))) or bool(_PAPER_HOSTS.search(url)) \
+        or url.lower().endswith(".pdf")
 
 
 def kind_for(urls: list[str], summary: str, *, published: bool = False) -> SourceKind:

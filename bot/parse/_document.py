@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +54,8 @@ _FIELD_WORDS = re.compile(
 _NAME_HEADERS = (
     ("title",), ("paper", "publication"), ("name", "model", "method", "detector", "network",
     "architecture", "approach", "algorithm", "backbone", "arch", "project", "tool", "framework",
-    "library", "repo", "dataset", "algo", "agent", "policy"),
+    "library", "repo", "dataset", "algo", "agent", "policy", "implementation", "software",
+    "package", "codebase", "toolkit", "system"),
 )
 _NO_NAME_HEADERS = ("date", "year", "time", "venue", "conf", "code", "link", "url", "pdf", "#")
 _VENUE_TAIL = re.compile(r"\s*[(\[](?P<venue>[^()\[\]]*\b(?:19|20)\d{2}\b[^()\[\]]*)[)\]]\s*\W*$")
@@ -83,7 +85,20 @@ _HOWTO = re.compile(
     r"|dependencies|usage|how to use|getting started|get started|quick ?start"
     r"|(?:training|evaluation|inference)(?!\s+(?:results?|performance|benchmarks?|metrics"
     r"|scores|speed|accuracy))|license|citation|citing|contributing|faq|troubleshooting"
-    r"|environment)\b",
+    r"|environment)\b"
+    # The same sections as Chinese pages title them (模型用法, 安装, 许可协议, 引用).
+    r"|^\W*(?:模型)?(?:安装|安裝|环境|環境|依赖|依賴|快速开始|快速開始|快速入门|快速入門|用法"
+    r"|使用方法|使用说明|使用說明|如何使用|许可|許可|协议|協議|授权|授權|引用|常见问题|常見問題)",
+    re.IGNORECASE,
+)
+# A part of a paper or page ("Abstract", "Method", "摘要"), not a work: its text and links
+# belong to the entry it follows.
+_PART_TITLE = re.compile(
+    r"^\W*(?:abstract|summary|tl;?\s?dr|introduction|overview|background|motivation|description"
+    r"|method(?:s|ology)?|approach|contributions?|(?:key\s+)?highlights|experiments?"
+    r"|(?:main\s+|experimental\s+)?results|conclusions?|discussion|limitations|related\s+works?"
+    r"|(?:文章|本文|论文|論文)?(?:摘要|总结|總結|简介|簡介|介绍|介紹|概述|概要|背景|方法|实验|實驗|结果|結果|结论|結論"
+    r"|贡献|貢獻)|要旨|手法|초록|개요)\W*$",
     re.IGNORECASE,
 )
 # A news line opens with a date ("2025.04.07:", "[2023-10-26]", "***12/29/2022***"); a news
@@ -133,7 +148,67 @@ _NON_WORD = re.compile(r"[\W_]+")
 _MD_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 _LETTERS2 = re.compile(r"[A-Za-z]{2}")
 _LETTERS3 = re.compile(r"[A-Za-z]{3}")
+_LEAD_LINK = re.compile(r"\s*(?:\*\*)?\[(?P<t>[^\]]{2,80})\]\((?!\s*\))")
+_CARD_TAIL = re.compile(r"\s*[-:\u2013\u2014]?\s*\b(?:model|dataset|data)\s+card$", re.IGNORECASE)
+_TITLE_VENUE = re.compile(
+    r"^(?P<t>[^\n]+?(?:[^\s.?!](?=\.)|[?!]))\.?\s+(?P<v>(?:[A-Z][\w'&/-]*\s+){1,5}(?:[\w'&/-]+\s+){0,3}?(?:19|20)\d{2}\b[^.]{0,30})\.?$")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,}")
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<t>.+?)(?:\*\*|__)")
+# A heading line or a line that is only a bold label: the candidates of a page's template.
+_LABEL_LINE = re.compile(r"^[^\S\n]*(?:#{1,6}[^\S\n]+(?P<h>[^\n]+?)|(?:\d{1,2}[.)、][^\S\n]*)?"
+                         r"(?:\*\*|__)(?P<b>[^*_\n]{1,80})(?:\*\*|__)[^\S\n]*[:\uff1a]?)[^\S\n]*$",
+                         re.MULTILINE)
+_BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)[^*_\n]{1,60}(?:[:\uff1a](?:\*\*|__)|(?:\*\*|__)\s*[:\uff1a])\s*$")
+_NUMBERING = re.compile(r"^\W*(?:\d{1,2}|[一二三四五六七八九十]{1,2})[.)、．]?\s*")
+_HEADING_NUMBER = re.compile(r"^\d{1,3}[.)][^\S\n]+(?=\S)")
+_TEMPLATE = 3  # a label written this often is a part of each entry, not a work
+
+
+_REPO = re.compile(r"github\.com/([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/)\s\"'#?]|$)")
+
+
+def _home_repo(text: str) -> str:
+    """The repository a README belongs to: the one its links point into most (its badges,
+    its files), when it is linked at least three times. "" when there is none."""
+    if text.count("github.com/") < 3:
+        return ""
+    counts = Counter(m.group(1).lower() for m in _REPO.finditer(text))
+    if not counts:
+        return ""
+    repo, n = counts.most_common(1)[0]
+    return repo if n >= 3 else ""
+
+
+def _in_repo(url: str, repo: str) -> bool:
+    """A file or folder of the page's own repository (its statistics code, its PDF): part of
+    the page, not a work of its own."""
+    low = url.lower()
+    at = low.find("github.com/" + repo + "/")
+    return at >= 0 and len(low) > at + len("github.com/" + repo + "/")
+
+
+def _label_key(title: str) -> str:
+    return _NUMBERING.sub("", clean_name(title)).lower()
+
+
+def _number_key(title: str) -> str:
+    """"#2" for "2. Highlights": a template numbers its parts the same way in every entry
+    (a ranked list writes each number once)."""
+    m = _NUMBERING.match(clean_name(title))
+    return "#" + m.group(0).strip(" .)、．") if m and m.group(0).strip() else ""
+
+
+def _template_labels(text: str) -> frozenset[str]:
+    """Headings and bold-only lines a page writes again and again ("Highlights",
+    "核心关键词" under every paper of a digest): the parts of its entries. A work's title is
+    written once."""
+    if text.count("#") + text.count("**") < 2 * _TEMPLATE:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for m in _LABEL_LINE.finditer(text):
+        label = m.group("h") or m.group(0)
+        counts.update(k for k in (_label_key(label), _number_key(label)) if k)
+    return frozenset(k for k, n in counts.items() if n >= _TEMPLATE)
 
 
 @dataclass
@@ -146,6 +221,7 @@ class _Section:
     children: int = 0  # entries made inside this section
     last: Entry | None = None  # the latest of them
     cited: list[Entry] = field(default_factory=list)  # works of its BibTeX block
+    parts: int = 0  # template sub-headings read into it ("Highlights", "Keywords" …)
 
 
 def _slice(raw: bytes, node: Any) -> str:
@@ -257,6 +333,13 @@ def _labelled_urls(lines: list[str]) -> bool:
     return label
 
 
+def _field_line(line: str) -> bool:
+    """"Paper: [Title](url)", "Authors: [A](…), [B](…)": a field of the heading's entry,
+    whatever its links name."""
+    m = _FIELD.match(line.lstrip("> \t"))
+    return m is not None and _FIELD_WORDS.match(m.group("label").strip()) is not None
+
+
 def _squash(name: str) -> str:
     return _NON_WORD.sub("", name.lower())
 
@@ -306,7 +389,7 @@ def _field_only(text: str, found: list[Link]) -> bool:
     """A line that only carries links or a `Label: value` (an entry's sub-line)."""
     rest = text
     for link in sorted(found, key=lambda k: -k.start):
-        if generic_label(link.label) or not link.label:
+        if not names_a_thing(link.label):  # "[paper]", "[2603.18508v1]", a bare URL
             rest = rest[: link.start] + rest[link.end :]
         else:
             return False
@@ -342,6 +425,8 @@ class _Reader:
         self.levels: list[tuple[int, str]] = []
         self.facts: list[str] = []  # news lines and set-up steps kept as section text
         self._news: tuple[_Section | None, bool] = (None, False)
+        self.template = _template_labels(text)
+        self.home = _home_repo(text)
 
     def char_offsets(self, offsets: list[int]) -> list[int]:
         """The character offsets in `text` of ascending byte offsets of `raw` (the tree's),
@@ -384,12 +469,15 @@ class _Reader:
                 return
             name = node.name
             if name == "heading" or name == "lheading":
-                self._close_section()
                 raw = _slice(self.raw, node)
                 title = clean_name(raw.split("\n")[0].lstrip("#")) if name == "heading" else clean_name(
                     raw.split("\n")[0]
                 )
                 level = int(node.meta.get("level", 1))
+                if self._template_part(title, level):
+                    continue
+                title = _HEADING_NUMBER.sub("", title) or title  # "### 2. SODIUM: …"
+                self._close_section()
                 at = node.srcmap[0] if node.srcmap else 0
                 if self.howto and self.howto[-1][1] < 0 and level <= self.howto_level:
                     self.howto[-1] = (self.howto[-1][0], at)
@@ -457,6 +545,15 @@ class _Reader:
                 self.section.body.append(raw)
                 self.section.links += links(raw)
 
+    def _template_part(self, title: str, level: int) -> bool:
+        """A repeated sub-heading of the entry being read: its text stays that entry's."""
+        s = self.section
+        if not (s.title and level > s.level and (_PART_TITLE.match(title) or self.template and (
+                _label_key(title) in self.template or _number_key(title) in self.template))):
+            return False
+        s.parts += 1
+        return True
+
     def _close_section(self) -> None:
         s = self.section
         self._close_entry(s)
@@ -469,15 +566,19 @@ class _Reader:
             # One entry under a section's own [code] / [weights] links: they are its links.
             extra = [k.url for k in s.links if generic_label(k.label) and k.url not in s.last.urls]
             s.last.urls += extra
+        if s.children == 0 and _PART_TITLE.match(s.title):
+            self._part(s)
+            return
         if s.children == 0 and s.title and not self.in_howto() and not self.in_news():
             # The section is an entry when it carries links of its own ([PDF], [[Paper]], a
             # bare URL, a `Link:` field); links named in its prose (a tool it mentions) are not.
-            own = [link for link in s.links if not names_a_thing(link.label)]
+            own = [link for link in s.links if not names_a_thing(link.label)
+                   and not (self.home and _in_repo(link.url, self.home))]
             meta = dict(s.meta)
             for piece in s.body:
                 for key, value in _fields(piece).items():
                     meta.setdefault(key, value)
-            if own and (len(s.body) <= 6 or meta):
+            if own and (len(s.body) <= 6 or meta or s.parts):
                 entry = self._add(s.title, s.links, "\n\n".join(readable(b) for b in s.body),
                                   meta, section=False)
                 s.children = -1  # read as an entry of its own
@@ -490,6 +591,17 @@ class _Reader:
                                             for k in own):
                     self.votes += 1  # looks like one record of a listing (a digest entry)
 
+    def _part(self, s: _Section) -> None:
+        """An "Abstract" section right after a work's own heading entry: the work's text and
+        links. With no such entry it stays page prose (a page's subject reads it)."""
+        last = self.section_entries[-1] if self.section_entries else None
+        if last is None or self.parsed.entries[-1] is not last:
+            return
+        last.urls += [k.url for k in s.links if not names_a_thing(k.label) and k.url not in last.urls]
+        body = "\n\n".join(r for b in s.body if (r := readable(b)))
+        last.summary = f"{last.summary}\n\n{body}".strip() if last.summary else body
+        s.children = -1
+
     def _paragraph(self, raw: str, nxt: str) -> None:
         lines = [ln for ln in raw.split("\n") if ln.strip()]
         if lines and all(ln.lstrip().startswith("|") for ln in lines) and len(lines) >= 1:
@@ -501,14 +613,22 @@ class _Reader:
             self._fact(raw, found)
             return
         if not found:
-            if nxt in _LIST and len(lines) == 1 and len(raw) < _SHORT_TITLE:
-                # A title line over a list of its fields ("**Title**" then "- Paper: url").
+            if len(lines) == 1 and _BOLD_LABEL.match(raw):
+                # "**Highlights:**" over its text: a labelled part of the entry being read
+                # (a title ends in no colon).
+                self.section.parts += 1
+            elif nxt in _LIST and len(lines) == 1 and len(raw) < _SHORT_TITLE and not (
+                    raw.rstrip().endswith((":", "\uff1a"))) and not (
+                    self.template and self._template_part(raw, 99)):
+                # A title line over a list of its fields ("**Title**" then "- Paper: url");
+                # a line ending in a colon introduces its list and names nothing.
                 self._close_section()
                 self.section = _Section(title=clean_name(raw), level=99)
                 return
             self.section.body.append(raw)
             return
-        if self.section.title and self.section.children <= 0 and _labelled_urls(lines):
+        if self.section.title and self.section.children <= 0 and (
+                _labelled_urls(lines) or all(_field_line(ln) for ln in lines)):
             # "Code and weights:" over its URL under a heading: a field of the heading's
             # entry (a title ends in no colon), not a work of its own.
             self.section.links += found
@@ -574,7 +694,8 @@ class _Reader:
         found = links(own)
         sub_items = [c for s in subs for c in s.children]
         body = _ITEM_MARK.sub("", own)
-        if self.in_howto() or self.in_news() or _dated(body):
+        if self.in_howto() or self.in_news() or _dated(body) or (
+                self.template and not found and self._template_part(own.split("\n", 1)[0], 99)):
             whole = _slice(self.raw, item)
             self._fact(whole, links(whole))
             return
@@ -645,6 +766,10 @@ class _Reader:
                 self._item(sub)
             return
         title = _lead_title(own, found)
+        cited_at = _TITLE_VENUE.match(title)
+        if cited_at and len(cited_at.group("t").split()) >= 3:
+            # "Title. NeurIPS 2021.": a citation line; its venue is a field, not a sentence.
+            title = cited_at.group("t")
         if _prose(title):
             # A news line or a sentence that mentions works: text of the section, whose
             # named links a page about one subject reads as related works.
@@ -658,6 +783,8 @@ class _Reader:
         for link in reversed(found):
             plain = plain[: link.start] + plain[link.end :]
         plain = collapse(plain.replace("**", ""))
+        if cited_at and len(cited_at.group("t").split()) >= 3:
+            meta.setdefault("venue", cited_at.group("v").strip())
         venue = _venue_tail(plain)
         if venue:
             meta.setdefault("venue", venue.group("venue").strip())
@@ -689,10 +816,12 @@ class _Reader:
             self.section.body += rows
             return
         pair = _pair_column(rows, headers, name_col)
+        first = len(self.parsed.entries)
         for r in rows:
             if self.parsed.full():
-                return
+                break
             self._row(r, headers, [name_col] if name_col is not None else [], pair=pair)
+        _one_kind(self.parsed.entries[first:])
 
     def _html_table(self, raw: str) -> None:
         """An HTML <table>: header cells from <th>, one entry per <tr> of <td> cells."""
@@ -807,6 +936,16 @@ class _Reader:
         return entry
 
 
+def _one_kind(rows: list[Entry]) -> None:
+    """Rows of one table list one kind of thing: when some rows are models (a repository or
+    Hugging Face link) and none links a paper, the rows linking elsewhere (a model hub of
+    another site) are models too."""
+    if any(e.kind == "model" for e in rows) and not any(
+            is_paper_url(u) for e in rows for u in e.urls):
+        for e in rows:
+            e.kind = "model"
+
+
 def _cells(row: str) -> list[str]:
     inner = row.strip()
     inner = inner.removeprefix("|")
@@ -873,6 +1012,14 @@ def _guess_name_cell(cells: list[str]) -> int | None:
         if s.startswith(("**", "__")) and s.endswith(("**", "__")) and not re.fullmatch(
             r"[\W\d_]+", s.strip("*_")
         ):
+            return i
+    if cells and _RANK.match(clean_name(cells[0])):
+        return 0  # a leaderboard's rank column: its cells name the works ranked per column
+    for i, c in enumerate(cells):
+        # The leftmost cell led by a link that names something ("[OpenSplat](…)"): a row's
+        # name comes before its description.
+        m = _LEAD_LINK.match(c)
+        if m and names_a_thing(clean_name(m.group("t"))):
             return i
     best, size = None, 0
     for i, c in enumerate(cells):
@@ -955,6 +1102,18 @@ def _prose_papers(reader: _Reader, parsed: Parsed) -> None:
                                             kind=kind_for([link.url], ""), role="related"))
 
 
+def _latin_twin(sections: list[_Section]) -> str:
+    """The English title right under a page's title in another script ("字形网：…" then
+    "GlyphNet: Reading …", nothing between them): the name the answer's readers search for."""
+    titled = [s for s in sections if s.title and s.level < 99][:2]
+    if len(titled) < 2 or titled[0].title.isascii() or not titled[1].title.isascii():
+        return ""
+    first, second = titled
+    if first.body or second.level < first.level or not _LATIN_WORD.search(second.title):
+        return ""
+    return second.title
+
+
 def _first_line(prose: list[str]) -> str:
     for piece in prose:
         for line in drop_comments(piece[:2000]).split("\n"):
@@ -989,7 +1148,7 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
         _FIELD_WORDS.match(m.group("label").strip()) or m.group("value")[:1].isdigit()))]
     # The first line of prose, if it must name the page: its first line that is text once
     # comments are gone (a template's "<!-- Provide a quick summary … -->" spans lines).
-    title = (named or titles or [""])[0] or _first_line(prose)
+    title = _latin_twin(reader.sections) or (named or titles or [""])[0] or _first_line(prose)
     if reader.sections and not reader.sections[0].title:
         # Prose before any heading that defines a bold term ("**Name** is a …") names the
         # page's subject, above any later heading (a card whose headings are Usage, Facts …).
@@ -997,6 +1156,7 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
         if defined:
             title = clean_name(defined.group("n"))
     title = _official_name(prose[:4], title)
+    title = _CARD_TAIL.sub("", title) or title  # "MusicGen Model Card" is MusicGen's card
     related: list[Entry] = []
     limit = reader.first_code if reader.first_code >= 0 else len(reader.raw)
     kept, pos = [], 0

@@ -20,9 +20,35 @@ def decode(doc: Doc) -> object | None:
         return None
     try:
         data: object = json.loads(stripped)
-    except (ValueError, RecursionError):
+    except RecursionError:
         return None
+    except ValueError:
+        return _salvage(stripped)
     return data
+
+
+_DECODER = json.JSONDecoder()
+_GAP = " \t\r\n,"
+
+
+def _salvage(text: str) -> list[object] | None:
+    """The whole records of a JSON paste cut short ("[{…}, {…}, {…" copied from the top of a
+    long file) or written one object after another (JSON Lines): the records that decode, in
+    order; None when fewer than two do (a broken single document is no listing)."""
+    pos = 1 if text[0] == "[" else 0
+    found: list[object] = []
+    end = len(text)
+    while pos < end:
+        while pos < end and text[pos] in _GAP:
+            pos += 1
+        if pos >= end or text[pos] != "{":
+            break
+        try:
+            value, pos = _DECODER.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            break
+        found.append(value)
+    return found if len(found) >= 2 else None
 
 
 def _verbatim(text: str) -> Callable[[str], str]:

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-from bot.urls import clean_url, find_urls
+from bot.parse._common import is_paper_url
+from bot.urls import clean_url, find_urls, link_kind
 
 # A Markdown link or image: one level of nested brackets in the label ([`[pdf]`](url)), an
 # optional <…> around the URL and an optional "title". Possessive quantifiers: the label scan
@@ -66,7 +67,9 @@ _GENERIC = re.compile(
     r"|this|official|unofficial|pytorch|tensorflow|tf|jax|caffe|torch|keras|mxnet|paddle|model"
     r"|models|weights?|checkpoints?|ckpt|download|config|log|dataset|data|doi|bib|bibtex|html"
     r"|abs|abstract|openreview|hf|hugging ?face|colab|notebook|docs?|documentation|api|leaderboard"
-    r"|benchmark|supp|supplementary|news|star|stars|\d+|v\d+)\b\W*)+$",
+    r"|benchmark|supp|supplementary|news|star|stars|\d+|v\d+"
+    # "view details on the hub", "read more": words around a link's kind
+    r"|view|details|more|read|see|full|text|on|the|at|in|to|go|visit|hub|click|materials?)\b\W*)+$",
     re.IGNORECASE,
 )
 # A link text that is a file name (`yolov7-seg.pt`): weights or a config, not a work's name.
@@ -97,14 +100,38 @@ def is_badge(url: str) -> bool:
             or "star-history" in low or "starchart" in low) and bool(_BADGE.search(url))
 
 
+# The same link words as Chinese pages write them ("PDF 原文", "HF 頁面", "代码").
+_CJK_GENERIC = re.compile(
+    r"\s*(?:原文|全文|论文|論文|代码|代碼|程式碼|源码|源碼|主页|主頁|项目|項目|页面|頁面|网页|網頁|链接|"
+    r"連結|下载|下載|演示|模型|权重|權重|数据集|資料集|地址|仓库|倉庫|查看|详情|詳情|点击|點擊|访问|訪問"
+    r"|前往|到|在此|这里|這裡)\s*"
+)
+
+
 def generic_label(label: str) -> bool:
     """True when a link text only says what kind of link it is."""
-    return not label or bool(_GENERIC.match(label)) or bool(_FILE.fullmatch(label))
+    if not label or _GENERIC.match(label) or _FILE.fullmatch(label):
+        return True
+    if label.isascii():
+        return False
+    rest = _CJK_GENERIC.sub(" ", label).strip()
+    return rest != label.strip() and (not rest or bool(_GENERIC.match(rest)))
+
+
+# A venue where a work appeared ("IEEE Transactions on Intelligent Vehicles", "CVPR 2024"):
+# the link is the work's paper, the text names no work.
+_VENUE = re.compile(
+    r"^(?:the\s+)?(?:(?:IEEE|ACM|IEEE/CVF)\s+)?(?:(?:International|Annual|European|Asian)\s+)?"
+    r"(?:Transactions|Journal|Conference|Proceedings|Symposium|Workshop|Letters)\s+(?:on|of)\b"
+    r"|^(?:NeurIPS|NIPS|ICML|ICLR|CVPR|ICCV|ECCV|AAAI|IJCAI|ACL|EMNLP|NAACL|KDD|WWW|SIGIR|MICCAI"
+    r"|TPAMI|IJCV|TIP|RSS|CoRL|ICRA|IROS|Interspeech|ICASSP)(?:\s*'?\d{2,4})?(?:\s+\w+)?$",
+    re.IGNORECASE,
+)
 
 
 def names_a_thing(label: str) -> bool:
     """A link text that names a work ("BioBERT", a paper title), not "our repo" or "here"."""
-    if generic_label(label) or not _LETTERS2.search(label):
+    if generic_label(label) or not _LETTERS2.search(label) or _VENUE.match(label):
         return False
     # "our repo", "Google's BERT repository": a short text with a word for a kind of link.
     return len(label.split()) > 3 or not _GENERIC_WORDS.search(label)
@@ -133,6 +160,15 @@ def work_name(label: str) -> str:
     return ""
 
 
+def _linked_badge_kept(url: str) -> bool:
+    """A badge that links to the work's paper, model page, project page or repository (an
+    "arXiv" badge) is that link; one linking to CI, stars, forks or a licence is decoration."""
+    kind = link_kind(url)
+    if kind == "github":
+        return len([p for p in url.split("://", 1)[-1].split("/")[1:] if p]) == 2
+    return kind in ("arxiv", "huggingface", "project") or is_paper_url(url)
+
+
 def _link_matches(text: str) -> Iterator[tuple[tuple[int, int], bool, str, str]]:
     """(span, image?, label, url) of each match of `_LINK` in `text`, in order."""
     for m in _LINK_FROM_BRACKET.finditer(text):
@@ -143,7 +179,8 @@ def _link_matches(text: str) -> Iterator[tuple[tuple[int, int], bool, str, str]]
 
 def links(text: str) -> list[Link]:
     """The links of `text` in order: Markdown links, `<a href>` anchors and bare URLs; badge
-    and other images excluded (a badge inside a link drops the link too)."""
+    and other images excluded (a badge inside a link drops the link too, unless it links to
+    a paper, a model or project page or a repository)."""
     if "[" not in text and "<" not in text and "://" not in text and "github" not in text \
             and ".org/" not in text and ".co/" not in text:
         return []  # none of the marks below: most items and lines of a long list
@@ -159,7 +196,11 @@ def links(text: str) -> list[Link]:
         names: dict[str, str] = {}
         for span, bang, label, url in _link_matches(text):
             taken.append(span)
-            if bang or "![" in label or is_badge(url):
+            if bang or is_badge(url):
+                continue
+            if "![" in label:
+                if (kept := _target(url)) and _linked_badge_kept(kept):
+                    found.append(Link("", kept, span[0], span[1]))
                 continue
             target = targets.get(url)
             if target is None:
@@ -174,8 +215,12 @@ def links(text: str) -> list[Link]:
             taken.append((m.start(), m.end()))
             url = m.group("url")
             target = _target(url)
-            if target and not is_badge(url) and "<img" not in m.group("label").lower():
+            if not target or is_badge(url):
+                continue
+            if "<img" not in m.group("label").lower():
                 found.append(Link(clean_name(m.group("label")), target, m.start(), m.end()))
+            elif _linked_badge_kept(target):
+                found.append(Link("", target, m.start(), m.end()))
     if "<img" in text or "<IMG" in text:
         taken += [(m.start(), m.end()) for m in _IMG_TAG.finditer(text)]
     if "://" in text or "github" in text or ".org/" in text or ".co/" in text:
@@ -227,6 +272,12 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 _BRACKETED_URL = re.compile(r"\s*[(\[]\s*(?:[\w .-]{1,16}:\s*)?<?https?://[^\s()\[\]<>]+>?\s*[)\]]")
 
 
+_TAB_TITLE = re.compile(
+    r"^\\?\[?\d{4}\.\d{4,5}(?:v\d+)?\\?\]\s*(?=\S)|\s*\((?:www\.)?(?:arxiv\.org|github\.com|huggingface\.co"
+    r"|openreview\.net|paperswithcode\.com)\)$"
+)
+
+
 def clean_name(text: str, *, markdown: bool = True) -> str:
     """`text` as a name: link text kept, images/badges/tags/emphasis/emoji removed, HTML
     entities decoded, whitespace collapsed, stray separators trimmed. With `markdown` off
@@ -270,6 +321,9 @@ def clean_name(text: str, *, markdown: bool = True) -> str:
         text = text[1:].strip(_EDGES)
     while text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1].strip(_EDGES)
+    if text.endswith(")") or "]" in text[:14]:
+        # A browser tab's title copied as a link text: "[2203.17003] Title (arxiv.org)".
+        text = _TAB_TITLE.sub("", text).strip(_EDGES) or text
     # A title in quotes (`["Swin Transformer: …"](url)`) is named without them.
     if len(text) > 2 and (text[0], text[-1]) in _QUOTES and (
             text.count(text[0]) == 2 if text[0] == text[-1] else
@@ -301,6 +355,8 @@ def _marks_out(text: str) -> str:
     replacing each in turn (left to right, without overlaps, as the pattern does) gives the
     same text, in a fraction of the time of a pattern tried at every position."""
     return text.replace("**", " ").replace("__", " ").replace("`", " ").replace("|", " ")
+
+
 _R_PARAGRAPHS = re.compile(r"\n[^\S\n]*\n")
 
 

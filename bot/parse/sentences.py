@@ -7,7 +7,8 @@ Boundaries: blank lines; a line break before a list item, heading, table row or 
 a line that ends with a colon; and `.`, `!`, `?` (plus closing quotes/brackets) followed by
 whitespace and an upper-case letter, digit, opening quote/bracket or the end of the text. A
 `.` does not end a sentence after an abbreviation (e.g., i.e., et al., Fig., vs. …), a single
-initial, or a list number at the start of a line. Decimals, versions and file names
+initial, or a list number at the start of a line. The full-width stops `。！？` end a
+sentence wherever they stand. Decimals, versions and file names
 (`2.3B`, `v3.pdf`) and URLs never match because no whitespace follows their dots.
 """
 
@@ -21,6 +22,7 @@ _CANDIDATE = re.compile(
     r"|(?:\*\*)?[A-Z][\w ]{0,30}(?:\*\*)?:[^\S\n])))"
     r"|(?P<colon>(?<=:)[^\S\n]*\n)"
     r"|(?P<stop>[.!?]+[\"'\u201d\u2019)\]]*)(?=\s|$)"
+    r"|(?P<cjk>[\u3002\uff01\uff1f]+[\u300d\u300f\uff09\u201d\u2019]*)"
 )
 _OPENERS = "\"'\u201c\u2018(["
 _ABBREVIATIONS = frozenset(
@@ -71,6 +73,8 @@ def split_sentences(text: str) -> list[str]:
                 continue
             if stop == "." and _abbreviation_before(text, match.start(), start):
                 continue
+            cut = resume = match.end()
+        elif match.group("cjk") is not None:  # "。": Chinese and Japanese need no space after
             cut = resume = match.end()
         else:  # a paragraph or line break: the break itself belongs to neither side
             cut, resume = match.start(), match.end()

@@ -90,3 +90,110 @@ def test_a_hosts_spoken_name_is_covered_by_its_links() -> None:
                         "| heron-offline | offline speech recognition |\n")
     assert ground(block, "Which of these do speech recognition, and which have a Hugging Face "
                          "download?").covered
+
+
+def test_a_listing_s_wrapper_does_not_answer_for_its_works() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    listing = (
+        "# Weekly digest\n\nSearch terms: glacier calving, sea ice drift, iceberg tracking.\n\n"
+        "## Picks\n\n"
+        "- [Tabular Routing with Sparse Experts](https://arxiv.org/abs/2603.00001): rows are routed "
+        "to a few experts.\n"
+        "- [Graph Pooling by Clustering](https://arxiv.org/abs/2603.00002): nodes are pooled by "
+        "learned clusters.\n"
+        "- [Audio Tokens at Low Rates](https://arxiv.org/abs/2603.00003): speech is coded at 1 kbps.\n"
+    )
+    block = parse_block(listing)
+    assert not ground(block, "anything here on iceberg tracking from glacier calving?").covered
+    assert ground(block, "anything here on routing rows to sparse experts?").covered
+
+
+SPLATS = """\
+| Implementation | Language | License | Description |
+| --- | --- | --- | --- |
+| [Heron](https://github.com/a/heron) | C++/CUDA | GPL-3.0 | The workstation for splats, all in one app |
+| [Finch](https://github.com/b/finch) | Python/CUDA | Apache-2.0 | Multi-GPU distributed training |
+| [Plover](https://github.com/c/plover) | Warp/Python | AGPL-3.0 | Multi-GPU training with warp kernels |
+| [Stilt](https://github.com/d/stilt) | Python | MIT | Single-file reimplementation |
+"""
+
+
+def test_a_ruled_out_licence_demotes_and_commercial_use_is_a_licence_question() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    block = parse_block(SPLATS)
+    assert [s.name for s in block.sources] == ["Heron", "Finch", "Plover", "Stilt"]
+    result = ground(block, "which codebase can we ship commercially (no GPL/AGPL) that trains on "
+                           "multiple GPUs?")
+    assert result.covered
+    ranked = sorted(result.sources, key=lambda s: -s.relevance)
+    assert ranked[0].name == "Finch"
+    # Plover matches as well as Finch but declares a ruled-out licence: it falls out.
+    assert [link.url for link in result.links] == ["https://github.com/b/finch"]
+
+
+def test_an_acronym_plural_is_the_acronym() -> None:
+    from bot.ground.text import stem
+
+    assert stem("GPUs") == stem("GPU") == stem("gpus")
+    assert stem("LLMs") == stem("LLM")
+    assert stem("bus") == "bus" and stem("corpus") != stem("corpu")
+
+
+CARD = """\
+# Lyrebird Model Card
+
+**Model type:** Lyrebird consists of a codec for audio tokens and a transformer over them.
+
+**License:** Code is released under MIT, model weights are released under CC-BY-NC 4.0.
+
+**Where to send questions or comments about the model:** Questions about Lyrebird can be sent
+via the [GitHub repository](https://github.com/example/lyrebird), or by opening an issue.
+
+**Limitations:** The model is not able to generate realistic vocals.
+"""
+
+
+def test_a_second_ask_after_a_joiner_is_checked_and_a_card_is_named_by_its_model() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    block = parse_block(CARD)
+    assert [s.name for s in block.sources] == ["Lyrebird"]
+    result = ground(block, "could we put lyrebird in a shop app for background tracks w/ singing? "
+                           "license + can it even do vocals")
+    assert result.covered
+    assert "Lyrebird consists of a codec" in result.task.summary  # not the contact line
+
+
+def test_an_ask_in_chinese_is_never_refused_for_words_it_cannot_weigh() -> None:
+    from bot.ground.coverage import assess
+
+    assert assess("这几篇里哪篇推荐度最高？有没有做文档信息抽取的", {"document"}).covered
+
+
+PAPERS = """\
+| Title | Venue | Date | Code |
+| --- | --- | --- | --- |
+| [Sparse Detector for Drones](https://arxiv.org/abs/2401.00001) | `Preprint` | `2024.03` | [Github](https://github.com/a/sd) |
+| [Dense Detector for Drones](https://arxiv.org/abs/2201.00002) | `ICLR'23` | `2022.05` | [Github](https://github.com/b/dd) |
+| [Tiny Detector for Drones](https://arxiv.org/abs/2402.00003) | `Preprint` | `2024.07` | - |
+| [Old Detector for Drones](https://arxiv.org/abs/1901.00004) | `CVPR'19` | `2019.01` | [Github](https://github.com/d/od) |
+"""
+
+
+def test_a_field_value_the_question_names_narrows_the_listing() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    result = ground(parse_block(PAPERS), "need a drone detector from 2024 with github code — options?")
+    ranked = sorted(result.sources, key=lambda s: -s.relevance)
+    assert ranked[0].name == "Sparse Detector for Drones"  # 2024 and code
+    by_year = ground(parse_block(PAPERS), "any drone detector from 2024 here?")
+    top2 = sorted(by_year.sources, key=lambda s: -s.relevance)[:2]
+    assert {s.name for s in top2} == {"Sparse Detector for Drones", "Tiny Detector for Drones"}
+    venue = ground(parse_block(PAPERS), "which of these drone detectors were at ICLR?")
+    assert max(venue.sources, key=lambda s: s.relevance).name == "Dense Detector for Drones"
