@@ -10,9 +10,7 @@ disabled; this is the layer that also protects Markdown and JSON output.
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import Any, Protocol, Self, TypeVar
 
 ZWJ = "\u2060"  # WORD JOINER: invisible, not whitespace, breaks every mention parser
 
@@ -41,7 +39,18 @@ def has_ping(text: str) -> bool:
 # among them: `defang` uses it on purpose.
 _CONTROLS = re.compile("[\u200b-\u200d\u202a-\u202e\u2066-\u2069]")
 
-M = TypeVar("M", bound=BaseModel)
+class _Dumpable(Protocol):
+    """A pydantic model or one of `bot.models`' types (the same methods)."""
+
+    def model_dump(self) -> dict[str, Any]: ...
+
+    def model_dump_json(self) -> str: ...
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Self: ...
+
+
+M = TypeVar("M", bound=_Dumpable)
 
 
 def strip_controls(text: str) -> str:

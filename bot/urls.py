@@ -14,6 +14,7 @@ the block, i.e. an "invented" link.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 LinkKind = Literal["github", "arxiv", "huggingface", "project", "other"]
@@ -44,8 +45,13 @@ _OPEN_ENDINGS = ("/", "-", "_", "=", "&", "?", "#", "%", "~")
 _FILE_EXT = re.compile(r"\.(?:pdf|html?|md|txt|zip|git|php|aspx?)$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\d{1,3}[.)]$")
 _PLAIN_CAPITALISED = re.compile(r"^[A-Z][a-z]+$")
+# A parse meets each URL of a block several times (the block's link list, the entry that
+# holds it, the page's own links): the pure functions of one URL remember their answers.
+# Bounded: a long-running bot sees many blocks.
+_URL_CACHE = 8192
 
 
+@lru_cache(maxsize=_URL_CACHE)
 def normalize_url(url: str) -> str:
     """A comparison key only (never shown): the evaluation's `norm_url`, character for character:
     lowercase, no scheme or `www.`, no `{here}`, no trailing ``/.,;:)}]>'"``."""
@@ -59,6 +65,7 @@ def normalize_url(url: str) -> str:
     return u.rstrip("/.,;:)}]>'\"")
 
 
+@lru_cache(maxsize=_URL_CACHE)
 def clean_url(raw: str) -> str:
     """`raw` without wrappers (`<…>`, `\\url{…}`), `{here}` artefacts and trailing punctuation
     or unbalanced closing brackets. Returns "" when nothing URL-like is left."""
@@ -88,6 +95,7 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
+@lru_cache(maxsize=_URL_CACHE)
 def link_kind(url: str) -> LinkKind:
     host = _host(url.strip())
     if host == "github.com" or host.endswith((".github.com", "githubusercontent.com")):

@@ -8,18 +8,11 @@ at load time instead of quietly matching the wrong words.
 from __future__ import annotations
 
 import re
+import types
+from collections.abc import Iterable
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from functools import lru_cache
-from typing import Literal
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StrictStr,
-    field_validator,
-    model_validator,
-)
+from typing import Any, Literal, Self, Union, get_args, get_origin, get_type_hints
 
 from bot.ground.text import load_data
 
@@ -29,90 +22,152 @@ Intent = Literal[
 CueKind = Literal["origin", "constraint", "input", "shift", "ask"]
 
 
-def _regexes(raw: dict[str, list[str]]) -> dict[str, list[str]]:
-    """`raw` unchanged once every pattern compiles: a bad one fails when the data loads."""
-    for patterns in raw.values():
+class DataError(ValueError):
+    """A data file that does not match its schema (the path of the bad value is in the text)."""
+
+
+def _regexes(raw: Iterable[list[str]]) -> None:
+    """Every pattern of `raw` compiles: a bad one fails when the data loads."""
+    for patterns in raw:
         for p in patterns:
             re.compile(p)
-    return raw
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# The schema is the dataclasses' own type hints, checked strictly by `_value` (no coercion:
+# the number 0 is no string, "yes" no bool). These few shapes (str, bool, Literal, list,
+# dict, X | None, a nested file type) are all the data files use; pydantic checked them the
+# same way, at the cost of importing it and building its models in every `ask` (~0.04 s).
+def _value(value: Any, hint: Any, where: str) -> Any:
+    origin = get_origin(hint)
+    if hint is str or hint is bool:
+        if type(value) is not hint:
+            raise DataError(f"{where}: {value!r} is not a {hint.__name__}")
+        return value
+    if origin is Literal:
+        if value not in get_args(hint):
+            raise DataError(f"{where}: {value!r} is none of {get_args(hint)}")
+        return value
+    if origin is Union or origin is types.UnionType:
+        options = get_args(hint)
+        if value is None and type(None) in options:
+            return None
+        (inner,) = [o for o in options if o is not type(None)]
+        return _value(value, inner, where)
+    if origin is list:
+        if type(value) is not list:
+            raise DataError(f"{where}: {value!r} is not a list")
+        (item,) = get_args(hint)
+        return [_value(v, item, f"{where}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        if type(value) is not dict:
+            raise DataError(f"{where}: {value!r} is not a mapping")
+        key, item = get_args(hint)
+        return {_value(k, key, f"{where} key"): _value(v, item, f"{where}.{k}")
+                for k, v in value.items()}
+    if isinstance(hint, type) and is_dataclass(hint):
+        return _record(hint, value, where)
+    raise TypeError(f"{where}: no check for {hint!r}")  # a schema written wrongly
 
 
+def _record(cls: type[Any], raw: Any, where: str) -> Any:
+    if type(raw) is not dict:
+        raise DataError(f"{where}: {raw!r} is not a mapping")
+    hints = get_type_hints(cls)
+    names = [f.name for f in fields(cls)]
+    unknown = [k for k in raw if k not in names]
+    if unknown:
+        raise DataError(f"{where}: unknown field(s) {unknown}")
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name in raw:
+            values[f.name] = _value(raw[f.name], hints[f.name], f"{where}.{f.name}")
+        elif f.default is MISSING and f.default_factory is MISSING:
+            raise DataError(f"{where}: {f.name} is missing")
+    return cls(**values)
+
+
+class _Strict:
+    __slots__ = ()
+
+    @classmethod
+    def model_validate(cls, raw: Any) -> Self:
+        """`raw` (a loaded data file) as this type; `DataError` (or `re.error`) if it is not."""
+        result: Self = _record(cls, raw, cls.__name__)
+        return result
+
+
+@dataclass(frozen=True, kw_only=True)
 class WordsFile(_Strict):
     """stopwords.yaml: function words, words about the asking itself, and measurement words."""
 
-    stopwords: list[StrictStr]
+    stopwords: list[str]
     # Words about the request rather than its subject ("model", "paper", "option"): they never
     # decide whether the sources cover a question, and a caveat never names them.
-    meta: list[StrictStr]
+    meta: list[str]
     # Words asking for a released artefact (code, weights): a facet, never a topic.
-    artefacts: list[StrictStr] = Field(default_factory=list)
+    artefacts: list[str] = field(default_factory=list)
     # Measurements and resources: an ask about one that no source mentions is unanswered.
-    hard: list[StrictStr]
+    hard: list[str]
     # A measurement word a block shows without writing it: a license by its name
     # ("Apache-2.0"), fps by "frames per second". Regular expressions per word.
-    shown_by: dict[StrictStr, list[StrictStr]] = Field(default_factory=dict)
+    shown_by: dict[str, list[str]] = field(default_factory=dict)
 
-    @field_validator("shown_by")
-    @classmethod
-    def _compiles(cls, raw: dict[str, list[str]]) -> dict[str, list[str]]:
-        return _regexes(raw)
+    def __post_init__(self) -> None:
+        _regexes(self.shown_by.values())
 
 
+@dataclass(frozen=True, kw_only=True)
 class MeasuresFile(_Strict):
     """measures.yaml: asking for the extreme of a reported number, and bounds on another."""
 
-    better: list[StrictStr]
-    higher: list[StrictStr]
-    lower: list[StrictStr]
-    faster: list[StrictStr]
-    lower_better: list[StrictStr]
-    rates: list[StrictStr]
-    quality: list[StrictStr]
-    lower_bound: list[StrictStr]
-    units: dict[StrictStr, list[StrictStr]]
-    aliases: dict[StrictStr, list[StrictStr]] = Field(default_factory=dict)
-    abbreviations: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    better: list[str]
+    higher: list[str]
+    lower: list[str]
+    faster: list[str]
+    lower_better: list[str]
+    rates: list[str]
+    quality: list[str]
+    lower_bound: list[str]
+    units: dict[str, list[str]]
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    abbreviations: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, kw_only=True)
 class CuesFile(_Strict):
-    cues: dict[StrictStr, list[StrictStr]]
-    kinds: dict[CueKind, list[StrictStr]]
-    prepositions: list[StrictStr]
-    determiners: list[StrictStr]
+    cues: dict[str, list[str]]
+    kinds: dict[CueKind, list[str]]
+    prepositions: list[str]
+    determiners: list[str]
 
-    @model_validator(mode="after")
-    def _kinds_name_cues(self) -> CuesFile:
+    def __post_init__(self) -> None:
         unknown = [c for labels in self.kinds.values() for c in labels if c not in self.cues]
         if unknown:
-            raise ValueError(f"cue kinds name unknown cues: {unknown}")
-        return self
+            raise DataError(f"cue kinds name unknown cues: {unknown}")
 
 
+@dataclass(frozen=True, kw_only=True)
 class IntentsFile(_Strict):
-    intents: dict[Intent, list[StrictStr]]
+    intents: dict[Intent, list[str]]
 
-    @field_validator("intents")
-    @classmethod
-    def _compiles(cls, raw: dict[str, list[str]]) -> dict[str, list[str]]:
-        return _regexes(raw)
+    def __post_init__(self) -> None:
+        _regexes(self.intents.values())
 
 
+@dataclass(frozen=True, kw_only=True)
 class TaskGroup(_Strict):
-    modality: StrictStr
-    domain: StrictBool = True
+    modality: str
+    domain: bool = True
     # What goes in and comes out, as one modality noun phrase each ("images", "text"); said
     # only when the chosen sources use its words too (see `bot.ground.labels`).
-    input: StrictStr = ""
-    output: StrictStr = ""
-    tasks: dict[StrictStr, list[StrictStr] | None] = Field(default_factory=dict)
+    input: str = ""
+    output: str = ""
+    tasks: dict[str, list[str] | None] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, kw_only=True)
 class TasksFile(_Strict):
-    groups: dict[StrictStr, TaskGroup]
+    groups: dict[str, TaskGroup]
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from itertools import accumulate
 from operator import add
 from typing import NamedTuple
@@ -139,6 +139,7 @@ def abstract_urls(summary: str) -> list[str]:
     return urls
 
 
+@lru_cache(maxsize=8192)  # asked of each URL of an entry, per entry (see bot.urls)
 def is_paper_url(url: str) -> bool:
     # An arXiv URL without a paper id (an author search, a listing) is no paper's link.
     return (link_kind(url) == "arxiv" and bool(arxiv_id(url))) or bool(_PAPER_HOSTS.search(url)) \

@@ -292,9 +292,8 @@ def _lead_title(own: str, found: list[Link]) -> str:
         prefix, _, last = name.rpartition(",")
         last = last.strip()
         words = prefix.replace(",", " ").split()
-        people = [p.split() for p in prefix.split(",")]
         if len(last) > 12 and words and all(_NAME_WORD.match(w) for w in words) and all(
-            len(p) >= 2 for p in people
+            len(p.split()) >= 2 for p in prefix.split(",")
         ):
             name = last
     return name.rstrip(".")
@@ -376,7 +375,8 @@ def _prose(title: str) -> bool:
 def _fields(text: str) -> dict[str, str]:
     meta: dict[str, str] = {}
     for line in text.splitlines():
-        m = _FIELD.match(line)
+        # Every field has its colon: most lines of prose are let go without the pattern.
+        m = _FIELD.match(line) if ":" in line or "\uff1a" in line else None
         if m and len(m.group("label").split()) <= 3 and not m.group("label").lower().startswith("http"):
             key = m.group("label").strip().lower()
             value = clean_name(m.group("value"))
@@ -502,10 +502,10 @@ class _Reader:
                 linked = sum(1 for t in texts if _HAS_LINK.search(t))
                 # "- **VGPO** — what it does. [2604.09349]": a list of named works, linked
                 # or not.
-                named = sum(1 for t in texts if _NAMED_ITEM.match(t))
-                for item in items:
+                named = sum(1 for t in texts if ("**" in t or "__" in t) and _NAMED_ITEM.match(t))
+                for item, text in zip(items, texts):
                     self._item(item, listing=linked * 4 >= len(items) * 3 and len(items) > 2,
-                               named=named * 4 >= len(items) * 3 and len(items) > 2)
+                               named=named * 4 >= len(items) * 3 and len(items) > 2, whole=text)
             elif name == "table":
                 self._table(node)
             elif name == "blockquote":
@@ -681,12 +681,16 @@ class _Reader:
             self._add(clean_name(" ".join(title_lines)), found, readable(text), _fields(text))
         return True
 
-    def _item(self, item: Any, *, listing: bool = False, named: bool = False) -> None:
+    def _item(self, item: Any, *, listing: bool = False, named: bool = False,
+              whole: str | None = None) -> None:
+        """`whole`, when given, is the item's text (`_slice` of it): an item without sub-lists
+        is its own text, not decoded again."""
         subs = [c for c in item.children if c.name in _LIST]
         span = item.srcmap
         start = span[0] if span else 0
         end = subs[0].srcmap[0] if subs and subs[0].srcmap else (span[1] if span else 0)
-        own = self.raw[start:end].decode("utf-8", "replace")
+        own = whole if whole is not None and not subs else self.raw[start:end].decode(
+            "utf-8", "replace")
         found = links(own)
         sub_items = [c for s in subs for c in s.children]
         body = _ITEM_MARK.sub("", own)
@@ -705,7 +709,7 @@ class _Reader:
         ):
             self._paragraph(body, "")  # lazy continuation lines: a bare list of URLs or titles
             return
-        if found and _field_only(own, found) and self.section.title:
+        if found and self.section.title and _field_only(own, found):
             self.section.links += found
             self.section.meta.update(_fields(own))
             self.section.body.append(own)
@@ -723,7 +727,8 @@ class _Reader:
                 texts.append(sub_raw)
             else:
                 titled.append(sub)
-        quoted = _QUOTED.search(own) if not (found or attached or titled or len(own) > 600) else None
+        quoted = _QUOTED.search(own) if not (found or attached or titled or len(own) > 600) and (
+            '"' in own or "\u201c" in own) else None
         # A quoted title is words, not the seam between two quoted strings of a record.
         if quoted and len(quoted.group("t").split()) >= 3 and not _SEAM.search(quoted.group("t")) \
                 and not _LABEL_BEFORE.search(own[: quoted.start()]):

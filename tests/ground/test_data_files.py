@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pydantic import ValidationError
 
 from bot.ground.schema import (
     CuesFile,
+    DataError,
     IntentsFile,
     TasksFile,
     WordsFile,
@@ -73,7 +73,7 @@ def test_every_data_file_loads_against_its_schema() -> None:
 )
 def test_a_malformed_data_file_fails_loudly(model: type[object], text: str) -> None:
     raw = yaml.safe_load(text)
-    with pytest.raises((ValidationError, re.error)):
+    with pytest.raises((DataError, re.error)):
         model.model_validate(raw)  # type: ignore[attr-defined]
 
 

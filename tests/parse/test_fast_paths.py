@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 
 from bot.parse._common import Line, lines_of
 from bot.parse._document import _VENUE_TAIL, _cells, _venue_tail
-from bot.parse._markup import readable
+from bot.parse._markup import (
+    _LINK,
+    _R_LINK,
+    _R_LINK_FROM_BRACKET,
+    _R_MARK,
+    _link_matches,
+    _marks_out,
+    readable,
+)
 from bot.parse._request import _END, _HEADING, _LABEL, _may_match
 
 _MARKS = re.compile(r"\*\*|__|`|^#+\s*|^\s*[-*+>]\s+|\|", re.MULTILINE)
@@ -113,3 +121,22 @@ def test_bare_hosts_are_found_where_the_host_pattern_finds_them(text: str, steps
         pos = max(pos, step)
         m = _BARE_HOST.search(text, pos)
         assert hosts.search(pos) == ((m.start(), m.group(0)) if m else None)
+
+
+_MARKUP = st.text(alphabet="![]()<>ab:/.| *_`\n", max_size=60)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_MARKUP)
+def test_links_found_from_their_bracket_are_the_link_patterns_matches(text: str) -> None:
+    expected = [(m.span(), bool(m.group("bang")), m.group("label"), m.group("url"))
+                for m in _LINK.finditer(text)]
+    assert list(_link_matches(text)) == expected
+
+
+@settings(max_examples=600, deadline=None)
+@given(_MARKUP)
+def test_marks_and_links_go_as_their_patterns_take_them(text: str) -> None:
+    assert _marks_out(text) == _R_MARK.sub(" ", text)
+    if "![" not in text:
+        assert _R_LINK_FROM_BRACKET.sub(r"\1", text) == _R_LINK.sub(r"\1", text)

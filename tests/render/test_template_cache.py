@@ -40,3 +40,13 @@ def test_a_cache_that_cannot_be_written_only_costs_the_compile(tmp_path: Path) -
     env = make_environment(cache=template_cache(gone))
     assert "## 1. Task" in render_markdown(reference_answer(), env=env)
     assert not gone.exists()
+
+
+def test_the_templates_folder_is_the_one_importlib_resources_names() -> None:
+    from importlib import resources
+
+    from bot.render.env import default_templates_dir
+
+    found = default_templates_dir()
+    assert found == Path(str(resources.files("templates")))
+    assert (found / "answer" / "sentences.j2").is_file()
