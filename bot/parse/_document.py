@@ -52,7 +52,7 @@ _FIELD_WORDS = re.compile(
     re.IGNORECASE,
 )
 _NAME_HEADERS = (
-    ("title",), ("paper", "publication"), ("name", "model", "method", "detector", "network",
+    ("title", "标题", "標題"), ("paper", "publication", "论文", "論文"), ("name", "名称", "名稱", "模型", "model", "method", "detector", "network",
     "architecture", "approach", "algorithm", "backbone", "arch", "project", "tool", "framework",
     "library", "repo", "dataset", "algo", "agent", "policy", "implementation", "software",
     "package", "codebase", "toolkit", "system"),
@@ -148,7 +148,8 @@ _NON_WORD = re.compile(r"[\W_]+")
 _MD_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 _LETTERS2 = re.compile(r"[A-Za-z]{2}")
 _LETTERS3 = re.compile(r"[A-Za-z]{3}")
-_LEAD_LINK = re.compile(r"\s*(?:\*\*)?\[(?P<t>[^\]]{2,80})\]\((?!\s*\))")
+_AUTHORS_ONLY = re.compile(r"^\W*(?:by\s+)?(?:[A-Z][\w.'-]*\s*){1,4}(?:et\s+al\.?|and\s+others)\W*$")
+_LEAD_LINK = re.compile(r"\s*(?:\*\*)?\[(?P<t>[^\]]{2,300})\]\((?!\s*\))")
 _CARD_TAIL = re.compile(r"\s*[-:\u2013\u2014]?\s*\b(?:model|dataset|data)\s+card$", re.IGNORECASE)
 _TITLE_VENUE = re.compile(
     r"^(?P<t>[^\n]+?(?:[^\s.?!](?=\.)|[?!]))\.?\s+(?P<v>(?:[A-Z][\w'&/-]*\s+){1,5}(?:[\w'&/-]+\s+){0,3}?(?:19|20)\d{2}\b[^.]{0,30})\.?$")
@@ -872,7 +873,10 @@ class _Reader:
                 unlinked = unlinked[: k.start] + unlinked[k.end :]
             # The cell's own text names the row ("Title [(MICCAI2019)](url)"); a link's text
             # only when the link is all the cell says.
-            if len(clean_name(unlinked)) >= 3 or not named:
+            rest = clean_name(unlinked)
+            if named and _AUTHORS_ONLY.search(unlinked):
+                name = named[0].label  # "[Title](…) - A. Author et al.": the link is the title
+            elif len(rest) >= 3 or not named:
                 name = clean_name(unlinked) if len(clean_name(unlinked)) >= 3 else clean_name(bare)
             else:
                 name = named[0].label

@@ -193,3 +193,14 @@ def test_a_column_of_venues_does_not_name_the_rows() -> None:
         "| SIGIR'2020 | [LightNet](https://github.com/c/lightnet) | 0.041 |\n"
     )
     assert [s.name for s in parse_block(text).sources] == ["EaseR", "Slim", "LightNet"]
+
+
+def test_a_linked_title_followed_by_its_authors_names_the_row() -> None:
+    text = (
+        "| 论文 | 会议 | 摘要 |\n|---|---|---|\n"
+        "| [Reef Nets: Counting Corals from Above](https://arxiv.org/abs/2607.00001) - Ana Ortiz et al. "
+        "| ACM MM 2026 | 提出一种珊瑚计数方法 |\n"
+        "| [Kelp Maps at Scale](https://arxiv.org/abs/2607.00002) - Wei Chen et al. | ACL 2026 | 提出一种海藻地图 |\n"
+    )
+    assert [s.name for s in parse_block(text).sources] == [
+        "Reef Nets: Counting Corals from Above", "Kelp Maps at Scale"]
