@@ -66,6 +66,7 @@ class Ranking:
     # though the block may spell the metric otherwise.
     asked: tuple[str, ...] = ()
     unknown: int = 0  # candidates that report no value of the bound's field
+    clause: str = ""  # the part of the question this ranking answers
 
 
 @lru_cache(maxsize=1)
@@ -380,11 +381,11 @@ def rank(
     asked = tuple(words[sup[0] : end + METRIC_REACH]) if named else tuple(words[sup[0] : end])
     if bound is not None:
         # The clause that states the bound ("keeping to sub-8 GB cards") is answered too.
-        clause = next((c for c in re.split(r"[,;?!]|\. ", question) if bound.text in c), "")
-        asked += tuple(_question_words(clause))
+        stated = next((c for c in re.split(r"[,;?!]|\. ", question) if bound.text in c), "")
+        asked += tuple(_question_words(stated))
     return Ranking(field=chosen, higher=higher, ordinal=ordinal,
                    order=[(i, table[i][chosen]) for i in cands[:MAX_RANKED]],
-                   bound=bound, excluded=excluded, asked=asked, unknown=unknown)
+                   bound=bound, excluded=excluded, asked=asked, unknown=unknown, clause=clause)
 
 
 # Where the ranked candidates land in 0..1 relevance: above every other source, in order.

@@ -14,13 +14,15 @@ from bot.ground import links as links_mod
 from bot.ground import summary as summary_mod
 from bot.ground import workflow as workflow_mod
 from bot.ground.analysis import Analysis, analyse_block
-from bot.ground.coverage import assess
+from bot.ground.coverage import assess, informative
 from bot.ground.intent import intents
 from bot.ground.labels import Labels, infer
 from bot.ground.overview import overview
 from bot.ground.question import meant
 from bot.ground.relevance import (
     SMALL_BLOCK,
+    Doc,
+    Query,
     analyse_question,
     has_artefact,
     own_papers,
@@ -68,6 +70,23 @@ def ground(block: SourceBlock, question: str, *, wording: Wording | None = None)
 
 
 SHOWN_RANKED = 3  # the leaders the ranking sentence names
+OWN_SUBJECT = 1.0  # informative weight of an ask that names a subject of its own
+
+
+def _other_asks(block: SourceBlock, docs: Sequence[Doc], query: Query,
+                ranking: compare_mod.Ranking, selected: list[int]) -> list[int]:
+    """The best source for each ask beside the ranking's ("is there a checkpoint for the
+    other dataset?"): the ranking answers its own ask, not theirs."""
+    extra: list[int] = []
+    ranked = set(re.findall(r"\w+", ranking.clause.lower()))
+    for ask in query.asks:
+        if set(re.findall(r"\w+", ask.lower())) <= ranked or informative(ask) < OWN_SUBJECT:
+            continue
+        scores = score_sources(block, docs, analyse_question(ask))
+        best = max(range(len(docs)), key=lambda i: (scores[i], -i), default=-1)
+        if best >= 0 and scores[best] > 0 and best not in selected and best not in extra:
+            extra.append(best)
+    return extra
 _WHICH = re.compile(r"^\W*which\b", re.IGNORECASE)
 
 
@@ -89,6 +108,7 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         selected = [i for i in selected if i in ranked or docs[i].source.role != "listed"
                     or docs[i].source.kind not in kinds
                     or any(link_kind(u) == "arxiv" for u in docs[i].source.urls)]
+        selected += _other_asks(block, docs, query, ranking, selected)
     known = an.known
     if ranking is not None:
         # The metric the question named is answered by the ranking, however the block spells

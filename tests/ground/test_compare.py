@@ -329,3 +329,5 @@ def test_the_ranking_ask_alone_sets_the_dataset_and_what_it_rules_out() -> None:
     answer = ground(parse_block(ZOO), "is there a checkpoint for HRSC? and which det variant tops "
                                       "DOTA mAP if we skip the coco pretrain?")
     assert "det_l-3x-dota leads with 80.5" in answer.task.summary
+    # The other ask is answered too: the HRSC checkpoint is linked.
+    assert "https://example.org/w/det_tiny-9x-hrsc.pth" in [link.url for link in answer.links]
