@@ -160,6 +160,7 @@ _LABEL_LINE = re.compile(r"^[^\S\n]*(?:#{1,6}[^\S\n]+(?P<h>[^\n]+?)|(?:\d{1,2}[.
                          r"(?:\*\*|__)(?P<b>[^*_\n]{1,80})(?:\*\*|__)[^\S\n]*[:\uff1a]?)[^\S\n]*$",
                          re.MULTILINE)
 _BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)[^*_\n]{1,60}(?:[:\uff1a](?:\*\*|__)|(?:\*\*|__)\s*[:\uff1a])\s*$")
+_LABEL_LEADS = frozenset("#*_0123456789")
 _NUMBERING = re.compile(r"^\W*(?:\d{1,2}|[一二三四五六七八九十]{1,2})[.)、．]?\s*")
 _HEADING_NUMBER = re.compile(r"^\d{1,3}[.)][^\S\n]+(?=\S)")
 _TEMPLATE = 3  # a label written this often is a part of each entry, not a work
@@ -206,9 +207,15 @@ def _template_labels(text: str) -> frozenset[str]:
     if text.count("#") + text.count("**") < 2 * _TEMPLATE:
         return frozenset()
     counts: Counter[str] = Counter()
-    for m in _LABEL_LINE.finditer(text):
-        label = m.group("h") or m.group(0)
-        counts.update(k for k in (_label_key(label), _number_key(label)) if k)
+    for line in text.splitlines():
+        # Only a line opening like a heading, a bold run or a number can be a label: the
+        # pattern runs on those alone (a 1 MB list has 10 000s of other lines).
+        lead = line.lstrip()[:1]
+        if not lead or lead not in _LABEL_LEADS:
+            continue
+        if (m := _LABEL_LINE.match(line)) is not None:
+            label = m.group("h") or m.group(0)
+            counts.update(k for k in (_label_key(label), _number_key(label)) if k)
     return frozenset(k for k, n in counts.items() if n >= _TEMPLATE)
 
 
