@@ -38,6 +38,8 @@ def _strong(token: str) -> bool:
 
 
 def _qualifies(seg: Sequence[str]) -> bool:
+    if len(seg) == 1 and seg[0].islower() and seg[0].endswith("ed"):
+        return False  # a past participle alone ("adapted") says what was done, names no subject
     if any(_strong(t) for t in seg):
         return True
     head = seg[0].split("'")[0]

@@ -86,3 +86,9 @@ Plume is an encoder over DNA reads that returns one vector per read.
     block, ans = answer(card, "What does Plume take, and what does it return?")
     assert block.sources[0].meta["input type(s)"] == "Text (DNA reads)"
     assert (ans.task.input, ans.task.output) == ("Text (DNA reads)", "Embeddings (per read)")
+
+
+def test_a_past_participle_alone_is_no_subject_term() -> None:
+    doc = analyse_source(_doc("Glacier tracker", "The tracker adapted to new glaciers; forecasting melt."))
+    terms = subject_terms("It adapted well. How does its forecasting hold up?", [doc])
+    assert "adapted" not in terms and "forecasting" in terms
