@@ -73,6 +73,25 @@ SHOWN_RANKED = 3  # the leaders the ranking sentence names
 OWN_SUBJECT = 1.0  # informative weight of an ask that names a subject of its own
 
 
+MORE_RANKINGS = 2
+
+
+def _more_rankings(query: Query, sources: list[Source], rel: Sequence[float],
+                   ranking: compare_mod.Ranking | None) -> list[compare_mod.Ranking]:
+    """Rankings that other asks of the question ask for, on other fields ("which the best
+    NDCG@20?", "is it also best on perplexity?")."""
+    if ranking is None or len(query.asks) < 2:
+        return []
+    out: list[compare_mod.Ranking] = []
+    fields = {ranking.field}
+    for ask in query.asks:
+        r = compare_mod.rank(ask, sources, rel)
+        if r is not None and r.field not in fields and len(out) < MORE_RANKINGS:
+            fields.add(r.field)
+            out.append(r)
+    return out
+
+
 def _other_asks(block: SourceBlock, docs: Sequence[Doc], query: Query,
                 ranking: compare_mod.Ranking, selected: list[int]) -> list[int]:
     """The best source for each ask beside the ranking's ("is there a checkpoint for the
@@ -109,6 +128,10 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
                     or docs[i].source.kind not in kinds
                     or any(link_kind(u) == "arxiv" for u in docs[i].source.urls)]
         selected += _other_asks(block, docs, query, ranking, selected)
+    more = _more_rankings(query, [d.source for d in docs], rel, ranking)
+    for r in more:
+        # A second superlative ask ("… and which the best NDCG?") has its own leader.
+        selected += [i for i, _ in r.order[:1] if i not in selected]
     known = an.known
     if ranking is not None:
         # The metric the question named is answered by the ranking, however the block spells
@@ -128,8 +151,8 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         c for c in evidence_mod.choose(per_source, [s.id for s in chosen])
         if an.text.evidence(c.text)
     ]
-    if ranking is not None:
-        rows = compare_mod.evidence_lines(ranking, [d.source for d in docs], an.text.evidence)
+    for r in [ranking, *more] if ranking is not None else []:
+        rows = compare_mod.evidence_lines(r, [d.source for d in docs], an.text.evidence)
         have = {c.text for c in picked}
         picked = [evidence_mod.Candidate(t, sid, 0, 0) for t, sid in rows
                   if t not in have] + picked
@@ -155,9 +178,9 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         labels=labels, query=query, models=models, docs=[docs[i] for i in selected],
         considered=len(docs), selected_names=[step_label(s) for s in chosen],
         covered=coverage.covered, listing=len(docs) > SMALL_BLOCK, covers=an.covers, say=say,
-        finding=compare_mod.sentence(
-            ranking, [step_label(docs[i].source) for i, _ in ranking.order], say,
-        ) if ranking is not None else "",
+        finding=" ".join(compare_mod.sentence(
+            r, [step_label(docs[i].source) for i, _ in r.order], say,
+        ) for r in ([ranking, *more] if ranking is not None else [])),
     )
     declaring = [s for s in chosen if s.role in ("subject", "recommended")]
     if not declaring and len(docs) <= SMALL_BLOCK:

@@ -331,3 +331,18 @@ def test_the_ranking_ask_alone_sets_the_dataset_and_what_it_rules_out() -> None:
     assert "det_l-3x-dota leads with 80.5" in answer.task.summary
     # The other ask is answered too: the HRSC checkpoint is linked.
     assert "https://example.org/w/det_tiny-9x-hrsc.pth" in [link.url for link in answer.links]
+
+
+CF = """\
+| Publication | Model | Recall@20 | NDCG@20 |
+|---|---|---|---|
+| ICDM'2011 | [Slim](https://github.com/a/slim) | 0.0755 | 0.0602 |
+| WWW'2001 | [KnnItem](https://github.com/b/knn) | 0.0736 | 0.0606 |
+| WWW'2019 | [EaseR](https://github.com/c/easer) | 0.0710 | 0.0567 |
+"""
+
+
+def test_a_second_superlative_ask_gets_its_own_ranking() -> None:
+    answer = ground(parse_block(CF), "which model has the best recall@20 and which the best ndcg@20?")
+    assert "Slim leads with 0.0755" in answer.task.summary
+    assert "KnnItem leads with 0.0606" in answer.task.summary
