@@ -817,7 +817,8 @@ class _Reader:
             self._fact("\n".join(rows), [k for r in rows for k in links(r)])
             return
         name_col = _name_column(headers)
-        if name_col is not None and _venue_cells(rows, name_col):
+        grid = [_cells(r) for r in rows]  # each row's cells, split once for every test below
+        if name_col is not None and _venue_cells(grid, name_col):
             # "Publication | Model": a column of venues ("WWW'2019") names no row; the next
             # name-like column does.
             rest = _name_column([h if i != name_col else "" for i, h in enumerate(headers)])
@@ -828,13 +829,13 @@ class _Reader:
         if not linked and name_col != 0:
             self.section.body += rows
             return
-        pair = _pair_column(rows, headers, name_col)
+        pair = _pair_column(grid, headers, name_col)
         first = len(self.parsed.entries)
         above = ""
-        for r in rows:
+        for r, cells in zip(rows, grid):
             if self.parsed.full():
                 break
-            cells = _cells(r)
+            cells = list(cells)
             if pair is not None and name_col is not None and name_col < len(cells):
                 # A keyed table leaves the name cell empty under the row that names it (a
                 # model, then one row per quantisation): the rows below are that model's.
@@ -996,12 +997,11 @@ def _cells(row: str) -> list[str]:
     return [c.strip() for c in cells]
 
 
-def _pair_column(rows: list[str], headers: list[str], name_col: int | None) -> int | None:
+def _pair_column(cells: list[list[str]], headers: list[str], name_col: int | None) -> int | None:
     """In a table whose name column repeats ("a2c" once per environment), the next column
     that tells the rows apart (env_id): each row is the pair."""
-    if name_col is None or len(rows) < 3:
+    if name_col is None or len(cells) < 3:
         return None
-    cells = [_cells(r) for r in rows]
     names = [clean_name(c[name_col]) if name_col < len(c) else "" for c in cells]
     if len(set(names)) == len(names):
         return None
@@ -1011,7 +1011,7 @@ def _pair_column(rows: list[str], headers: list[str], name_col: int | None) -> i
         column = [clean_name(c[j]) if j < len(c) else "" for c in cells]
         if any(re.fullmatch(r"[-+]?[\d.,]+\s*%?", v) for v in column if v):
             continue  # a metric, not a key
-        if len(set(zip(names, column))) == len(rows) and all(column):
+        if len(set(zip(names, column))) == len(cells) and all(column):
             return j
     return None
 
@@ -1019,9 +1019,9 @@ def _pair_column(rows: list[str], headers: list[str], name_col: int | None) -> i
 _VENUE_CELL = re.compile(r"^[A-Za-z][A-Za-z&-]{1,12}\s*'?\s*(?:19|20)?\d{2}$")
 
 
-def _venue_cells(rows: list[str], col: int) -> bool:
+def _venue_cells(grid: list[list[str]], col: int) -> bool:
     """Most cells of the column are a venue and a year ("WWW'2019", "CVPR 2021")."""
-    cells = [clean_name(c[col]) for r in rows if col < len(c := _cells(r)) and c[col].strip()]
+    cells = [clean_name(c[col]) for c in grid if col < len(c) and c[col].strip()]
     return len(cells) >= 2 and sum(1 for c in cells if _VENUE_CELL.match(c)) * 3 >= len(cells) * 2
 
 
