@@ -197,3 +197,16 @@ def test_a_field_value_the_question_names_narrows_the_listing() -> None:
     assert {s.name for s in top2} == {"Sparse Detector for Drones", "Tiny Detector for Drones"}
     venue = ground(parse_block(PAPERS), "which of these drone detectors were at ICLR?")
     assert max(venue.sources, key=lambda s: s.relevance).name == "Dense Detector for Drones"
+
+
+def test_a_doi_asked_for_and_absent_is_the_caveat() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    cff = ('cff-version: 1.2.0\ntitle: "reefkit"\nmessage: "If you use this software, please cite it."\n'
+           'license: Apache-2.0\nrepository-code: "https://github.com/example/reefkit"\n')
+    question = "is reefkit ok commercially (license?) and is there a paper/DOI I should cite?"
+    result = ground(parse_block(cff), question)
+    assert result.covered and any("DOI" in c for c in result.caveats)
+    with_doi = ground(parse_block(cff + 'doi: "10.5281/zenodo.1234"\n'), question)
+    assert not any("DOI" in c for c in with_doi.caveats)
