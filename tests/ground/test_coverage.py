@@ -210,3 +210,14 @@ def test_a_doi_asked_for_and_absent_is_the_caveat() -> None:
     assert result.covered and any("DOI" in c for c in result.caveats)
     with_doi = ground(parse_block(cff + 'doi: "10.5281/zenodo.1234"\n'), question)
     assert not any("DOI" in c for c in with_doi.caveats)
+
+
+def test_a_sensor_the_ask_requires_and_no_source_names_is_not_covered() -> None:
+    from bot.ground.engine import ground
+    from bot.parse import parse_block
+
+    page = ("# A Survey of Harbour Datasets\n\nWe review harbour datasets and their annotation "
+            "quality. [paper](https://arxiv.org/abs/2401.00009)\n\n## Statistics\n\nTables of the "
+            "datasets are in the figures.\n")
+    assert not ground(parse_block(page), "which harbour datasets in this survey have radar scans?").covered
+    assert ground(parse_block(page), "how is annotation quality of harbour datasets reviewed?").covered
