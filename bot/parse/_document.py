@@ -181,12 +181,17 @@ def _home_repo(text: str) -> str:
     return repo if n >= 3 else ""
 
 
+_MAIN_PATH = re.compile(r"^(?:blob|tree)/(?:main|master)/.")
+
+
 def _in_repo(url: str, repo: str) -> bool:
-    """A file or folder of the page's own repository (its statistics code, its PDF): part of
-    the page, not a work of its own."""
+    """A file or folder on the main branch of the page's own repository (its statistics code,
+    its supplementary PDF): part of the page, not a work of its own. Another branch
+    (`tree/pose`) or a release's weights are a work the page offers."""
     low = url.lower()
-    at = low.find("github.com/" + repo + "/")
-    return at >= 0 and len(low) > at + len("github.com/" + repo + "/")
+    head = "github.com/" + repo + "/"
+    at = low.find(head)
+    return at >= 0 and bool(_MAIN_PATH.match(low[at + len(head):]))
 
 
 def _label_key(title: str) -> str:
