@@ -533,14 +533,14 @@ class _Reader:
                     # A section's citation block: its URLs are the section's entry's, and the
                     # works it cites are works of the page.
                     self.section.links += [k for k in links(code) if k.url]
-                    self.section.cited += cited_works(code)
+                    self.section.cited += self._cited_after(nodes, i, code)
                 elif self.parsed.entries and (bib := _BIB_TITLE.search(code)) and _key(
                     bib.group(1)) == _key(self.parsed.entries[-1].name):
                     # The citation block of the entry just above it: its URLs are that entry's.
                     last = self.parsed.entries[-1]
                     last.urls += [u for u in find_urls(code) if u not in last.urls]
                 elif _BIBTEX.search(code):
-                    self.cited += cited_works(code)
+                    self.cited += self._cited_after(nodes, i, code)
                 else:
                     self.context.append(code)
             elif name == "front_matter":
@@ -566,6 +566,16 @@ class _Reader:
             return False
         s.parts += 1
         return True
+
+    def _cited_after(self, nodes: list[Any], i: int, code: str) -> list[Entry]:
+        """The works a BibTeX block cites; right under a one-item list ("- [NeuS](github…)"),
+        the item's links are the first work's."""
+        works = cited_works(code)
+        prev = nodes[i - 1] if i else None
+        if works and prev is not None and prev.name in _LIST and len(prev.children) == 1:
+            own = works[0]
+            own.urls += [k.url for k in links(_slice(self.raw, prev)) if k.url and k.url not in own.urls]
+        return works
 
     def _close_section(self) -> None:
         s = self.section
@@ -1084,7 +1094,27 @@ def read_document(text: str, *, subject: bool = False) -> Parsed:
         if reader.context:
             parsed.notes.append(f"{len(reader.context)} code block(s) kept as context only")
         return _with_cited(parsed, reader.cited)
-    return _with_cited(_subject(reader, parsed), reader.cited)
+    return _without_label_subject(_with_cited(_subject(reader, parsed), reader.cited))
+
+
+_REFERENCES = re.compile(
+    r"^\W*(?:references?|bibliography|acknowledge?ments?|related works?|credits)\W*$", re.IGNORECASE)
+
+
+def _without_label_subject(parsed: Parsed) -> Parsed:
+    """A page titled only by a section label ("Citation", "References") whose links all
+    belong to the works it cites is those works: it has no subject of its own."""
+    if len(parsed.entries) < 3 or parsed.entries[0].role != "subject":
+        return parsed
+    subject, rest = parsed.entries[0], parsed.entries[1:]
+    name = subject.name
+    if not (_HOWTO.match(name) or _PART_TITLE.match(name) or _REFERENCES.match(name)):
+        return parsed
+    theirs = {normalize_url(u) for e in rest for u in e.urls}
+    if any(normalize_url(u) not in theirs for u in subject.urls):
+        return parsed
+    parsed.entries = rest
+    return parsed
 
 
 def _with_cited(parsed: Parsed, cited: list[Entry]) -> Parsed:

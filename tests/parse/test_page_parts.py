@@ -204,3 +204,15 @@ def test_a_linked_title_followed_by_its_authors_names_the_row() -> None:
     )
     assert [s.name for s in parse_block(text).sources] == [
         "Reef Nets: Counting Corals from Above", "Kelp Maps at Scale"]
+
+
+def test_a_citation_page_is_the_works_it_cites_with_their_item_links() -> None:
+    items = []
+    for i, name in enumerate(["Reefnet", "Kelpformer", "Tidegrid"]):
+        items.append(f"- [{name}](https://github.com/example/{name.lower()})\n```\n@misc{{k{i},\n"
+                     f"  title={{{name}: a study number {i}}},\n  year={{2021}},\n}}\n```\n")
+    text = "# Citation\n\nThanks to the authors for their works.\n\n" + "\n".join(items)
+    block = parse_block(text)
+    assert [s.name for s in block.sources] == [
+        "Reefnet: a study number 0", "Kelpformer: a study number 1", "Tidegrid: a study number 2"]
+    assert block.sources[1].urls == ["https://github.com/example/kelpformer"]
