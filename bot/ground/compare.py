@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.ground.coverage import is_ask
+from bot.ground.coverage import is_ask, split_sentences
 from bot.ground.lexicon import weight
 from bot.ground.relevance import negated_stems
 from bot.ground.schema import MeasuresFile, measures_file
@@ -275,7 +275,7 @@ def _identifiers(question: str) -> list[str]:
 def _clause_of(question: str, word: str) -> str:
     """The question without its other asks: the sentence that holds `word`, with the story
     around it (a memory budget stated first), not a second question about something else."""
-    sentences = [p.strip() for p in re.split(r"(?<=[.?!])\s+", question.strip()) if p.strip()]
+    sentences = split_sentences(question)
     asks = [p for p in sentences if p.endswith("?") or is_ask(p)]
     own = next((a for a in asks if word in a.lower()), "")
     return " ".join(p for p in sentences if p == own or p not in asks) if own else question

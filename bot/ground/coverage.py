@@ -35,8 +35,8 @@ _INNER_ASK = re.compile(
 _CLAUSE_CUT = re.compile(rf",?\s+and\s+(?={_WH})|[,;]\s+(?={_WH})|\s+[+&]\s+(?={_WH})", re.IGNORECASE)
 _SURFACE = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*")
 # A requirement stated as an absence ("without a GPU") is met by sources that never mention it.
-_NEGATION = frozenset({"without", "no", "not", "never", "nor", "non"})
-_NEGATION_REACH = 3
+NEGATION = frozenset({"without", "no", "not", "never", "nor", "non"})
+NEGATION_REACH = 3
 SUPPORTED = 0.5
 QUALIFIER_REACH = 4  # words between a measurement and the phrase that qualifies it
 # An ask that points back at the story ("anything here for that?", "can it do this?").
@@ -92,14 +92,14 @@ def _words(clause: str) -> list[_Word]:
     toks = [m for m in _SURFACE.finditer(clause)
             if not any(a <= m.start() < b for a, b in examples)]
     # Where each negation stands, looked up once rather than once per following word.
-    negations = [i for i, t in enumerate(toks) if t.group(0).lower() in _NEGATION]
+    negations = [i for i, t in enumerate(toks) if t.group(0).lower() in NEGATION]
     out = []
     for i, m in enumerate(toks):
         w = m.group(0)
         hard = is_hard(w) or any(a <= m.start() < b for a, b in measures)
         out.append(_Word(
             text=w, start=m.start(), end=m.end(), key=key(w), weight=weight(w), hard=hard,
-            negated=any(i - _NEGATION_REACH <= n < i for n in negations),
+            negated=any(i - NEGATION_REACH <= n < i for n in negations),
         ))
     return out
 
@@ -183,13 +183,18 @@ def quoted(clause: str) -> str:
     return "“" + text.rstrip(" ?.!") + "”"
 
 
+def split_sentences(question: str) -> list[str]:
+    """The question's sentences, cut after ".", "?" or "!"."""
+    return [s.strip() for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s.strip()]
+
+
 def is_ask(sentence: str) -> bool:
     """A sentence that asks something though it ends in no question mark."""
     return bool(_ASK_START.match(sentence) or _INNER_ASK.search(sentence))
 
 
 def split_asks(question: str) -> tuple[list[str], list[str]]:
-    sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s.strip()]
+    sentences = split_sentences(question)
     asks = [s for s in sentences if s.endswith("?") or is_ask(s)]
     context = [s for s in sentences if s not in asks]
     if not asks:

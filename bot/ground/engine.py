@@ -76,6 +76,11 @@ OWN_SUBJECT = 1.0  # informative weight of an ask that names a subject of its ow
 MORE_RANKINGS = 2
 
 
+def _answered_by(ask: str, ranking: compare_mod.Ranking) -> bool:
+    """Every word of the ask is in the clause the ranking answers."""
+    return set(re.findall(r"\w+", ask.lower())) <= set(re.findall(r"\w+", ranking.clause.lower()))
+
+
 def _more_rankings(query: Query, sources: list[Source], rel: Sequence[float],
                    ranking: compare_mod.Ranking | None) -> list[compare_mod.Ranking]:
     """Rankings that other asks of the question ask for, on other fields ("which the best
@@ -85,6 +90,8 @@ def _more_rankings(query: Query, sources: list[Source], rel: Sequence[float],
     out: list[compare_mod.Ranking] = []
     fields = {ranking.field}
     for ask in query.asks:
+        # A clause of the first ranking's sentence may rank another field ("… and which the
+        # best NDCG?"): the field, not the wording, tells a new ranking apart.
         r = compare_mod.rank(ask, sources, rel)
         if r is not None and r.field not in fields and len(out) < MORE_RANKINGS:
             fields.add(r.field)
@@ -97,9 +104,8 @@ def _other_asks(block: SourceBlock, docs: Sequence[Doc], query: Query,
     """The best source for each ask beside the ranking's ("is there a checkpoint for the
     other dataset?"): the ranking answers its own ask, not theirs."""
     extra: list[int] = []
-    ranked = set(re.findall(r"\w+", ranking.clause.lower()))
     for ask in query.asks:
-        if set(re.findall(r"\w+", ask.lower())) <= ranked or informative(ask) < OWN_SUBJECT:
+        if _answered_by(ask, ranking) or informative(ask) < OWN_SUBJECT:
             continue
         scores = score_sources(block, docs, analyse_question(ask))
         best = max(range(len(docs)), key=lambda i: (scores[i], -i), default=-1)

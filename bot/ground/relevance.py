@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from bot.ground.coverage import split_asks
+from bot.ground.coverage import NEGATION, NEGATION_REACH, split_asks
 from bot.ground.intent import intents, primary_of, setting_cues
 from bot.ground.lexicon import filler, is_artefact, weight
 from bot.ground.tasks import cue_matcher, vocabulary
@@ -212,9 +212,8 @@ def analyse_question(question: str) -> Query:
     )
 
 
-_NOT = frozenset({"no", "not", "without", "non", "nor", "excluding", "except", "skip", "skipping",
-                  "minus"})
-_NOT_REACH = 3
+# Beside the coverage check's negations, words that rule a thing out of a pick.
+_NOT = NEGATION - {"never"} | {"excluding", "except", "skip", "skipping", "minus"}
 EXCLUDED_FACTOR = 0.3  # of its score, for a source whose fields carry a ruled-out word
 
 
@@ -224,7 +223,7 @@ def negated_stems(question: str) -> frozenset[str]:
     out: set[str] = set()
     for i, w in enumerate(ws):
         if w.lower() in _NOT:
-            out.update(stem(x) for x in ws[i + 1:i + 1 + _NOT_REACH]
+            out.update(stem(x) for x in ws[i + 1:i + 1 + NEGATION_REACH]
                        if x.isalpha() and len(x) > 1 and not filler(x))
     return frozenset(out)
 

@@ -900,7 +900,7 @@ class _Reader:
             if named and _AUTHORS_ONLY.search(unlinked):
                 name = named[0].label  # "[Title](…) - A. Author et al.": the link is the title
             elif len(rest) >= 3 or not named:
-                name = clean_name(unlinked) if len(clean_name(unlinked)) >= 3 else clean_name(bare)
+                name = rest if len(rest) >= 3 else clean_name(bare)
             else:
                 name = named[0].label
             if find_urls(name) and find_urls(name)[0] == name:
