@@ -238,6 +238,24 @@ def is_person_url(url: str) -> bool:
     return bool(_PERSON.match(url))
 
 
+# A repository's issue, pull request, discussion, wiki page, commit or release: activity of a
+# project, never a work of its own.
+_ACTIVITY = re.compile(
+    r"^(?:https?://)?(?:www\.)?github\.com/[^/\s]+/[^/\s]+/(?:issues|pull|pulls|discussions|wiki"
+    r"|commit|commits|releases|compare)(?:[/?#]|$)",
+    re.IGNORECASE,
+)
+
+
+def is_activity_url(url: str) -> bool:
+    """Also a GitHub account's own page (github.com/someone): a person or an organisation."""
+    if _ACTIVITY.match(url):
+        return True
+    rest = url.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0]
+    parts = [p for p in rest.split("/") if p]
+    return len(parts) == 2 and parts[0].lower() in ("github.com", "www.github.com")
+
+
 def without_wide_end(url: str) -> str:
     """`url` without the full-width punctuation ("。") Chinese or Japanese prose ends it with."""
     return _WIDE_END.sub("", url) if url and url[-1] >= "\u3000" else url

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.ground.coverage import Known, key
+from bot.ground.coverage import CJK, Known, key
 from bot.ground.invariants import BlockText
 from bot.ground.labels import salient
 from bot.ground.relevance import Doc, analyse_source
@@ -73,6 +73,11 @@ def _known(block: SourceBlock, docs: list[Doc]) -> Known:
         found.update(key(w) for w in (*RELEASED, *words_file().artefacts))
     if "huggingface" in kinds:
         found.update(key(w) for w in ("hugging", "face", "hf"))  # the host as people say it
+    if CJK.search(text):
+        # A Chinese or Japanese block writes the question's English words its own way.
+        for english, forms in words_file().glossary.items():
+            if any(f in text for f in forms):
+                found.update(key(w) for w in _WORD.findall(english.lower()))
     for d in docs:
         found.update(d.termset)
         for v in d.source.meta.values():

@@ -56,7 +56,7 @@ class Coverage:
 
 
 MIN_CLAUSE = 3  # words: "and separately" between two asks asks nothing
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 CJK_ASK = 4  # ideographs or syllables that make an ask one this module cannot weigh
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
 
@@ -84,6 +84,12 @@ class _Word:
 _QUOTED = re.compile(r"[\"“‘](?:[^\"”’]{1,80})[\"”’]|(?<![A-Za-z])'[^']{1,80}'(?![A-Za-z])")
 
 
+_DEMONSTRATIVE = frozenset({"this", "these", "that", "those"})
+_PERSON = frozenset({"i", "we", "you"})
+_MODAL = frozenset({"can", "could", "would", "might", "may"})
+_WITHIN = frozenset({"in", "from", "of", "among", "across", "within", "inside", "on"})
+
+
 def _words(clause: str) -> list[_Word]:
     # A quoted example ("a prompt like 'upbeat jazz'") is not what the question is about.
     examples = [m.span() for m in _QUOTED.finditer(clause)]
@@ -93,12 +99,19 @@ def _words(clause: str) -> list[_Word]:
             if not any(a <= m.start() < b for a, b in examples)]
     # Where each negation stands, looked up once rather than once per following word.
     negations = [i for i, t in enumerate(toks) if t.group(0).lower() in NEGATION]
+    low = [t.group(0).lower() for t in toks]
     out = []
     for i, m in enumerate(toks):
         w = m.group(0)
         hard = is_hard(w) or any(a <= m.start() < b for a, b in measures)
+        # "in this bib", "across these tables": the word names the paste, not the subject.
+        deictic = i >= 2 and low[i - 1] in _DEMONSTRATIVE and low[i - 2] in _WITHIN and not hard
+        # "a demo I can poke at": what the asker would do with it is no subject of the sources.
+        deictic = deictic or (i >= 2 and low[i - 1] in _MODAL and low[i - 2] in _PERSON
+                              and not hard)
         out.append(_Word(
-            text=w, start=m.start(), end=m.end(), key=key(w), weight=weight(w), hard=hard,
+            text=w, start=m.start(), end=m.end(), key=key(w),
+            weight=0.0 if deictic else weight(w), hard=hard,
             negated=any(i - NEGATION_REACH <= n < i for n in negations),
         ))
     return out
@@ -272,7 +285,7 @@ def assess(question: str, known: Known | Collection[str]) -> Coverage:
         if "overview" in intents(clause):
             checked += 1  # any block answers "what is this?"
             continue
-        if len(_CJK.findall(clause)) >= CJK_ASK:
+        if len(CJK.findall(clause)) >= CJK_ASK:
             # Words of Chinese, Japanese or Korean carry no weight here (no frequency list,
             # no word breaks): such an ask cannot be judged absent, so it is never refused.
             checked += 1

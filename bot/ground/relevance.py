@@ -132,6 +132,8 @@ class Query:
     # Stems the question rules out ("no GPL/AGPL", "without CUDA"): a source that declares one
     # in its fields (a licence column) is not what was asked for.
     excluded: frozenset[str] = frozenset()
+    # Tasks the question's story names but none of its asks ("I expected the GNNs to win").
+    story_tasks: frozenset[str] = frozenset()
 
 
 def concept_tokens(tasks: Counter[str], cues: Counter[str]) -> list[str]:
@@ -196,6 +198,7 @@ def analyse_question(question: str) -> Query:
     # Non-overlapping: "video super-resolution" asks for that, not also for the image task
     # its last words name.
     tasks = Counter(label for _, _, label in vocabulary().matcher.spans(q_stems))
+    in_asks = {lab for a in asks for _, _, lab in vocabulary().matcher.spans(stems(a))}
     cues = setting_cues(question)
     found = intents(question)
     return Query(
@@ -209,6 +212,7 @@ def analyse_question(question: str) -> Query:
             is_artefact(w) for w in words(a)) for a in asks),
         asks=tuple(asks),
         excluded=excluded,
+        story_tasks=frozenset(tasks) - in_asks,
     )
 
 
@@ -559,7 +563,10 @@ def select(
     keep = []
     for i in order:
         groups = {info[t].group for t in docs[i].tasks if info[t].domain}
-        on_topic = not targets or bool(groups & targets) or rel[i] >= 0.75
+        # A source that names no domain of its own but the question's method ("foundation
+        # models for GeoAI" asked about geospatial foundation models) is not off topic.
+        shared = not groups and not query.tasks.keys().isdisjoint(docs[i].tasks)
+        on_topic = not targets or bool(groups & targets) or shared or rel[i] >= 0.75
         if rel[i] >= floor and on_topic:
             keep.append(i)
     return keep[:MAX_SELECTED] or order[:1]

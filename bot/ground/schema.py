@@ -111,6 +111,8 @@ class WordsFile(_Strict):
     # A measurement word a block shows without writing it: a license by its name
     # ("Apache-2.0"), fps by "frames per second". Regular expressions per word.
     shown_by: dict[str, list[str]] = field(default_factory=dict)
+    # An English word -> how Chinese and Japanese pages write it (coverage of CJK blocks).
+    glossary: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _regexes(self.shown_by.values())

@@ -35,7 +35,7 @@ from bot.parse._markup import (
     readable,
     work_name,
 )
-from bot.urls import arxiv_id, find_urls, link_kind, normalize_url
+from bot.urls import arxiv_id, find_urls, is_activity_url, link_kind, normalize_url
 
 _LIST = ("bullet_list", "ordered_list")
 _FIELD = re.compile(
@@ -111,6 +111,15 @@ _NEWS_TITLE = re.compile(
     r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\W*$",
     re.IGNORECASE,
 )
+# "#### 2023-05-20 ocrweb v0.1.5 update:" (or "udpate"): a dated release of the page's
+# project, when the page has several such headings (a changelog). One dated title over a
+# list of papers is that list's name.
+_RELEASE_HEADING = re.compile(
+    r"^#{1,6}[^\S\n]*[^\w\n]*\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?\b[^\w\n]*"
+    r"(?:[^\W\d][\w.-]*[^\w\n]*){1,4}$", re.MULTILINE)
+_RELEASE_TITLE = re.compile(
+    r"^\W*\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?\b\W*(?:[^\W\d][\w.-]*\W*){1,4}$")
+CHANGELOG = 3  # dated release headings that make a page a changelog
 _DATE_TITLE = re.compile(r"^\W*(?:\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\W*$")
 _DIGIT_SEP = re.compile(r"\d[-/.]\d")
 # "This repo is the official implementation of X": the page's fuller name for its subject.
@@ -440,6 +449,11 @@ class _Reader:
         self._news: tuple[_Section | None, bool] = (None, False)
         self.template = _template_labels(text)
         self.home = _home_repo(text)
+        self.changelog = "#" in text and len(_RELEASE_HEADING.findall(text)) >= CHANGELOG
+
+    def news_title(self, title: str) -> bool:
+        return bool(_NEWS_TITLE.match(title)) or self.changelog and bool(
+            _RELEASE_TITLE.match(title))
 
     def char_offsets(self, offsets: list[int]) -> list[int]:
         """The character offsets in `text` of ascending byte offsets of `raw` (the tree's),
@@ -459,8 +473,8 @@ class _Reader:
     def in_news(self) -> bool:
         # Asked for every item of a section: answered once per section.
         if self._news[0] is not self.section:
-            self._news = (self.section, bool(_NEWS_TITLE.match(self.section.title)) or any(
-                _NEWS_TITLE.match(t) for t in self.news_parents))
+            self._news = (self.section, self.news_title(self.section.title) or any(
+                self.news_title(t) for t in self.news_parents))
         return self._news[1]
 
     def _fact(self, raw: str, found: list[Link]) -> None:
@@ -1215,6 +1229,11 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
     titles = [s.title for s in reader.sections if s.title and s.level < 99]
     named = [t for t in titles if not ((m := _FIELD.match(t)) and (
         _FIELD_WORDS.match(m.group("label").strip()) or m.group("value")[:1].isdigit()))]
+    if titles and all(reader.news_title(t) for t in titles) and reader.home:
+        # A changelog's headings are its dates; its subject is the repository it belongs to,
+        # spelt as its links spell it.
+        at = text.lower().find(f"github.com/{reader.home}")
+        titles = named = [text[at + 11 : at + 11 + len(reader.home)].split("/")[-1]]
     # The first line of prose, if it must name the page: its first line that is text once
     # comments are gone (a template's "<!-- Provide a quick summary … -->" spans lines).
     title = _latin_twin(reader.sections) or (named or titles or [""])[0] or _first_line(prose)
@@ -1273,6 +1292,7 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
             work_names[link.label] = work_name(link.label)
         name = work_names[link.label]
         if name and (is_paper_url(link.url) or link_kind(link.url) == "github") \
+                and not is_activity_url(link.url) \
                 and collapse(name).lower() != title.lower() and not _own_name(name, title):
             seen.add(key)
             related.append(Entry(name=name, urls=[link.url], kind=kind_for([link.url], ""),
