@@ -31,7 +31,7 @@ LinkKind = Literal["github", "arxiv", "huggingface", "project", "other"]
 StepKind = Literal["input", "model", "technique", "output"]
 BlockFormat = Literal[
     "request", "paper_page", "listing", "bullets", "markdown_table", "urls", "json", "yaml",
-    "bibtex", "freeform", "empty", "markdown", "model_card", "metafile", "cff", "html",
+    "bibtex", "freeform", "empty", "markdown", "model_card", "metafile", "cff", "html", "rst",
 ]
 Engine = Literal["extractive", "llm"]
 

@@ -212,8 +212,11 @@ def _bound(question: str, fields: dict[str, int]) -> Bound | None:
         return None
     found, target = picked
     before = " ".join(_question_words(question[: found.start()])[-BOUND_REACH:])
-    lower = any(f" {w} " in f" {before} " for w in lower_words) or (
-        _is_rate(target) and not _lower_better(target))
+    # A sign written against the amount (">=150 fps", "≤ 8 GB") says it outright.
+    sign = question[: found.start()].rstrip()[-2:]
+    lower = sign.endswith((">", ">=", "≥")) or not sign.endswith(("<", "<=", "≤")) and (
+        any(f" {w} " in f" {before} " for w in lower_words) or (
+            _is_rate(target) and not _lower_better(target)))
     start = found.start()
     if start and question[start - 1] in "~≈":
         start -= 1
@@ -330,6 +333,9 @@ def rank(
     # question (whether a checkpoint exists for another dataset) is answered apart.
     clause = _clause_of(question, words[sup[0]])
     bound = _bound(clause, fields)
+    if bound is not None and (lead := _question_words(bound.text)[:1]) and lead[0] in window[1:]:
+        # "best AP with >=150 fps at batch 1": the words from the bound on say what it bounds.
+        window = window[: window.index(lead[0], 1)]
     chosen = _pick_field(window, {f: n for f, n in fields.items()
                                   if bound is None or f != bound.field})
     if chosen is None and kind == "better":

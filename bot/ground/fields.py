@@ -57,13 +57,14 @@ def facts(
     """Field values of `sources` that the question asks for, in source then field order;
     `skip`: fields the answer already states (a ranking's metric)."""
     skipped = {k.lower() for k in skip}
+    heads = {k.split(" (")[0] for k in skipped}  # the same measure in another setting
     asked = {stem(w) for w in words(question) if w.isalpha()}
     asked |= {stem(p) for w in words(question) for p in w.split("-") if p}
     out: list[Fact] = []
     for s in sources:
         for key, value in s.meta.items():
             k = key.lower()
-            if not _reportable(k, value, skipped):
+            if not _reportable(k, value, skipped) or k.split(" (")[0] in heads:
                 continue
             need = _key_stems(k)
             if need and need <= asked:
@@ -85,10 +86,13 @@ def leader_fact(question: str, source: Source, ranked: str, ranking_words: Seque
              } - used
     skipped = {k.lower() for k in (ranked, *skip)}
     head = ranked.split(" (")[0].lower()
+    # The bound's field in another setting ("fps (batch size=8)" beside a bound on "fps (batch
+    # size=1)") shares the words that asked for the bound, not a question of its own.
+    bound_heads = {k.lower().split(" (")[0] for k in skip}
     best: tuple[int, int, str, str] | None = None
     for key, value in source.meta.items():
         k = key.lower()
-        if not _reportable(k, value, skipped):
+        if not _reportable(k, value, skipped) or k.split(" (")[0] in bound_heads:
             continue
         shared = len({stem(w) for w in words(_readable(k)) if w.isalpha()} & asked)
         if shared:

@@ -211,6 +211,14 @@ def _detect(text: str) -> tuple[BlockFormat, Parsed]:
             return "html", read_document(page_text(text))
         except Exception:  # noqa: BLE001 - as below: one reader's bug costs its format only
             _log.exception("html reader failed; reading the block as a document")
+    from bot.parse._rst import looks_like_rst, rst_markdown
+
+    if looks_like_rst(text):
+        # A docs page in reStructuredText: its sections, list-tables and links, as Markdown.
+        try:
+            return "rst", read_document(rst_markdown(text))
+        except Exception:  # noqa: BLE001 - as below: one reader's bug costs its format only
+            _log.exception("rst reader failed; reading the block as a document")
     doc = Doc(text)
     for fmt, attempt in _ATTEMPTS:
         try:

@@ -842,7 +842,8 @@ class _Reader:
                     headers = [clean_name(_slice(self.raw, c)).lower() for c in row.children]
                 else:
                     rows.append(_slice(self.raw, row))
-        if self.in_howto():
+        if self.in_howto() or _legend(headers, self.section.title):
+            # A legend ("Key / Icon | Description") explains the marks of the tables after it.
             self._fact("\n".join(rows), [k for r in rows for k in links(r)])
             return
         name_col = _name_column(headers)
@@ -989,6 +990,18 @@ class _Reader:
             self.section.children += 1
             self.section.last = entry
         return entry
+
+
+_LEGEND_HEAD = re.compile(r"^(?:keys?|icons?|symbols?|marks?|notation|legend)"
+                          r"(?:\s*[/&,]\s*(?:keys?|icons?|symbols?|marks?))?$")
+_LEGEND_TITLE = re.compile(r"\b(?:legend|abbreviations|notation)\b", re.IGNORECASE)
+LEGEND_COLUMNS = 3  # a legend pairs a mark with what it means (and perhaps an example)
+
+
+def _legend(headers: list[str], title: str) -> bool:
+    """A table of marks and their meanings ("Key / Icon | Description"), not of works."""
+    return 0 < len(headers) <= LEGEND_COLUMNS and (bool(_LEGEND_HEAD.match(
+        headers[0].strip())) or bool(_LEGEND_TITLE.search(title)))
 
 
 def _one_kind(rows: list[Entry]) -> None:

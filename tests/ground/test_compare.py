@@ -346,3 +346,29 @@ def test_a_second_superlative_ask_gets_its_own_ranking() -> None:
     answer = ground(parse_block(CF), "which model has the best recall@20 and which the best ndcg@20?")
     assert "Slim leads with 0.0755" in answer.task.summary
     assert "KnnItem leads with 0.0606" in answer.task.summary
+
+
+def test_a_sign_against_the_amount_sets_the_bound_direction() -> None:
+    from bot.ground.compare import _bound
+
+    fields = {"fps (batch size=1)": 3, "memory (gb)": 3}
+    assert _bound("need >=150 fps at batch 1", fields).upper is False
+    assert _bound("need ≥ 150 fps", fields).upper is False
+    assert _bound("≤ 8 GB memory please", fields).upper is True
+    assert _bound("<=8GB memory", fields).upper is True
+
+
+FPS_TABLE = """\
+| Network | AP | FPS (batch 1) | FPS (batch 8) |
+|---|---|---|---|
+| [netA](https://github.com/example/neta) | 44.1 | 130 | 194 |
+| [netB](https://github.com/example/netb) | 64.3 | 79.8 | 137 |
+| [netC](https://github.com/example/netc) | 59.2 | 163 | 290 |
+"""
+
+
+def test_a_lower_bound_on_a_rate_keeps_what_reaches_it_and_states_no_sibling_column() -> None:
+    answer = ground(parse_block(FPS_TABLE), "best AP with >=150 fps at batch 1?")
+    assert _top(answer.sources) == ["netC"]
+    assert "at least 150" in answer.task.summary
+    assert "batch 8" not in answer.task.summary
