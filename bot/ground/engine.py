@@ -29,6 +29,7 @@ from bot.ground.relevance import (
     score_sources,
     select,
 )
+from bot.ground.schema import words_file
 from bot.ground.wording import Wording, default_wording
 from bot.ground.workflow import step_label
 from bot.models import Answer, Evidence, Link, Source, SourceBlock, Step, Task, Workflow
@@ -144,6 +145,11 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         # it ("linear-probe accuracy" for a column headed "ImageNet linear").
         parts = [p for w in ranking.asked for p in re.split(r"[-/]", w) if p]
         known = known.with_words(parts)
+    labels = infer(docs=docs, rel=rel, selected=selected, query=query) if selected else None
+    if labels is not None and labels.input and labels.output:
+        # "What does it take in and spit out?" is answered by the input and output the
+        # sources state, in whatever words they state them.
+        known = known.with_words(words_file().io_words)
     coverage = assess(question, known)
     if not selected and coverage.covered and docs:
         # The block's words answer the question though no source stands out (a table whose
@@ -151,7 +157,8 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         selected = list(range(min(FALLBACK, len(docs))))
     chosen = [docs[i].source for i in selected]
 
-    labels = infer(docs=docs, rel=rel, selected=selected, query=query)
+    if labels is None:
+        labels = infer(docs=docs, rel=rel, selected=selected, query=query)
     per_source, injected = evidence_mod.pick(docs, selected, query)
     picked = [
         c for c in evidence_mod.choose(per_source, [s.id for s in chosen])

@@ -130,6 +130,12 @@ def infer(
         for lab, n in (salient(m) - m.name_tasks).items():
             primary[lab] += 1.0 * n
         support.append(m.source.id)
+    for si in [i for i in selected[:1] if docs[i].source.role == "subject"]:
+        # The page's subject (a model card) says its own task in its title and declared
+        # fields: that outweighs a metric's name in the question ("ASR-BLEU" is no ASR task).
+        for lab, n in docs[si].name_tasks.items():
+            primary[lab] += 3.0 * n
+        support.append(docs[si].source.id)
     for pi, mi in owned.items():
         d = docs[pi]
         for lab, n in d.tasks.items():

@@ -553,7 +553,10 @@ def select(
     """
     order = sorted(range(len(docs)), key=lambda i: (-rel[i], i))
     if not order or rel[order[0]] <= 0:
-        return []
+        # An ask that names nothing ("what does it take in?") on a page about one subject
+        # is about that subject.
+        subjects = [i for i, d in enumerate(docs) if d.source.role == "subject"]
+        return subjects[:1] if len(subjects) == 1 else []
     curated = any(d.source.role in ("recommended", "related") for d in docs)
     if curated and len(docs) <= SMALL_BLOCK:
         return [i for i in order if rel[i] >= 0.2 or docs[i].source.role == "recommended"]

@@ -111,6 +111,8 @@ class WordsFile(_Strict):
     # A measurement word a block shows without writing it: a license by its name
     # ("Apache-2.0"), fps by "frames per second". Regular expressions per word.
     shown_by: dict[str, list[str]] = field(default_factory=dict)
+    # Words asking what goes in and comes out: answered by the input and output found.
+    io_words: list[str] = field(default_factory=list)
     # An English word -> how Chinese and Japanese pages write it (coverage of CJK blocks).
     glossary: dict[str, list[str]] = field(default_factory=dict)
 

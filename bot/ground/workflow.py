@@ -138,7 +138,8 @@ MODEL_NOTE_WORDS = 16
 # "extracts …, builds …"), then "we propose/introduce X, a …".
 _MECHANISM = re.compile(
     r"\b(by (?:\w+ing)|via|through|consists? of|builds?|extracts?|combines?|leverag\w+|relies on"
-    r"|based on|using|uses|iteratively|learns?|encodes?|decodes?|fuses?|aligns?)\b",
+    r"|based on|using|uses|iteratively|learns?|encodes?|decodes?|fuses?|fused with|aligns?"
+    r"|combined with|on top of|built on)\b",
     re.IGNORECASE,
 )
 _OWN = re.compile(r"\b(we|our|(this|the) (paper|work|model|method|project|network|system))\b", re.IGNORECASE)
@@ -157,6 +158,10 @@ def stage(doc: Doc) -> str:
 
 # How to install or call it ("pip install", "you can use the model like this") says nothing
 # about how it works, though "using" reads like a mechanism.
+# A sentence that tells the reader what to do ("Load via …", "Run …") is usage, not method.
+_INSTRUCTION = re.compile(
+    r"(?:load|run|install|download|clone|call|see|check|use|import|open|click|pass|set|try)\b",
+    re.IGNORECASE)
 _USAGE = re.compile(
     r"\b(pip install|installed|you can use|use the model like|import \w+|run the following"
     r"|the following (command|code|snippet)|from_pretrained"
@@ -167,12 +172,14 @@ _USAGE = re.compile(
 
 def method_sentence(source: Source) -> str:
     """The sentence of the source's summary that says how it works ("" when none does)."""
+    handle = (short_name(source.name) or source.name).lower()
     sentences = [
         s.strip() for s in re.split(r"(?<=[.!?])\s+", source.summary)
-        if 30 <= len(s.strip()) <= 400 and "http" not in s and not BACKGROUND.search(s.strip())
-        and not _USAGE.search(s)
+        if 30 <= len(s.strip()) <= 400 and "http" not in s and not _USAGE.search(s)
+        and not _INSTRUCTION.match(s.strip())
+        # "X is a …" is the field's background, unless X is the source itself.
+        and not (BACKGROUND.search(s.strip()) and not s.strip().lower().startswith(handle))
     ]
-    handle = (short_name(source.name) or source.name).lower()
 
     def rank(sentence: str) -> int:
         own = bool(_OWN.search(sentence)) or (len(handle) >= 3 and handle in sentence.lower())

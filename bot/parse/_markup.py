@@ -145,7 +145,10 @@ _KIND_TAIL = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_NAME = {"our", "this", "that", "my", "their", "its", "official", "github", "code", "source",
-               "main", "original", "same", "new", "python", "open"}
+               "main", "original", "same", "new", "python", "open",
+               # what the code is for, not what it is called: "the training repo"
+               "training", "inference", "evaluation", "eval", "demo", "research", "project",
+               "experiment", "experiments", "reproduction", "benchmark", "data", "dataset"}
 
 
 def work_name(label: str) -> str:

@@ -98,3 +98,43 @@ def test_a_source_sharing_the_questions_method_stays_on_topic() -> None:
     _, ans = answer(text, "which of these are about foundation models for earth observation?")
     chosen = " ".join(s.label for s in ans.workflow.steps)
     assert "toolkit" in chosen and "GeoAI" in chosen, chosen
+
+
+_CARD = """\
+---
+license: mit
+pipeline_tag: audio-to-audio
+tags:
+  - speech-to-speech-translation
+---
+
+# Parrot: Speech-to-Speech Translation for Welsh and Irish
+
+Parrot is a compact speech-to-speech translation model fused with a frozen vocoder.
+
+Load via the [training repo](https://github.com/example/parrot-train) and call `translate()`.
+
+| Metric | Value |
+|---|---|
+| ASR-BLEU | TODO |
+"""
+
+
+def test_a_cards_own_task_outweighs_a_metric_name_in_the_question() -> None:
+    _, ans = answer(_CARD, "what does it take in and spit out, and what ASR-BLEU does it get?")
+    assert ans.task.labels[0] == "speech translation", ans.task.labels
+    assert "automatic speech recognition" not in ans.task.labels
+
+
+def test_an_input_output_ask_is_answered_by_the_stated_input_and_output() -> None:
+    _, ans = answer(_CARD, "what does it take in and spit out?")
+    assert ans.task.input and ans.task.output
+    assert not any("not address" in c for c in ans.caveats), ans.caveats
+
+
+def test_an_instruction_is_no_method_sentence_and_a_purpose_is_no_name() -> None:
+    from bot.ground.workflow import method_sentence
+
+    block, _ = answer(_CARD)
+    assert "fused with" in method_sentence(block.sources[0])
+    assert "training" not in [s.name for s in block.sources]
