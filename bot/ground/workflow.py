@@ -143,7 +143,8 @@ _MECHANISM = re.compile(
     re.IGNORECASE,
 )
 _OWN = re.compile(r"\b(we|our|(this|the) (paper|work|model|method|project|network|system))\b", re.IGNORECASE)
-_OFFER = re.compile(r"\b(we (propose|introduce|present|develop|release)|is an? )", re.IGNORECASE)
+_OFFER = re.compile(r"\bwe (propose|introduce|present|develop|release)\b", re.IGNORECASE)
+_DEFINES = re.compile(r"\bis an? ", re.IGNORECASE)
 
 
 def stage(doc: Doc) -> str:
@@ -184,9 +185,10 @@ def method_sentence(source: Source) -> str:
     def rank(sentence: str) -> int:
         own = bool(_OWN.search(sentence)) or (len(handle) >= 3 and handle in sentence.lower())
         how, offer = bool(_MECHANISM.search(sentence)), bool(_OFFER.search(sentence))
-        # The source's own account of its mechanism, before a bare "we present X" and
-        # before a mechanism word in a sentence about the field.
-        return 0 if own and how else 1 if offer else 2 if how else 9
+        # The source's own account of its mechanism, before a bare "we present X", before a
+        # mechanism word in a sentence about the field, before a bare "X is a …".
+        return 0 if own and how else 1 if offer else 2 if how else 3 if _DEFINES.search(
+            sentence) else 9
 
     best = min(sentences, key=rank, default="")
     return best if best and rank(best) < 9 else ""
