@@ -1295,6 +1295,10 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
             related.append(Entry(name=name, urls=[url], kind=kind_for([url], ""), role="related"))
     # A page repeats its link texts ("paper", "code", "link"): each is judged once.
     work_names: dict[str, str] = {}
+    # The work a paragraph opened with, and where its last link ended: "[Title](paper),
+    # [code](repo)" gives the paper its code.
+    current: Entry | None = None
+    current_end = 0
     for link in opening_links:
         if not link.label:
             continue  # a bare URL names no work
@@ -1304,12 +1308,25 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
         if link.label not in work_names:
             work_names[link.label] = work_name(link.label)
         name = work_names[link.label]
+        if current is not None and not name and generic_label(link.label) \
+                and "\n\n" not in text[current_end : link.start]:
+            seen.add(key)
+            current.urls.append(link.url)
+            current_end = link.end
+            continue
+        current = None
         if name and (is_paper_url(link.url) or link_kind(link.url) == "github") \
                 and not is_activity_url(link.url) \
                 and collapse(name).lower() != title.lower() and not _own_name(name, title):
             seen.add(key)
-            related.append(Entry(name=name, urls=[link.url], kind=kind_for([link.url], ""),
-                                 role="related"))
+            work = Entry(name=name, urls=[link.url], kind=kind_for([link.url], ""), role="related")
+            related.append(work)
+            # Only a paragraph that opens with the work is that work's entry; a sentence that
+            # cites a paper ("introduced in [paper] and released in [this repository]") gives
+            # the page's subject the code.
+            opens = text.rfind("\n\n", 0, link.start) + 2 if "\n\n" in text[: link.start] else 0
+            if not text[opens : link.start].strip(" \t\n-*+>#[0-9."):
+                current, current_end = work, link.end
     # Each spelling once (a page repeats its links; its sections hold them again).
     for url in dict.fromkeys(k.url for k in all_links + text_links):
         key = normalize_url(url)

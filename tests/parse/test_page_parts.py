@@ -216,3 +216,21 @@ def test_a_citation_page_is_the_works_it_cites_with_their_item_links() -> None:
     assert [s.name for s in block.sources] == [
         "Reefnet: a study number 0", "Kelpformer: a study number 1", "Tidegrid: a study number 2"]
     assert block.sources[1].urls == ["https://github.com/example/kelpformer"]
+
+
+def test_a_paragraph_that_opens_with_a_work_gives_it_the_code_links_after_it() -> None:
+    from bot.parse import parse_block
+
+    text = """## Estimators
+
+[Fast Estimators for Counterfactual Ranking](https://arxiv.org/pdf/2001.00001.pdf), [code](https://github.com/example/fast-est)
+
+[Bounded Variance Importance Weights](https://arxiv.org/pdf/2002.00002.pdf), ICML 2021.
+
+[A Benchmark of Offline Evaluation](https://arxiv.org/pdf/2003.00003.pdf), [[code]](https://github.com/example/ope-bench), a suite of tasks.
+"""
+    by_name = {s.name: s.urls for s in parse_block(text).sources}
+    assert by_name["Fast Estimators for Counterfactual Ranking"] == [
+        "https://arxiv.org/pdf/2001.00001.pdf", "https://github.com/example/fast-est"]
+    assert by_name["Bounded Variance Importance Weights"] == ["https://arxiv.org/pdf/2002.00002.pdf"]
+    assert "https://github.com/example/ope-bench" in by_name["A Benchmark of Offline Evaluation"]
