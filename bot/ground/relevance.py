@@ -453,6 +453,7 @@ def task_overlap(targets: set[str], found: Collection[str]) -> float:
 # BM25 says. A short block's few sources are one subject's parts (a citation and its software),
 # where a title says less.
 TITLE_BOOST = 0.3
+CONTAINER_WORKS, CONTAINER_FACTOR = 3, 0.5  # related works that make a page their container
 
 
 def _subject_weights(text: str) -> dict[str, float]:
@@ -504,6 +505,12 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
     # Most titles of a listing hold none of the subject's words: their share is 0.
     subject_stems = frozenset().union(*subjects)
     q = query.text.lower()
+    # "Which of these …?" over a page that lists works picks among the works: the page (its
+    # heading names the topic, "OPE") is their container, not one of them.
+    picking = query.intent == "which_to_pick" or any(
+        a.lstrip().lower().startswith("which") for a in query.asks)
+    container = picking and sum(
+        1 for d in docs if d.source.role == "related") >= CONTAINER_WORKS
     raw: list[float] = []
     for i, d in enumerate(docs):
         s = 0.6 * float(bmn[i]) + 0.3 * spread * task_overlap(targets, d.tasks)
@@ -534,6 +541,11 @@ def score_sources(block: SourceBlock, docs: Sequence[Doc], query: Query) -> list
         for i, n in facets.items():
             if raw[i] >= ON_TOPIC * top:
                 raw[i] += FACET_BOOST * top * min(n, 2) / 2
+    if container:
+        # The page's text holds every work's words: it ranks below the best of them.
+        works = max((r for r, d in zip(raw, docs) if d.source.role == "related"), default=0.0)
+        raw = [CONTAINER_FACTOR * works if d.source.role == "subject" else r
+               for r, d in zip(raw, docs)]
     # The recommended model is what the question is about ("this model"): it ranks first.
     best = max(raw)
     for m in models:

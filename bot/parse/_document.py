@@ -992,6 +992,7 @@ class _Reader:
         return entry
 
 
+_OPENER = re.compile(r"[\s\-*+>#\[0-9.]+")  # list, quote and heading marks before a paragraph's text
 _LEGEND_HEAD = re.compile(r"^(?:keys?|icons?|symbols?|marks?|notation|legend)"
                           r"(?:\s*[/&,]\s*(?:keys?|icons?|symbols?|marks?))?$")
 _LEGEND_TITLE = re.compile(r"\b(?:legend|abbreviations|notation)\b", re.IGNORECASE)
@@ -1325,7 +1326,7 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
             # cites a paper ("introduced in [paper] and released in [this repository]") gives
             # the page's subject the code.
             opens = text.rfind("\n\n", 0, link.start) + 2 if "\n\n" in text[: link.start] else 0
-            if not text[opens : link.start].strip(" \t\n-*+>#[0-9."):
+            if not _OPENER.sub("", text[opens : link.start]):
                 current, current_end = work, link.end
     # Each spelling once (a page repeats its links; its sections hold them again).
     for url in dict.fromkeys(k.url for k in all_links + text_links):

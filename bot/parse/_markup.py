@@ -151,9 +151,13 @@ _NOT_A_NAME = {"our", "this", "that", "my", "their", "its", "official", "github"
                "experiment", "experiments", "reproduction", "benchmark", "data", "dataset"}
 
 
+_KIND_HEAD = re.compile(r"^(?:code|paper|repo|github|pdf|project)\s*[-:\u2013]\s*(?=\S)", re.IGNORECASE)
+
+
 def work_name(label: str) -> str:
-    """The name a link text gives a work: the text itself when it names one, the name in
-    "the X library" / "X repo", else ""."""
+    """The name a link text gives a work: the text itself when it names one ("code-X" names
+    X), the name in "the X library" / "X repo", else ""."""
+    label = _KIND_HEAD.sub("", label)
     if names_a_thing(label):
         return label
     m = _KIND_TAIL.match(label)

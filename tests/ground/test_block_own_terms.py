@@ -138,3 +138,26 @@ def test_an_instruction_is_no_method_sentence_and_a_purpose_is_no_name() -> None
     block, _ = answer(_CARD)
     assert "fused with" in method_sentence(block.sources[0])
     assert "training" not in [s.name for s in block.sources]
+
+
+_PAPER_PARAGRAPHS = """\
+## Estimators
+[Fast Estimators for Counterfactual Ranking](https://arxiv.org/pdf/2001.00001.pdf), [code](https://github.com/example/fast-est)
+
+[Bounded Variance Importance Weights](https://arxiv.org/pdf/2002.00002.pdf), ICML 2021, estimators.
+
+[Marginal Ratio Estimators](https://arxiv.org/pdf/2004.00004.pdf), NeurIPS 2020, estimators.
+
+[A Benchmark of Offline Estimators](https://arxiv.org/pdf/2003.00003.pdf), [[code]](https://github.com/example/est-bench)
+
+[code-Estimator Toolkit](https://github.com/example/est-tools), tools for estimators.
+"""
+
+
+def test_which_of_the_works_picks_among_them_not_the_page_holding_them() -> None:
+    block, ans = answer(_PAPER_PARAGRAPHS, "which estimators here come with code?")
+    names = [s.name for s in block.sources]
+    assert "Estimator Toolkit" in names  # "code-X" names X
+    chosen = [s.label for s in ans.workflow.steps if s.kind not in ("input", "output")]
+    assert chosen and chosen[0] != "Estimators", chosen
+    assert any("Fast Estimators" in c for c in chosen), chosen
