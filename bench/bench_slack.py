@@ -173,6 +173,13 @@ def _serve_bot(api_url: str, db: str, ports: Any, stop: Any, profile: str | None
     profiler.dump_stats(profile)
 
 
+# Every Web API method an answer may call (the upload's own POST is not a method: counted
+# by files.getUploadURLExternal's), and auth.test, which bolt should call once per process.
+_METHODS = ("assistant.threads.setStatus", "chat.postMessage", "files.getUploadURLExternal",
+            "files.completeUploadExternal", "conversations.replies", "chat.update",
+            "auth.test")
+
+
 def _auto_loop() -> str:
     from adapters.serve import loop_factory
 
@@ -235,6 +242,7 @@ async def run(events: int, concurrency: int, rounds: int,
 
                     # 2. throughput: `events` events, `concurrency` in flight, until all answered.
                     before = len(api.called("chat.postMessage", ok=True))
+                    calls_before = {m: len(api.called(m)) for m in _METHODS}
                     gate = asyncio.Semaphore(concurrency)
 
                     async def gated() -> float:
@@ -257,6 +265,7 @@ async def run(events: int, concurrency: int, rounds: int,
                     bot_cpu = (bot_end[0] - bot_cpu[0], bot_end[1] - bot_cpu[1]) \
                         if bot_end is not None and bot_cpu is not None else None
                     after = _listen_overflows()
+                    calls = {m: len(api.called(m)) - calls_before[m] for m in _METHODS}
                     load = _load_average()
             finally:
                 stop.set()
@@ -279,6 +288,8 @@ async def run(events: int, concurrency: int, rounds: int,
         "threads_ms": {name: (spent - threads_before.get(name, 0.0)) * 1000 / events
                        for name, spent in sorted(threads_after.items())},
         "load_average": load,
+        "calls_per_event": sum(calls.values()) / events,
+        "auth_tests": calls["auth.test"],
         "listen_overflows": (after - overflows) if after is not None and overflows is not None
         else None,
     }
@@ -322,6 +333,10 @@ def _table(result: dict[str, Any]) -> None:
           for name, ms in result["threads_ms"].items() if ms >= 0.05),
         ("load generator + fake Web API CPU per event", f"{result['load_cpu_ms']:.1f} ms"),
         ("bot event loop", result["loop"]),
+        ("Web API calls per answered event (the upload's POST counted once more)",
+         f"{result['calls_per_event']:.2f} + 1"),
+        ("auth.test calls during the run (bolt authorizes once per process)",
+         str(result["auth_tests"])),
         ("TcpExt ListenOverflows during the run", str(result["listen_overflows"])),
         ("machine load average (1 min) at the end (2 cores, shared)",
          "n/a" if result["load_average"] is None else f"{result['load_average']:.2f}"),

@@ -38,6 +38,7 @@ from adapters.slack.status import ThreadStatus
 from bot.chat import Attachment, FileRef, Incoming, Place, Platform, Reply
 from bot.delivery import Step
 from bot.errors import DeliveryError, Gone, Refused
+from bot.memo import IdentityMemo
 from bot.models import Answer
 from bot.render.png import cached_png, diagram_png
 from bot.render.slack import (
@@ -88,6 +89,7 @@ class SlackCourier:
         self._feedback: FeedbackStyle = feedback
         self._drawing = asyncio.Semaphore(DRAWINGS_AT_ONCE)
         self._rendered = answer_cache()
+        self._titles: IdentityMemo[Answer, str] = IdentityMemo()  # the PNG title, per answer
         self.status = ThreadStatus(client=client, env=env)
         self.fetcher: FileFetcher | None = None  # set once the adapter's HTTP session is open
         # Askers of shortcuts whose message is gone, by event: Slack refuses a reply in a
@@ -430,7 +432,7 @@ class SlackCourier:
                 png = await asyncio.to_thread(diagram_png, answer.workflow)
         if png is None:
             return None
-        title = diagram_title(answer, env=self._env)
+        title = self._titles.get(answer, lambda a: diagram_title(a, env=self._env))
         try:
             response = await self._client.files_upload_v2(
                 channel=place.channel,
