@@ -21,6 +21,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -101,12 +102,39 @@ def _cpu_seconds(pid: int) -> tuple[float, float] | None:
     return ((int(fields[11]) + int(fields[13])) / tick, (int(fields[12]) + int(fields[14])) / tick)
 
 
-def _serve_bot(api_url: str, db: str, ports: Any, stop: Any, profile: str | None = None) -> None:
-    """The bot process: adapter + Service + SQLite behind aiohttp on a free port. With
+def _thread_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) of the process's threads so far: the event loop's (the
+    main thread) and the rest (aiosqlite's connection thread; parsing, grounding and `dot`
+    in worker threads), Linux /proc; empty elsewhere."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[str, float] = {}
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            head, _, rest = (task / "stat").read_text().rpartition(")")
+            fields = rest.split()
+            comm = head.split("(", 1)[1]
+        except (OSError, IndexError):
+            continue
+        # Python does not name its threads for the OS: all but the first are "python".
+        name = "event loop" if task.name == str(pid) else "other threads (SQLite, workers)" \
+            if comm == "python" else f"thread {comm}"
+        found[name] = found.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+def _serve_bot(api_url: str, db: str, ports: Any, stop: Any, profile: str | None = None,
+               loop: str = "auto") -> None:
+    """The bot process: adapter + Service + SQLite behind aiohttp on a free port, on the
+    event loop `serve` uses (`loop="auto"`: uvloop when installed) or the one named. With
     `profile`, the event loop thread runs under cProfile and its stats are dumped there."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from adapters.serve import prefer_the_event_loop
+    from adapters.serve import loop_factory, prefer_the_event_loop
+    from adapters.serve import run as run_serve
     from adapters.slack import SlackAdapter
     from bot.history.store import HistoryStore
     from bot.render.env import make_environment
@@ -133,18 +161,54 @@ def _serve_bot(api_url: str, db: str, ports: Any, stop: Any, profile: str | None
                     await asyncio.sleep(0.1)
                 await runner.cleanup()
 
+    factory = loop_factory() if loop == "auto" else asyncio.new_event_loop if loop == "asyncio" \
+        else __import__("uvloop").new_event_loop
     if profile is None:
-        asyncio.run(serve())
+        run_serve(serve(), factory=factory)
         return
     import cProfile
 
     with cProfile.Profile() as profiler:
-        asyncio.run(serve())
+        run_serve(serve(), factory=factory)
     profiler.dump_stats(profile)
 
 
+# Every Web API method an answer may call (the upload's own POST is not a method: counted
+# by files.getUploadURLExternal's), and auth.test, which bolt should call once per process.
+_METHODS = ("assistant.threads.setStatus", "chat.postMessage", "files.getUploadURLExternal",
+            "files.completeUploadExternal", "conversations.replies", "chat.update",
+            "auth.test")
+
+
+def _auto_loop() -> str:
+    from adapters.serve import loop_factory
+
+    return "asyncio" if loop_factory() is None else "uvloop"
+
+
+async def _start_spy(pid: int, out: str | None) -> asyncio.subprocess.Process | None:
+    """py-spy (from pip, beside this Python) sampling the bot process during the throughput
+    phase only: start-up, imports and the warm-up stay out of the samples. `--gil` keeps
+    only the thread holding the GIL, so waits in other threads drop out."""
+    if out is None:
+        return None
+    spy = Path(sys.executable).with_name("py-spy")
+    process = await asyncio.create_subprocess_exec(
+        str(spy), "record", "--gil", "--format", "raw", "--rate", "500", "--pid", str(pid),
+        "-o", out, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    await asyncio.sleep(1.0)  # attached before the load starts
+    return process
+
+
+async def _stop_spy(process: asyncio.subprocess.Process | None) -> None:
+    if process is not None:
+        process.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+        await process.wait()
+
+
 async def run(events: int, concurrency: int, rounds: int,
-              profile: str | None = None) -> dict[str, Any]:
+              profile: str | None = None, spy: str | None = None,
+              loop: str = "auto") -> dict[str, Any]:
     """Slack's side (the load and the fake Web API) here; the bot in its own process, so
     the load generator's own work is not counted as the bot's latency."""
     from tests.conftest import seed_text
@@ -155,7 +219,8 @@ async def run(events: int, concurrency: int, rounds: int,
     ports, stop = context.Queue(), context.Event()
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeSlackApi() as api:
-            bot = context.Process(target=_serve_bot, args=(api.api_url, f"{tmp}/bench.db", ports, stop, profile))
+            bot = context.Process(target=_serve_bot, args=(api.api_url, f"{tmp}/bench.db", ports, stop, profile,
+                                                     loop))
             bot.start()
             try:
                 port = await asyncio.to_thread(ports.get, True, 60)
@@ -177,13 +242,16 @@ async def run(events: int, concurrency: int, rounds: int,
 
                     # 2. throughput: `events` events, `concurrency` in flight, until all answered.
                     before = len(api.called("chat.postMessage", ok=True))
+                    calls_before = {m: len(api.called(m)) for m in _METHODS}
                     gate = asyncio.Semaphore(concurrency)
 
                     async def gated() -> float:
                         async with gate:
                             return await sender.one()
 
+                    sampler = await _start_spy(bot.pid or 0, spy)
                     bot_cpu = _cpu_seconds(bot.pid or 0)
+                    threads_before = _thread_cpu(bot.pid or 0)
                     load_cpu = time.process_time()
                     started = time.perf_counter()
                     await asyncio.gather(*(gated() for _ in range(events)))
@@ -192,9 +260,12 @@ async def run(events: int, concurrency: int, rounds: int,
                     answered = time.perf_counter() - started
                     load_cpu = time.process_time() - load_cpu
                     bot_end = _cpu_seconds(bot.pid or 0)
+                    threads_after = _thread_cpu(bot.pid or 0)
+                    await _stop_spy(sampler)
                     bot_cpu = (bot_end[0] - bot_cpu[0], bot_end[1] - bot_cpu[1]) \
                         if bot_end is not None and bot_cpu is not None else None
                     after = _listen_overflows()
+                    calls = {m: len(api.called(m)) - calls_before[m] for m in _METHODS}
                     load = _load_average()
             finally:
                 stop.set()
@@ -209,11 +280,16 @@ async def run(events: int, concurrency: int, rounds: int,
         "acked_per_s": events / acked,
         "answered_per_s": events / answered,
         "events": events,
+        "loop": loop if loop != "auto" else _auto_loop(),
         "concurrency": concurrency,
         "bot_cpu_ms": sum(bot_cpu) * 1000 / events if bot_cpu is not None else None,
         "bot_sys_ms": bot_cpu[1] * 1000 / events if bot_cpu is not None else None,
         "load_cpu_ms": load_cpu * 1000 / events,
+        "threads_ms": {name: (spent - threads_before.get(name, 0.0)) * 1000 / events
+                       for name, spent in sorted(threads_after.items())},
         "load_average": load,
+        "calls_per_event": sum(calls.values()) / events,
+        "auth_tests": calls["auth.test"],
         "listen_overflows": (after - overflows) if after is not None and overflows is not None
         else None,
     }
@@ -226,11 +302,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", metavar="FILE",
                         help="cProfile the bot's event loop; stats to FILE (pstats format)")
+    parser.add_argument("--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
+                        help="the bot's event loop (auto: as `serve`, uvloop when installed)")
+    parser.add_argument("--spy", metavar="FILE",
+                        help="sample the bot with py-spy during the throughput phase only; "
+                             "collapsed stacks to FILE (one file per concurrency: FILE.<n>)")
     args = parser.parse_args(argv)
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))  # for tests.fakes when run as a script
     for concurrency in (int(c) for c in str(args.concurrency).split(",")):
-        _table(asyncio.run(run(args.events, concurrency, args.rounds, args.profile)))
+        spy = f"{args.spy}.{concurrency}" if args.spy else None
+        _table(asyncio.run(run(args.events, concurrency, args.rounds, args.profile, spy,
+                               args.loop)))
     return 0
 
 
@@ -246,7 +329,14 @@ def _table(result: dict[str, Any]) -> None:
         ("bot process CPU per answered event (with its dot runs)",
          "n/a" if result["bot_cpu_ms"] is None
          else f"{result['bot_cpu_ms']:.1f} ms ({result['bot_sys_ms']:.1f} ms system)"),
+        *((f"  of which {name}", f"{ms:.1f} ms")
+          for name, ms in result["threads_ms"].items() if ms >= 0.05),
         ("load generator + fake Web API CPU per event", f"{result['load_cpu_ms']:.1f} ms"),
+        ("bot event loop", result["loop"]),
+        ("Web API calls per answered event (the upload's POST counted once more)",
+         f"{result['calls_per_event']:.2f} + 1"),
+        ("auth.test calls during the run (bolt authorizes once per process)",
+         str(result["auth_tests"])),
         ("TcpExt ListenOverflows during the run", str(result["listen_overflows"])),
         ("machine load average (1 min) at the end (2 cores, shared)",
          "n/a" if result["load_average"] is None else f"{result['load_average']:.2f}"),

@@ -318,11 +318,9 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import asyncio
-
     from adapters import serve
 
-    result = asyncio.run(serve.serve(settings, plain=args.plain))
+    result = serve.run(serve.serve(settings, plain=args.plain))
     return int(result or 0)
 
 

@@ -29,12 +29,13 @@ from datetime import datetime
 
 from bot.attachments import attachments_text
 from bot.chat import Attachment, FileRef, HistoryItem, Incoming, Place, Reply
-from bot.engines import Engine, ExtractiveEngine, Progress
+from bot.engines import Engine, ExtractiveEngine, Progress, Solved
 from bot.errors import EmptyInput, InputError, NoQuestion, NoSource, SourceGone, TooLarge
 from bot.history.feedback import RATINGS, FeedbackRecord, parse_ref
 from bot.history.queue import Job
 from bot.history.record import Claim, NewQuestion, StoredSource
 from bot.history.store import HistoryStore
+from bot.memo import IdentityMemo
 from bot.models import Answer, SourceBlock
 from bot.safety import clean_model, strip_controls
 from bot.settings import Limits
@@ -45,6 +46,7 @@ Fetch = Callable[[Sequence[FileRef]], Awaitable[list[Attachment]]]
 
 TITLE_CHARS = 80
 INTERNAL = "internal"
+STORED_CHARS = 16 * 1024 * 1024  # block text kept alive by remembered stored blocks
 INLINE_LEASE = 300.0  # `ask` answers while its caller waits; nobody else should take it
 
 
@@ -108,6 +110,11 @@ class Service:
         self._engine: Engine = engine or ExtractiveEngine()
         self._listeners: list[Callable[[], None]] = []
         self.owner = new_owner()
+        # A repeated question gets the engine's same answer and parsed block: checked for
+        # invisible characters and written as a stored block once each (see `bot.memo`).
+        self._cleaned: IdentityMemo[Answer, Answer] = IdentityMemo()
+        self._stored: IdentityMemo[SourceBlock, StoredSource] = IdentityMemo(
+            max_size=STORED_CHARS, size=lambda stored: len(stored.text))
 
     @property
     def limits(self) -> Limits:
@@ -208,7 +215,7 @@ class Service:
         else:
             # Everything posted comes from here: no name, label or sentence of it may carry
             # invisible bidi or zero-width characters.
-            answer = clean_model(outcome.answer)
+            answer = self._cleaned.get(outcome.answer, clean_model)
             new = self._new(
                 incoming,
                 answer.question,
@@ -328,10 +335,7 @@ class Service:
             solved = await self._engine.solve(
                 block_text, question, limits=self._limits, progress=progress
             )
-            return _Outcome(
-                solved.answer, _stored_source(block_text, solved.answer, solved.block),
-                reused=False,
-            )
+            return _Outcome(solved.answer, self._source(block_text, solved), reused=False)
         if not question:
             raise EmptyInput("the message is empty")
         stored = await self._store.thread_source(incoming.place)
@@ -341,6 +345,14 @@ class Service:
             stored.text, question, limits=self._limits, progress=progress
         )
         return _Outcome(solved.answer, stored, reused=True)
+
+    def _source(self, text: str, solved: Solved) -> StoredSource:
+        block = solved.block
+        if block is None:
+            return _stored_source(text, solved.answer, None)
+        stored = self._stored.get(block, lambda b: _stored_source(text, None, b))
+        # One parse is one text; checked all the same, as the memo is keyed by the block.
+        return stored if stored.text == text else _stored_source(text, None, block)
 
     def _new(
         self,

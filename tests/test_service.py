@@ -383,6 +383,24 @@ async def test_bidi_and_zero_width_characters_never_reach_a_reply(store: History
     assert reply.answer.sources[0].name.startswith("Model: WeatherRemovalexe.gnpx")
 
 
+async def test_a_repeated_question_is_cleaned_and_stored_like_the_first(
+    store: HistoryStore,
+) -> None:
+    """The engine answers a repeat with its same objects; what the service works out of
+    them once (the cleaned answer, the stored block) is what every repeat gets."""
+    sneaky = "Model: WeatherRemoval\u202eexe.gnp\u200b\nhttps://github.com/a/b\n\nWhich one?"
+    svc = Service(store=store, limits=Limits())
+    replies = [await svc.ask(incoming(sneaky, event=f"E{n}", thread=f"10{n}.1"))
+               for n in range(3)]
+    answers = [r.answer for r in replies if r is not None and r.answer is not None]
+    assert len(answers) == 3 and answers[1] is answers[0] and answers[2] is answers[0]
+    text = answers[0].model_dump_json()
+    assert not any(c in text for c in ("\u202e", "\u200b"))
+    stored = [await store.thread_source(r.place) for r in replies if r is not None]
+    assert stored[0] is not None and "https://github.com/a/b" in stored[0].text
+    assert stored[1] == stored[0] and stored[2] == stored[0]
+
+
 async def test_resume_answers_jobs_a_dead_process_left_claimed(store: HistoryStore) -> None:
     from bot.chat import Place
     from tests.history.support import incoming as make

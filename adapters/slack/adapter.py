@@ -106,7 +106,10 @@ class SlackAdapter(ChatAdapter):
         return web_application(self.app, signing_secret=self._secret)
 
     async def __aenter__(self) -> Self:
-        self._session = aiohttp.ClientSession(json_serialize=web_api_json)
+        # The Web API authenticates by token; cookies Slack may set are never needed, and a
+        # real jar filters and stores them on every call.
+        self._session = aiohttp.ClientSession(json_serialize=web_api_json,
+                                              cookie_jar=aiohttp.DummyCookieJar())
         if self._owns_client and self.client.session is None:
             self.client.session = self._session  # reuse connections to the Web API
         self.courier.fetcher = FileFetcher(

@@ -32,13 +32,20 @@ class ThreadStatus:
         self._client = client
         self._env = env
         self._refused: OrderedDict[str, None] = OrderedDict()
+        self._wording: dict[int | None, str] = {}  # by count: rendered once each
+
+    def _status(self, sources: int | None) -> str:
+        found = self._wording.get(sources)
+        if found is None:
+            found = " ".join(
+                self._env.get_template("slack/status.j2").render(sources=sources).split())
+            if len(self._wording) < REMEMBERED:
+                self._wording[sources] = found
+        return found
 
     async def show(self, place: Place, *, sources: int | None = None) -> bool:
         """Set the status on `place`'s thread; False when Slack refused it (or it failed)."""
-        status = " ".join(
-            self._env.get_template("slack/status.j2").render(sources=sources).split()
-        )
-        return await self._set(place, status)
+        return await self._set(place, self._status(sources))
 
     async def clear(self, place: Place) -> bool:
         """Remove the status. Posting in the thread clears it; rewriting messages in place

@@ -27,6 +27,7 @@ from bot.history.feedback import FeedbackRecord, Rating
 from bot.history.migrations import migrate
 from bot.history.queue import Job
 from bot.history.record import Claim, Duplicate, NewQuestion, StoredSource, record
+from bot.memo import model_json
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +200,7 @@ class HistoryStore:
         None when a key was already claimed (nothing is written). With `claim`, the job is
         deleted in the same transaction (None if it is not ours)."""
         now = _now()
-        answer_json = new.answer.model_dump_json() if new.answer is not None else None
+        answer_json = model_json(new.answer) if new.answer is not None else None
         async with self._lock:
             try:
                 done = await hop.run(self._db, hop.transaction(

@@ -18,6 +18,7 @@ from typing import Literal, cast
 import graphviz
 
 from bot.lru import LRU
+from bot.memo import model_json
 from bot.models import Step, Workflow
 from bot.render.diagram import clean, wrap
 from bot.render.dot import SHARED, TIMEOUT, DotRunner
@@ -89,8 +90,8 @@ _SOURCES: LRU[tuple[str, str | None], str] = LRU(max_entries=256, max_size=256)
 
 def _dot_for(workflow: Workflow, title: str | None) -> str:
     # Building the DOT text through the graphviz package costs more than the cached PNG
-    # lookup it leads to; the workflow's JSON (pydantic-core, microseconds) keys it.
-    key = (workflow.model_dump_json(), title)
+    # lookup it leads to; the workflow's JSON (written once per workflow object) keys it.
+    key = (model_json(workflow), title)
     found = _SOURCES.get(key)
     if found is None:
         found = dot_source(workflow, title=title)

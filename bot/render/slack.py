@@ -24,6 +24,7 @@ import jinja2
 
 from bot.chat import HistoryItem, Reply
 from bot.lru import LRU
+from bot.memo import model_json
 from bot.models import Answer, Link
 from bot.render.diagram import flow_diagram, mechanism_lines
 from bot.render.slack_feedback import FeedbackStyle, feedback_block
@@ -215,7 +216,7 @@ def render_answer(
     key: AnswerKey | None = None
     found = None
     if cache is not None:
-        key = (answer.model_dump_json(), reused_source, diagram_image, rate is not None)
+        key = (model_json(answer), reused_source, diagram_image, rate is not None)
         found = cache.get(key)
     if found is None:
         found = _render_answer(answer, env=env, reused_source=reused_source,
