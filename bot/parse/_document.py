@@ -1109,6 +1109,7 @@ def _guess_name_cell(cells: list[str]) -> int | None:
 def read_document(text: str, *, subject: bool = False) -> Parsed:
     """Entries of a Markdown-like or plain-text paste (see the module docstring); with
     `subject`, the text is known to be about one thing (a model card's body)."""
+    text = _without_front_matter(text)
     reader = _Reader(text)
     parsed = reader.read()
     prose = sum(len(b) for sec in reader.sections for b in sec.body) + sum(
@@ -1123,6 +1124,24 @@ def read_document(text: str, *, subject: bool = False) -> Parsed:
             parsed.notes.append(f"{len(reader.context)} code block(s) kept as context only")
         return _with_cited(parsed, reader.cited)
     return _without_label_subject(_with_cited(_subject(reader, parsed), reader.cited))
+
+
+def _without_front_matter(text: str) -> str:
+    """A page's YAML front matter (a Jekyll page's `layout:` / `title:`) is no text of the
+    page: its title heads the body when the body has no heading of its own."""
+    if not text.lstrip("\ufeff").startswith("---"):
+        return text
+    from bot.parse._structured import front_matter
+
+    found = front_matter(text.lstrip("\ufeff"))
+    if found is None:
+        return text
+    data, body_at = found
+    body = text.lstrip("\ufeff")[body_at:]
+    title = data.get("title")
+    if isinstance(title, str) and title.strip() and not body.lstrip().startswith("#"):
+        return f"# {title.strip()}\n\n{body}"
+    return body
 
 
 _REFERENCES = re.compile(

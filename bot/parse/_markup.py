@@ -67,7 +67,7 @@ _GENERIC = re.compile(
     r"|this|official|unofficial|pytorch|tensorflow|tf|jax|caffe|torch|keras|mxnet|paddle|model"
     r"|models|weights?|checkpoints?|ckpt|download|config|log|dataset|data|doi|bib|bibtex|html"
     r"|abs|abstract|openreview|hf|hugging ?face|colab|notebook|docs?|documentation|api|leaderboard"
-    r"|benchmark|supp|supplementary|news|star|stars|\d+|v\d+"
+    r"|benchmark|supp|supplementary|news|star|stars|\d+|v\d+|\d{4}\.\d{4,5}(?:v\d+)?"
     # "view details on the hub", "read more": words around a link's kind
     r"|view|details|more|read|see|full|text|on|the|at|in|to|go|visit|hub|click|materials?)\b\W*)+$",
     re.IGNORECASE,

@@ -234,3 +234,15 @@ def test_a_paragraph_that_opens_with_a_work_gives_it_the_code_links_after_it() -
         "https://arxiv.org/pdf/2001.00001.pdf", "https://github.com/example/fast-est"]
     assert by_name["Bounded Variance Importance Weights"] == ["https://arxiv.org/pdf/2002.00002.pdf"]
     assert "https://github.com/example/ope-bench" in by_name["A Benchmark of Offline Evaluation"]
+
+
+def test_jekyll_front_matter_is_no_text_and_its_title_heads_a_bodiless_page() -> None:
+    from bot.parse import parse_block
+
+    text = ('---\nlayout: default\ntitle: "Sparse Routers: Cheap Mixtures"\n---\n\n'
+            '[arXiv: 2501.00001v2](https://arxiv.org/abs/2501.00001)\n\n'
+            'We introduce sparse routers that pick two experts per token.\n')
+    (paper,) = parse_block(text).sources
+    assert paper.name == "Sparse Routers: Cheap Mixtures"
+    assert paper.urls == ["https://arxiv.org/abs/2501.00001"]
+    assert "layout" not in paper.summary
