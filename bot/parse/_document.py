@@ -119,6 +119,8 @@ _RELEASE_HEADING = re.compile(
     r"(?:[^\W\d][\w.-]*[^\w\n]*){1,4}$", re.MULTILINE)
 _RELEASE_TITLE = re.compile(
     r"^\W*\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?\b\W*(?:[^\W\d][\w.-]*\W*){1,4}$")
+_TAGS = re.compile(r"<[^>]*>")
+CAPTION_MAX = 100  # characters of a label line that captions the table below it
 CHANGELOG = 3  # dated release headings that make a page a changelog
 _DATE_TITLE = re.compile(r"^\W*(?:\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\W*$")
 _DIGIT_SEP = re.compile(r"\d[-/.]\d")
@@ -449,6 +451,7 @@ class _Reader:
         self._news: tuple[_Section | None, bool] = (None, False)
         self.template = _template_labels(text)
         self.home = _home_repo(text)
+        self.caption = ""  # a label line right above the next table
         self.changelog = "#" in text and len(_RELEASE_HEADING.findall(text)) >= CHANGELOG
 
     def news_title(self, title: str) -> bool:
@@ -495,6 +498,15 @@ class _Reader:
             if self.parsed.full():
                 return
             name = node.name
+            if i + 1 < len(nodes) and nodes[i + 1].name == "table" and (
+                    name == "paragraph" or name in _LIST and len(node.children) == 1):
+                # "* <b>Subcellular Localization (Q10):</b>" over a table is its caption: what
+                # the rows' numbers measure, when a page holds several tables of one column.
+                raw = _slice(self.raw, node)
+                label = clean_name(raw)
+                if _TAGS.sub("", raw).strip().rstrip("*_").endswith(":") and \
+                        0 < len(label) <= CAPTION_MAX:
+                    self.caption = label.rstrip(":").strip()
             if name == "heading" or name == "lheading":
                 raw = _slice(self.raw, node)
                 title = clean_name(raw.split("\n")[0].lstrip("#")) if name == "heading" else clean_name(
@@ -535,6 +547,7 @@ class _Reader:
                                named=named * 4 >= len(items) * 3 and len(items) > 2, whole=text)
             elif name == "table":
                 self._table(node)
+                self.caption = ""
             elif name == "blockquote":
                 self._blocks(list(node.children))
             elif name in ("fence", "code_block"):
@@ -957,7 +970,7 @@ class _Reader:
     def _section_meta(self) -> dict[str, str]:
         """A table under "Image Classification" lists image classifiers: the heading is
         what its rows are about, though no row says so."""
-        title = self.section.title
+        title = self.caption or self.section.title
         return {"section": title} if title and len(title) <= _SECTION_MAX else {}
 
     # -- entries ---------------------------------------------------------------------------
@@ -1397,12 +1410,15 @@ def _heading(section: str) -> str:
     return re.sub(r"^\W*\d{1,2}[.)]\s*", "", section.split("; ")[-1]).strip()
 
 
+_ALIAS_TAIL = re.compile(r"\s*\((?:also|aka|a\.k\.a\.?|alias|or)\b[^)]*\)\s*$")
+
+
 def merge_same_names(parsed: Parsed) -> None:
     """Entries with the same name are one source (a title linked twice, a duplicated bullet)."""
     kept: dict[str, Entry] = {}
     merged = 0
     for e in parsed.entries:
-        key = _NON_WORD.sub(" ", e.name.lower()).strip() or (
+        key = _NON_WORD.sub(" ", _ALIAS_TAIL.sub("", e.name.lower())).strip() or (
             normalize_url(e.urls[0]) if e.urls else "")
         if key in kept:
             k = kept[key]

@@ -246,3 +246,24 @@ def test_jekyll_front_matter_is_no_text_and_its_title_heads_a_bodiless_page() ->
     assert paper.name == "Sparse Routers: Cheap Mixtures"
     assert paper.urls == ["https://arxiv.org/abs/2501.00001"]
     assert "layout" not in paper.summary
+
+
+def test_a_label_line_over_a_table_captions_its_numbers() -> None:
+    from bot.parse import parse_block
+
+    def table(rows: str) -> str:
+        return "| Model | Accuracy |\n|---|---|\n" + rows
+
+    text = ("## Models\n\n| Model | Weights |\n|---|---|\n"
+            "| LinkNet (also LinkNet-S) | [Download](https://example.org/linknet) |\n"
+            "| OtherNet | [Download](https://example.org/othernet) |\n"
+            "| ThirdNet | [Download](https://example.org/thirdnet) |\n\n"
+            "## Results\n\n * <b>Binding sites (Q2):</b><br/>\n\n"
+            + table("| LinkNet | 91 |\n| OtherNet | 88 |\n| ThirdNet | 85 |\n")
+            + "\n * <b>Folds (Q10):</b><br/>\n\n"
+            + table("| LinkNet | 71 |\n| OtherNet | 78 |\n| ThirdNet | 65 |\n"))
+    by_name = {s.name.split(" (")[0]: s for s in parse_block(text).sources}
+    link = by_name["LinkNet"]  # "(also …)" names the same work: one source, with its link
+    assert link.urls == ["https://example.org/linknet"]
+    assert link.meta["accuracy (Binding sites (Q2))"] == "91"
+    assert link.meta["accuracy (Folds (Q10))"] == "71"
