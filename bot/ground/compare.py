@@ -37,6 +37,9 @@ _NOT_MEASURES = frozenset({"date", "year", "arxiv_id", "published", "published i
 # How far after the superlative the metric's name may be ("the best mean per-class IoU").
 METRIC_REACH = 6
 BOUND_REACH = 3  # words between a lower-bound word and its number
+_BOUND_BEFORE = re.compile(
+    r"(?:\b(?:under|below|within|over|above|less than|more than|fewer than|at most|at least|max"
+    r"|min|up to|no more than|maximum of|minimum of)|[<>≤≥=]|\bsub-?)\s*[~≈]?\s*$", re.IGNORECASE)
 MAX_RANKED = 5
 EVIDENCE_ROWS = 2  # leaders whose reported values are quoted
 # A number with a unit: "24 GB", "24GB", "~24 GB", "8.5 ms", "30 fps", "7B".
@@ -206,6 +209,9 @@ def _bound(question: str, fields: dict[str, int]) -> Bound | None:
     lower_words = set(m.lower_bound)
     # An amount inside a name ("ImageNet-22K", "R50") bounds nothing; "sub-30M" does.
     amounts = [f for f in _AMOUNT.finditer(question) if not _in_name(question, f.start())]
+    # "our box has a 12GB card — which stays under ~10GB?": the amount a bound word or sign
+    # stands against is the bound; an amount the story tells in passing is not.
+    amounts.sort(key=lambda f: not _BOUND_BEFORE.search(question[max(0, f.start() - 16): f.start()]))
     picked = next(((f, t) for f in amounts if (t := _unit_field(f, fields, m.units))), None) \
         or next(((f, t) for f in amounts if (t := _counted_field(question, f, fields))), None)
     if picked is None:

@@ -372,3 +372,12 @@ def test_a_lower_bound_on_a_rate_keeps_what_reaches_it_and_states_no_sibling_col
     assert _top(answer.sources) == ["netC"]
     assert "at least 150" in answer.task.summary
     assert "batch 8" not in answer.task.summary
+
+
+def test_the_amount_a_bound_word_stands_against_is_the_bound_not_one_in_the_story() -> None:
+    from bot.ground.compare import _bound
+
+    fields = {"training memory (gb)": 3, "box ap": 3}
+    bound = _bound("our box has a 12GB card, which config stays under ~10GB training memory?",
+                   fields)
+    assert bound is not None and bound.limit == 10.0 and bound.upper
