@@ -33,6 +33,8 @@ _INNER_ASK = re.compile(
     r"(?:[+&;:\u2014]|\band|\balso)\s+(?:can|could|does|do|is|are|how|what|which|will|would)"
     r"\s+(?:it|they|this|these|we|i|you|one|any)\b", re.IGNORECASE)
 _CLAUSE_CUT = re.compile(rf",?\s+and\s+(?={_WH})|[,;]\s+(?={_WH})|\s+[+&]\s+(?={_WH})", re.IGNORECASE)
+_LEAD_IN = re.compile(r"\s*(?:for|on|in|with|given|using|at|under|from|among|across|between)\b",
+                      re.IGNORECASE)
 _SURFACE = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*")
 # A requirement stated as an absence ("without a GPU") is met by sources that never mention it.
 NEGATION = frozenset({"without", "no", "not", "never", "nor", "non"})
@@ -215,6 +217,10 @@ def split_asks(question: str) -> tuple[list[str], list[str]]:
     clauses = []
     for a in asks:
         pieces = [c for c in _CLAUSE_CUT.split(a) if c and not _is_cut_word(c)]
+        if len(pieces) > 1 and _LEAD_IN.match(pieces[0]) and not pieces[0].rstrip().endswith("?"):
+            # "For dashcam footage (KITTI-like), which checkpoint …?": the phrase before the
+            # ask says what it is for; it tells, it does not ask.
+            context.append(pieces.pop(0))
         # A scrap between two cuts ("and separately") asks nothing; a short ask on its own
         # ("latency?") still does.
         long = [c for c in pieces if len(c.split()) >= MIN_CLAUSE]

@@ -161,3 +161,14 @@ def test_which_of_the_works_picks_among_them_not_the_page_holding_them() -> None
     chosen = [s.label for s in ans.workflow.steps if s.kind not in ("input", "output")]
     assert chosen and chosen[0] != "Estimators", chosen
     assert any("Fast Estimators" in c for c in chosen), chosen
+
+
+def test_a_lead_in_phrase_before_the_ask_tells_and_does_not_ask() -> None:
+    from bot.ground.coverage import split_asks
+
+    asks, context = split_asks("for drone footage (city-like), which checkpoint has the lowest EPE?")
+    assert asks == ["which checkpoint has the lowest EPE?"]
+    assert context == ["for drone footage (city-like)"]
+    known = {"checkpoint", "lowest", "epe"}
+    assert not assess("for drone footage (city-like), which checkpoint has the lowest EPE?",
+                      known).missing
