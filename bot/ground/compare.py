@@ -323,6 +323,12 @@ def rank(
     for none or no field of the sources holds it."""
     words = _question_words(question)
     sup = _superlative(words)
+    # "Which backbone is better on screw?": a comparison between the rows, when it names the
+    # column it compares by.
+    comparative = sup is None and "better" in words
+    if comparative:
+        at = words.index("better")
+        sup = (at, at + 1, "better")
     if sup is None:
         return None
     table = [measures(s) for s in sources]
@@ -353,7 +359,7 @@ def rank(
         rates = [f for f in fields if _is_rate(f) and (bound is None or f != bound.field)]
         chosen = rates[0] if rates else None
     named = chosen is not None
-    if chosen is None and kind == "better":
+    if chosen is None and kind == "better" and not comparative:
         chosen = _quality_field(fields)
     if chosen is None:
         return None

@@ -23,7 +23,8 @@ from bot.ground.schema import cues_file, words_file
 from bot.ground.text import stem
 
 _ASK_START = re.compile(
-    r"^\s*(?:(?:also|and|so|plus|but|then)\s+)?(how|what|which|can|could|does|do|did|is|are|was"
+    # "and on average how much …": a joiner and a short qualifier may open the ask
+    r"^\s*(?:(?:also|and|so|plus|but|then)\s+(?:[\w-]+\s+){0,3}?)?(how|what|which|can|could|does|do|did|is|are|was"
     r"|were|will|would|where|when|why|should|has|have|who)\b",
     re.IGNORECASE,
 )

@@ -135,6 +135,11 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
                     or docs[i].source.kind not in kinds
                     or any(link_kind(u) == "arxiv" for u in docs[i].source.urls)]
         selected += _other_asks(block, docs, query, ranking, selected)
+        page = [i for i, d in enumerate(docs) if d.source.role == "subject"]
+        if len(page) == 1 and page[0] not in selected and all(
+                docs[i].source.role == "listed" for i, _ in ranking.order):
+            # Rows of a method's own results table: the method itself is what they measure.
+            selected.append(page[0])
     more = _more_rankings(query, [d.source for d in docs], rel, ranking)
     for r in more:
         # A second superlative ask ("… and which the best NDCG?") has its own leader.

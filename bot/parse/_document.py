@@ -452,6 +452,7 @@ class _Reader:
         self.template = _template_labels(text)
         self.home = _home_repo(text)
         self.caption = ""  # a label line right above the next table
+        self.blank_keyed = 0  # rows of results tables keyed by a blank first head
         self.changelog = "#" in text and len(_RELEASE_HEADING.findall(text)) >= CHANGELOG
 
     def news_title(self, title: str) -> bool:
@@ -866,6 +867,10 @@ class _Reader:
             # name-like column does.
             rest = _name_column([h if i != name_col else "" for i, h in enumerate(headers)])
             name_col = rest if rest is not None else name_col
+        if name_col is None and headers and not headers[0].strip() and _row_keyed(grid):
+            # "|  | Avg | Carpet | …" with a backbone per row: the blank head keys the rows.
+            name_col = 0
+            self.blank_keyed += len(grid)
         linked = any(links(r) for r in rows)
         # Without links a table is a listing only when it is keyed by its first column
         # ("Detector | mAP …"); otherwise its rows are facts of the section ("Size | Params").
@@ -1081,6 +1086,17 @@ def _venue_cells(grid: list[list[str]], col: int) -> bool:
     return len(cells) >= 2 and sum(1 for c in cells if _VENUE_CELL.match(c)) * 3 >= len(cells) * 2
 
 
+_NUMBER_CELL = re.compile(r"^\s*[-+~]?\d[\d.,]*\s*%?\s*$")
+
+
+def _row_keyed(grid: list[list[str]]) -> bool:
+    """Every row opens with a text cell and reports numbers after it."""
+    return bool(grid) and all(
+        len(cells) >= 2 and cells[0].strip() and not _NUMBER_CELL.match(cells[0])
+        and sum(1 for c in cells[1:] if _NUMBER_CELL.match(c)) * 2 >= len(cells) - 1
+        for cells in grid)
+
+
 def _name_column(headers: list[str]) -> int | None:
     for words in _NAME_HEADERS:
         for i, h in enumerate(headers):
@@ -1130,6 +1146,16 @@ def read_document(text: str, *, subject: bool = False) -> Parsed:
     listed = sum(len(e.summary) for e in parsed.entries)
     # A few linked notes under pages of prose are remarks of a page about one subject.
     notes_only = reader.item_entries < 5 and reader.votes < 2 and prose > 3 * listed
+    # A method's page whose only rows are its own results ("|  | Avg | …" per backbone):
+    # the page is its subject, the rows its settings.
+    results_only = reader.blank_keyed >= len(parsed.entries) > 0 and bool(reader.title) \
+        and not any(e.urls for e in parsed.entries)
+    if results_only and not subject:
+        rows = list(parsed.entries)
+        page = _subject(reader, Parsed(notes=parsed.notes))
+        page.entries += rows
+        merge_same_names(page)
+        return page
     if (reader.item_entries >= 2 or reader.votes >= 2) and not subject and not notes_only:
         _prose_papers(reader, parsed)
         merge_same_names(parsed)

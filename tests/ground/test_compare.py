@@ -381,3 +381,39 @@ def test_the_amount_a_bound_word_stands_against_is_the_bound_not_one_in_the_stor
     bound = _bound("our box has a 12GB card, which config stays under ~10GB training memory?",
                    fields)
     assert bound is not None and bound.limit == 10.0 and bound.upper
+
+
+RESULTS_PAGE = """\
+# GridMatch
+
+GridMatch scores an image as anomalous when one patch of it is far from a memory bank of
+normal patches, which makes it a strong anomaly detection baseline.
+
+## Image-Level AUC
+
+|           | Avg   | Bolt  | Gear  |
+| --------- | :---: | :---: | :---: |
+| Big-Net   | 0.980 | 0.960 | 0.950 |
+| Small-Net | 0.973 | 0.943 | 0.940 |
+
+## Pixel-Level AUC
+
+|           | Avg   | Bolt  | Gear  |
+| --------- | :---: | :---: | :---: |
+| Big-Net   | 0.980 | 0.989 | 0.970 |
+| Small-Net | 0.976 | 0.991 | 0.960 |
+"""
+
+
+def test_a_methods_results_page_keeps_its_subject_and_compares_its_rows() -> None:
+    block = parse_block(RESULTS_PAGE)
+    assert [s.role for s in block.sources] == ["subject", "listed", "listed"]
+    answer = ground(block, "which backbone is better on bolt at the pixel level? and on average "
+                           "how much do we lose going from Big-Net to Small-Net")
+    assert _top(answer.sources)[:1] == ["Small-Net"], answer.task.summary
+    assert "0.991" in answer.task.summary
+    assert "GridMatch" in [s.label for s in answer.workflow.steps]
+
+
+def test_better_without_a_named_column_ranks_nothing() -> None:
+    assert rank("is it better to fine-tune or prompt?", parse_block(TABLE).sources) is None
