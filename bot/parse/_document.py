@@ -322,6 +322,15 @@ def _dated(text: str) -> bool:
     return _DIGIT_SEP.search(head) is not None and _DATED.match(clean_name(head)) is not None
 
 
+def _plain_text(text: str) -> bool:
+    """An item text `_item` keeps as text of its section, whatever the section: no mark
+    `links` looks for (so no link and no URL line), no date, no quoted title. A 1 MB
+    YAML-like paste is 10 000s of such items, each then kept without `_item`'s tests."""
+    return not ("[" in text or "<" in text or "://" in text or "github" in text
+                or ".org/" in text or ".co/" in text or _DIGIT_SEP.search(text)
+                or (('"' in text or "\u201c" in text) and _QUOTED.search(text)))
+
+
 def _split_id(name: str) -> tuple[str, str]:
     """("AgentOPSD: …", "2608.05987") from "2608.05987 — AgentOPSD: …"; a name that is only
     an id stays as it is."""
@@ -516,9 +525,15 @@ class _Reader:
                 # "- **VGPO** — what it does. [2604.09349]": a list of named works, linked
                 # or not.
                 named = sum(1 for t in texts if ("**" in t or "__" in t) and _NAMED_ITEM.match(t))
+                listing = linked * 4 >= len(items) * 3 and len(items) > 2
+                named_list = named * 4 >= len(items) * 3 and len(items) > 2
+                plain = not (listing or named_list) and self._plain_section()
                 for item, text in zip(items, texts):
-                    self._item(item, listing=linked * 4 >= len(items) * 3 and len(items) > 2,
-                               named=named * 4 >= len(items) * 3 and len(items) > 2, whole=text)
+                    if plain and _plain_text(text) and not any(
+                            c.name in _LIST for c in item.children):
+                        self._plain_item(text)
+                    else:
+                        self._item(item, listing=listing, named=named_list, whole=text)
             elif name == "table":
                 self._table(node)
             elif name == "blockquote":
@@ -703,6 +718,19 @@ class _Reader:
             text = "\n".join(title_lines)
             self._add(clean_name(" ".join(title_lines)), found, readable(text), _fields(text))
         return True
+
+    def _plain_section(self) -> bool:
+        """The section makes no item a fact (set-up, news) or a template part: an item of
+        it that `_plain_text` lets through is text of the section, as `_item` reads it."""
+        s = self.section
+        return not (self.in_howto() or self.in_news() or (
+            self.template and s.title and s.level < 99))
+
+    def _plain_item(self, own: str) -> None:
+        """`_item` of an item `_plain_list` let through whose text no quoted title is in."""
+        if self.section.title and (fields := _fields(own)):
+            self.section.meta.update(fields)
+        self.section.body.append(own)
 
     def _item(self, item: Any, *, listing: bool = False, named: bool = False,
               whole: str | None = None) -> None:

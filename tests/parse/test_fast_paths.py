@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.parse._common import Line, lines_of
-from bot.parse._document import _VENUE_TAIL, _cells, _venue_tail
+from bot.parse import _document
+from bot.parse._common import Line, Parsed, lines_of
+from bot.parse._document import _VENUE_TAIL, _cells, _venue_tail, read_document
 from bot.parse._markup import (
     _LINK,
     _R_LINK,
@@ -140,3 +143,52 @@ def test_marks_and_links_go_as_their_patterns_take_them(text: str) -> None:
     assert _marks_out(text) == _R_MARK.sub(" ", text)
     if "![" not in text:
         assert _R_LINK_FROM_BRACKET.sub(r"\1", text) == _R_LINK.sub(r"\1", text)
+
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+_PASTES = sorted([*_DATA.glob("seeds/*.txt"), *_DATA.glob("*/*/source.txt")])
+# List items as YAML-like and Markdown pastes write them: plain, quoted, dated, linked,
+# nested, under set-up or news sections, under a template's repeated headings.
+_ITEM_PARTS = st.sampled_from([
+    "name: Plain Value", 'title: "A quoted title of several words"', '"short"', "2024-05-01: news",
+    "see [paper](https://arxiv.org/abs/2401.00001)", "https://github.com/a/b", "<b>x</b>",
+    "**Bold Name** - a tool", "  - nested item", "1. numbered", "\u201cCurly quoted title here\u201d",
+    "year: 2023", "year: 2021", "code: github.com/a/b", "x.org/p",
+])
+_HEADS = st.sampled_from(["", "# Installation\n\n", "## News\n\n", "### Highlights\n\n",
+                          "## Models\n\n", "**Title line**\n",
+                          "## A Work [pdf](https://arxiv.org/abs/2401.00002)\n\n"])
+
+
+@st.composite
+def _lists(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        head = draw(_HEADS)
+        items = draw(st.lists(st.lists(_ITEM_PARTS, min_size=1, max_size=3), min_size=1, max_size=6))
+        parts.append(head + "\n".join("- " + "\n  ".join(item) for item in items))
+    return "\n\n".join(parts)
+
+
+def _both_ways(text: str) -> tuple[Parsed, Parsed]:
+    fast = read_document(text)
+    original = _document._plain_text
+    _document._plain_text = lambda _text: False  # every item through `_item`
+    try:
+        slow = read_document(text)
+    finally:
+        _document._plain_text = original
+    return fast, slow
+
+
+@pytest.mark.parametrize("path", _PASTES, ids=lambda p: p.parent.name if p.name == "source.txt" else p.stem)
+def test_plain_items_are_read_as_item_reads_them_on_every_paste(path: Path) -> None:
+    fast, slow = _both_ways(path.read_text(encoding="utf-8"))
+    assert fast == slow
+
+
+@settings(max_examples=300, deadline=None)
+@given(_lists())
+def test_plain_items_are_read_as_item_reads_them(text: str) -> None:
+    fast, slow = _both_ways(text)
+    assert fast == slow
