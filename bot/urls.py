@@ -250,6 +250,8 @@ def find_urls(text: str) -> list[str]:
     seen: set[str] = set()
     urls: list[str] = []
     found = _scan(text)
+    if not found:
+        return []  # most lines and items of a long paste
     # "…/OmniOCR。" is kept as written (a block's URL is what the block writes), unless the
     # block also writes it without the full-width stop: then that spelling stands for both.
     wide = {i: bare for i, u in enumerate(found) if (bare := without_wide_end(u)) != u}

@@ -125,6 +125,14 @@ _TR = re.compile(r"<tr\b[^>]*>(?P<body>.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
 _TD = re.compile(r"<t[dh]\b[^>]*>(?P<c>.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
 _URL_START = re.compile(r"<?(?:https?://|www\.|github\.com/|arxiv\.org/|huggingface\.co/|[\w-]+\.github\.io/)")
 _HAS_LINK = re.compile(r"://|\]\(|github\.com/|arxiv\.org/|huggingface\.co/|\.github\.io/|<a\s")
+
+
+def _has_link(text: str) -> bool:
+    """`_HAS_LINK.search(text)`, its literals asked with `in` (the pattern tries each of them
+    at every position: the cost of every item of a 1 MB list)."""
+    return ("://" in text or "](" in text or "github.com/" in text or "arxiv.org/" in text
+            or "huggingface.co/" in text or ".github.io/" in text
+            or ("<a" in text and _HAS_LINK.search(text) is not None))
 _SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.DOTALL)
 _BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
 _QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
@@ -153,6 +161,19 @@ _LEAD_LINK = re.compile(r"\s*(?:\*\*)?\[(?P<t>[^\]]{2,300})\]\((?!\s*\))")
 _CARD_TAIL = re.compile(r"\s*[-:\u2013\u2014]?\s*\b(?:model|dataset|data)\s+card$", re.IGNORECASE)
 _TITLE_VENUE = re.compile(
     r"^(?P<t>[^\n]+?(?:[^\s.?!](?=\.)|[?!]))\.?\s+(?P<v>(?:[A-Z][\w'&/-]*\s+){1,5}(?:[\w'&/-]+\s+){0,3}?(?:19|20)\d{2}\b[^.]{0,30})\.?$")
+_SENTENCE_END = re.compile(r"[.?!]\s")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _title_venue(title: str) -> re.Match[str] | None:
+    """`_TITLE_VENUE.match(title)`. A match has a sentence end (".", "?" or "!", then a
+    space) and a year within the last 36 characters; a title without either (most item
+    leads, a YAML record's text) is let go without the pattern's lazy scan."""
+    if _YEAR.search(title, max(0, len(title) - 40)) is None or _SENTENCE_END.search(title) is None:
+        return None
+    return _TITLE_VENUE.match(title)
+
+
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,}")
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<t>.+?)(?:\*\*|__)")
 # A heading line or a line that is only a bold label: the candidates of a page's template.
@@ -195,14 +216,46 @@ def _in_repo(url: str, repo: str) -> bool:
 
 
 def _label_key(title: str) -> str:
-    return _NUMBERING.sub("", clean_name(title)).lower()
+    return _label_of(clean_name(title))
+
+
+def _label_of(name: str) -> str:
+    """`_label_key` of a title already cleaned."""
+    return _NUMBERING.sub("", name).lower()
 
 
 def _number_key(title: str) -> str:
     """"#2" for "2. Highlights": a template numbers its parts the same way in every entry
     (a ranked list writes each number once)."""
-    m = _NUMBERING.match(clean_name(title))
+    return _number_of(clean_name(title))
+
+
+def _number_of(name: str) -> str:
+    """`_number_key` of a title already cleaned."""
+    m = _NUMBERING.match(name)
     return "#" + m.group(0).strip(" .)、．") if m and m.group(0).strip() else ""
+
+
+# Where `str.splitlines` breaks a line besides "\n" (each asked with `in`: a class
+# searched over a megabyte takes 5 ms, the nine `in`s a tenth of one).
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LEAD_AFTER_BREAK = re.compile(r"\n[^\S\n]*[#*_0-9]")
+_LEAD_AT_START = re.compile(r"[^\S\n]*[#*_0-9]")
+
+
+def _lead_lines(text: str) -> list[str]:
+    """The lines of `text` (`str.splitlines`) opening like a heading, a bold run or a number
+    (their first non-space character in `_LABEL_LEADS`): only those can be a label. Found
+    by their line break and lead, not by a walk over every line (a 1 MB list has 10 000s)."""
+    if any(c in text for c in _OTHER_BREAKS):
+        return [line for line in text.splitlines() if line.lstrip()[:1] in _LABEL_LEADS]
+    starts = [0] if _LEAD_AT_START.match(text) else []
+    starts += [m.start() + 1 for m in _LEAD_AFTER_BREAK.finditer(text)]
+    out = []
+    for start in starts:
+        end = text.find("\n", start)
+        out.append(text[start:end] if end >= 0 else text[start:])
+    return out
 
 
 def _template_labels(text: str) -> frozenset[str]:
@@ -212,15 +265,10 @@ def _template_labels(text: str) -> frozenset[str]:
     if text.count("#") + text.count("**") < 2 * _TEMPLATE:
         return frozenset()
     counts: Counter[str] = Counter()
-    for line in text.splitlines():
-        # Only a line opening like a heading, a bold run or a number can be a label: the
-        # pattern runs on those alone (a 1 MB list has 10 000s of other lines).
-        lead = line.lstrip()[:1]
-        if not lead or lead not in _LABEL_LEADS:
-            continue
+    for line in _lead_lines(text):
         if (m := _LABEL_LINE.match(line)) is not None:
-            label = m.group("h") or m.group(0)
-            counts.update(k for k in (_label_key(label), _number_key(label)) if k)
+            name = clean_name(m.group("h") or m.group(0))  # once for both keys
+            counts.update(k for k in (_label_of(name), _number_of(name)) if k)
     return frozenset(k for k, n in counts.items() if n >= _TEMPLATE)
 
 
@@ -320,6 +368,11 @@ def _dated(text: str) -> bool:
     has a digit, a separator and a digit as written: most lines are let go on that."""
     head = text[:120].split("\n", 1)[0]
     return _DIGIT_SEP.search(head) is not None and _DATED.match(clean_name(head)) is not None
+
+
+def _url_only(line: str) -> bool:
+    """The line is one URL (a character of markup around it at most)."""
+    return bool(u := find_urls(line)) and len(line) - len(u[0]) <= 1
 
 
 def _plain_text(text: str) -> bool:
@@ -521,7 +574,7 @@ class _Reader:
             elif name in _LIST:
                 items = list(node.children)
                 texts = [_slice(self.raw, it) for it in items]
-                linked = sum(1 for t in texts if _HAS_LINK.search(t))
+                linked = sum(1 for t in texts if _has_link(t))
                 # "- **VGPO** — what it does. [2604.09349]": a list of named works, linked
                 # or not.
                 named = sum(1 for t in texts if ("**" in t or "__" in t) and _NAMED_ITEM.match(t))
@@ -684,7 +737,7 @@ class _Reader:
                 self._add("", [Link("", url, 0, 0)], "", {})
             return
         # Every line must carry a link for this reading; a cheap look first (big paragraphs).
-        linked = len(lines) >= 2 and all(_HAS_LINK.search(ln) for ln in lines)
+        linked = len(lines) >= 2 and all(_has_link(ln) for ln in lines)
         per_line = [links(ln) for ln in lines] if linked else [[]]
         if len(lines) >= 2 and all(per_line) and all(
             names_a_thing(p[0].label) or not _field_only(ln, p) for ln, p in zip(lines, per_line)
@@ -753,11 +806,12 @@ class _Reader:
         # Only text with something URL-like (what `find_urls` looks for first) can be lines of
         # bare URLs: an item without is let go without splitting it.
         hinted = "://" in own or "github" in own or ".org/" in own or ".co/" in own
+        # Its first line is asked first: an item whose first line is more than a URL (a
+        # YAML record, a title) is not split at all.
+        head, more, _ = body.strip().partition("\n") if hinted and not sub_items else ("", "", "")
         lines = [ln.strip().strip("<>") for ln in body.strip().split("\n")] \
-            if hinted and not sub_items else []
-        if len(lines) > 1 and all(
-            (u := find_urls(ln)) and len(ln) - len(u[0]) <= 1 for ln in lines
-        ):
+            if more and _url_only(head.strip().strip("<>")) else []
+        if len(lines) > 1 and all(_url_only(ln) for ln in lines):
             self._paragraph(body, "")  # lazy continuation lines: a bare list of URLs or titles
             return
         if found and self.section.title and _field_only(own, found):
@@ -817,7 +871,7 @@ class _Reader:
                 self._item(sub)
             return
         title = _lead_title(own, found)
-        cited_at = _TITLE_VENUE.match(title)
+        cited_at = _title_venue(title)
         if cited_at and len(cited_at.group("t").split()) >= 3:
             # "Title. NeurIPS 2021.": a citation line; its venue is a field, not a sentence.
             title = cited_at.group("t")

@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from bot.parse._common import is_paper_url
@@ -90,6 +91,9 @@ class Link(NamedTuple):
     url: str
     start: int  # offsets in the text it was found in
     end: int
+
+
+_START = itemgetter(2)  # a Link's start, for sorting: a C key, not a lambda per link
 
 
 def is_badge(url: str) -> bool:
@@ -245,7 +249,8 @@ def links(text: str) -> list[Link]:
                     pos = max(pos, at + len(url))
                     if not is_badge(url):
                         found.append(Link("", url, at, at + len(url)))
-    found.sort(key=lambda link: link.start)
+    if len(found) > 1:
+        found.sort(key=_START)
     return found
 
 

@@ -192,3 +192,29 @@ def test_plain_items_are_read_as_item_reads_them_on_every_paste(path: Path) -> N
 def test_plain_items_are_read_as_item_reads_them(text: str) -> None:
     fast, slow = _both_ways(text)
     assert fast == slow
+
+
+_CITATION = st.lists(st.sampled_from(["Title", "of", "Work", ".", "?", "!", " ", "  ", "\n", "NeurIPS",
+                                      "2021", "1999", "20", "19", "7", "CVPR", "'", "&", "-", "x" * 30,
+                                      "(oral)", "pp", ":"]), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CITATION)
+def test_the_title_venue_guard_lets_no_match_go(text: str) -> None:
+    want = _document._TITLE_VENUE.match(text)
+    got = _document._title_venue(text)
+    assert (got and got.groupdict()) == (want and want.groupdict())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="<a \t\n:/](.githubcomarxivorghuggingfaceio", max_size=40))
+def test_the_link_hint_is_the_link_hint_pattern(text: str) -> None:
+    assert _document._has_link(text) == bool(_document._HAS_LINK.search(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="#*_09a \t\n\r\x0b\x85\u2028\u00a0\u3000", max_size=40))
+def test_lead_lines_are_the_lines_with_a_label_lead(text: str) -> None:
+    want = [line for line in text.splitlines() if line.lstrip()[:1] in _document._LABEL_LEADS]
+    assert _document._lead_lines(text) == want
