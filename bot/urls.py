@@ -196,16 +196,21 @@ def _scan(text: str) -> list[str]:
     pos = 0
     schemed = _SCHEMED.search(text)
     hosts = _Hosts(text)
-    bare = _next_bare(hosts, 0)
-    while schemed is not None or bare is not None:
+    while True:
         if schemed is not None and schemed.start() < pos:
             schemed = _SCHEMED.search(text, pos)
-        if bare is not None and bare[0] < pos:
-            bare = _next_bare(hosts, pos)
-        if schemed is not None and (bare is None or schemed.start() <= bare[0]):
+        # A bare URL starts at or after its host text, and one whose host text is inside
+        # (or after the start of) the next schemed URL cannot start before that URL: it is
+        # only looked for when a host text comes first (most hosts are inside a schemed URL,
+        # and each one's look-behind cost a bare URL test).
+        host = hosts.search(pos)
+        if schemed is not None and (host is None or host[0] >= schemed.start()):
             start, fixed_end = schemed.start(), schemed.end()
-        elif bare is not None:
+        elif (bare := _next_bare(hosts, pos)) is not None and (
+                schemed is None or bare[0] < schemed.start()):
             start, fixed_end = bare
+        elif schemed is not None:
+            start, fixed_end = schemed.start(), schemed.end()
         else:
             break
         token = _TOKEN.match(text, start)
@@ -214,7 +219,7 @@ def _scan(text: str) -> list[str]:
             continue
         raw, end = token.group(0), token.end()
         cleaned = clean_url(raw)
-        if cleaned and cleaned == raw:
+        if cleaned and cleaned == raw and end < len(text) and text[end] in "\r\n":
             piece, piece_end = _continuation(text, end)
             joined = clean_url(raw + piece) if piece else ""
             if joined:

@@ -375,13 +375,24 @@ def _url_only(line: str) -> bool:
     return bool(u := find_urls(line)) and len(line) - len(u[0]) <= 1
 
 
+def _quoted_title(own: str) -> re.Match[str] | None:
+    """The quoted title of a citation line (authors (year) "Title". Venue.), when the item
+    text is one."""
+    quoted = _QUOTED.search(own) if len(own) <= 600 and ('"' in own or "\u201c" in own) else None
+    # A quoted title is words, not the seam between two quoted strings of a record.
+    if quoted and len(quoted.group("t").split()) >= 3 and not _SEAM.search(quoted.group("t")) \
+            and not _LABEL_BEFORE.search(own[: quoted.start()]):
+        return quoted
+    return None
+
+
 def _plain_text(text: str) -> bool:
     """An item text `_item` keeps as text of its section, whatever the section: no mark
     `links` looks for (so no link and no URL line), no date, no quoted title. A 1 MB
     YAML-like paste is 10 000s of such items, each then kept without `_item`'s tests."""
     return not ("[" in text or "<" in text or "://" in text or "github" in text
                 or ".org/" in text or ".co/" in text or _DIGIT_SEP.search(text)
-                or (('"' in text or "\u201c" in text) and _QUOTED.search(text)))
+                or _quoted_title(text))
 
 
 def _split_id(name: str) -> tuple[str, str]:
@@ -797,7 +808,8 @@ class _Reader:
             "utf-8", "replace")
         found = links(own)
         sub_items = [c for s in subs for c in s.children]
-        body = _ITEM_MARK.sub("", own)
+        mark = _ITEM_MARK.match(own)  # the pattern's one match can only open the text
+        body = own[mark.end() :] if mark else own
         if self.in_howto() or self.in_news() or _dated(body) or (
                 self.template and not found and self._template_part(own.split("\n", 1)[0], 99)):
             whole = _slice(self.raw, item)
@@ -832,11 +844,8 @@ class _Reader:
                 texts.append(sub_raw)
             else:
                 titled.append(sub)
-        quoted = _QUOTED.search(own) if not (found or attached or titled or len(own) > 600) and (
-            '"' in own or "\u201c" in own) else None
-        # A quoted title is words, not the seam between two quoted strings of a record.
-        if quoted and len(quoted.group("t").split()) >= 3 and not _SEAM.search(quoted.group("t")) \
-                and not _LABEL_BEFORE.search(own[: quoted.start()]):
+        quoted = _quoted_title(own) if not (found or attached or titled) else None
+        if quoted:
             # A citation line: authors (year) "Title". Venue.
             meta = {}
             year = re.search(r"\((?:19|20)\d{2}\)", own[: quoted.start()])

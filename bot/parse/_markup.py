@@ -195,20 +195,20 @@ def links(text: str) -> list[Link]:
     taken: list[tuple[int, int]] = []
     if "[" in text:
         # A page links the same URLs and repeats its link texts ("paper", "code"): each is
-        # cleaned once per call.
+        # cleaned (and judged a badge or not) once per call.
         targets: dict[str, str] = {}
         names: dict[str, str] = {}
         for span, bang, label, url in _link_matches(text):
             taken.append(span)
-            if bang or is_badge(url):
-                continue
-            if "![" in label:
-                if (kept := _target(url)) and _linked_badge_kept(kept):
-                    found.append(Link("", kept, span[0], span[1]))
+            if bang:
                 continue
             target = targets.get(url)
             if target is None:
-                target = targets[url] = _target(url)
+                target = targets[url] = "" if is_badge(url) else _target(url)
+            if "![" in label:
+                if target and _linked_badge_kept(target):
+                    found.append(Link("", target, span[0], span[1]))
+                continue
             if target:
                 name = names.get(label)
                 if name is None:

@@ -218,3 +218,58 @@ def test_the_link_hint_is_the_link_hint_pattern(text: str) -> None:
 def test_lead_lines_are_the_lines_with_a_label_lead(text: str) -> None:
     want = [line for line in text.splitlines() if line.lstrip()[:1] in _document._LABEL_LEADS]
     assert _document._lead_lines(text) == want
+
+
+def _scan_eagerly(text: str) -> list[str]:
+    """`bot.urls._scan` as it was before bare URLs were looked for only where one can come
+    first: the next bare URL always known."""
+    from bot import urls
+
+    found: list[str] = []
+    if "://" not in text and "github" not in text and ".org/" not in text and ".co/" not in text:
+        return found
+    pos = 0
+    schemed = urls._SCHEMED.search(text)
+    hosts = urls._Hosts(text)
+    bare = urls._next_bare(hosts, 0)
+    while schemed is not None or bare is not None:
+        if schemed is not None and schemed.start() < pos:
+            schemed = urls._SCHEMED.search(text, pos)
+        if bare is not None and bare[0] < pos:
+            bare = urls._next_bare(hosts, pos)
+        if schemed is not None and (bare is None or schemed.start() <= bare[0]):
+            start, fixed_end = schemed.start(), schemed.end()
+        elif bare is not None:
+            start, fixed_end = bare
+        else:
+            break
+        token = urls._TOKEN.match(text, start)
+        if token is None or token.end() <= fixed_end:
+            pos = fixed_end
+            continue
+        raw, end = token.group(0), token.end()
+        cleaned = urls.clean_url(raw)
+        if cleaned and cleaned == raw:
+            piece, piece_end = urls._continuation(text, end)
+            joined = urls.clean_url(raw + piece) if piece else ""
+            if joined:
+                cleaned, end = joined, piece_end
+        if cleaned:
+            found.append(cleaned)
+        pos = end
+    return found
+
+
+_URLISH = st.lists(st.sampled_from([
+    "https://", "http://", "github.com/", "arxiv.org/", "huggingface.co/", ".github.io/",
+    "www.", "a", "b-c", "/", ".", "\n", "\r\n", " ", "(", ")", "x/y", "-", "_", "@", ":",
+    "https://github.com/a/b", "foo.github.io/", "pdf", "<", ">", "2401.00001",
+]), max_size=16).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_URLISH)
+def test_the_url_scan_finds_what_the_eager_scan_finds(text: str) -> None:
+    from bot.urls import _scan
+
+    assert _scan(text) == _scan_eagerly(text)
