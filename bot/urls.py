@@ -156,21 +156,27 @@ class _Hosts:
     scan took ~14 ns a character; a URL-heavy page of 100 000s was most of `find_urls`).
     The four literals cannot match at one position, so the first found is the match."""
 
-    __slots__ = ("at", "text")
+    __slots__ = ("at", "left", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.at = [text.find(host) for host in _HOSTS]
+        self.left = max(self.at) >= 0  # False once no host text is ahead (most texts)
 
     def search(self, pos: int) -> tuple[int, str] | None:
         """(start, host) of the first occurrence at or after `pos`."""
+        if not self.left:
+            return None
         best, host = -1, ""
         for i, at in enumerate(self.at):
             if 0 <= at < pos:
                 at = self.at[i] = self.text.find(_HOSTS[i], pos)
             if at >= 0 and (best < 0 or at < best):
                 best, host = at, _HOSTS[i]
-        return (best, host) if best >= 0 else None
+        if best < 0:
+            self.left = False  # the scan only moves forward
+            return None
+        return best, host
 
 
 _HOSTS = ("github.com/", "arxiv.org/", "huggingface.co/", ".github.io/")  # _BARE_HOST's

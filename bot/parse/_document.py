@@ -375,6 +375,19 @@ def _url_only(line: str) -> bool:
     return bool(u := find_urls(line)) and len(line) - len(u[0]) <= 1
 
 
+# A list marker opening a line of an item, or right after the item's own marker: where a
+# sub-list can start (CommonMark: a marker then a space, a tab or the line's end).
+_MARKED_LINE = re.compile(r"\n[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t\r\n]|$)")
+_MARKED_FIRST = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:[-*+]|\d{1,9}[.)])(?:[ \t\r\n]|$)")
+
+
+def _may_nest(text: str) -> bool:
+    """False when the item text (its source span) cannot hold a sub-list: no line of it
+    opens with a list marker. Asked before the tree's children are (two node look-ups an
+    item, the cost of most items of a 1 MB YAML-like list)."""
+    return bool(_MARKED_FIRST.match(text) or _MARKED_LINE.search(text))
+
+
 def _quoted_title(own: str) -> re.Match[str] | None:
     """The quoted title of a citation line (authors (year) "Title". Venue.), when the item
     text is one."""
@@ -593,8 +606,8 @@ class _Reader:
                 named_list = named * 4 >= len(items) * 3 and len(items) > 2
                 plain = not (listing or named_list) and self._plain_section()
                 for item, text in zip(items, texts):
-                    if plain and _plain_text(text) and not any(
-                            c.name in _LIST for c in item.children):
+                    if plain and _plain_text(text) and not (_may_nest(text) and any(
+                            c.name in _LIST for c in item.children)):
                         self._plain_item(text)
                     else:
                         self._item(item, listing=listing, named=named_list, whole=text)

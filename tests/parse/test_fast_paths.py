@@ -13,7 +13,9 @@ from bot.parse import _document
 from bot.parse._common import Line, Parsed, lines_of
 from bot.parse._document import _VENUE_TAIL, _cells, _venue_tail, read_document
 from bot.parse._markup import (
+    _GROUP1,
     _LINK,
+    _LINK_FROM_BRACKET,
     _R_LINK,
     _R_LINK_FROM_BRACKET,
     _R_MARK,
@@ -273,3 +275,29 @@ def test_the_url_scan_finds_what_the_eager_scan_finds(text: str) -> None:
     from bot.urls import _scan
 
     assert _scan(text) == _scan_eagerly(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_MARKUP)
+def test_link_texts_replace_links_as_the_link_pattern_does(text: str) -> None:
+    from bot.parse._markup import _label
+
+    def original(m: re.Match[str]) -> str:
+        return "" if m.group("bang") or "![" in m.group("label") else m.group("label")
+
+    if "![" not in text:
+        assert _LINK_FROM_BRACKET.sub(_label, text) == _LINK.sub(original, text)
+    assert _R_LINK_FROM_BRACKET.sub(_GROUP1, text) == _R_LINK_FROM_BRACKET.sub(r"\1", text)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["-", "*", "+", "1.", "2)", "10.", " ", "  ", "\t", "\n", "a", ">",
+                                 "- ", "* x", "1. y", "\n  - ", "\n   1) ", "\r\n"]),
+                min_size=1, max_size=12).map(lambda parts: "- " + "".join(parts)))
+def test_an_item_with_a_sub_list_may_nest(text: str) -> None:
+    tree = _document._tree(text)
+    raw = text.encode()
+    for node in tree.walk():
+        if node.name == "list_item" and any(c.name in ("bullet_list", "ordered_list")
+                                            for c in node.children):
+            assert _document._may_nest(_document._slice(raw, node))
