@@ -265,10 +265,14 @@ def _template_labels(text: str) -> frozenset[str]:
     if text.count("#") + text.count("**") < 2 * _TEMPLATE:
         return frozenset()
     counts: Counter[str] = Counter()
+    keys: dict[str, tuple[str, str]] = {}  # a template writes its labels again and again
     for line in _lead_lines(text):
         if (m := _LABEL_LINE.match(line)) is not None:
-            name = clean_name(m.group("h") or m.group(0))  # once for both keys
-            counts.update(k for k in (_label_of(name), _number_of(name)) if k)
+            label = m.group("h") or m.group(0)
+            if (both := keys.get(label)) is None:
+                name = clean_name(label)  # once for both keys
+                both = keys[label] = (_label_of(name), _number_of(name))
+            counts.update(k for k in both if k)
     return frozenset(k for k, n in counts.items() if n >= _TEMPLATE)
 
 
