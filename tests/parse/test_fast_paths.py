@@ -301,3 +301,15 @@ def test_an_item_with_a_sub_list_may_nest(text: str) -> None:
         if node.name == "list_item" and any(c.name in ("bullet_list", "ordered_list")
                                             for c in node.children):
             assert _document._may_nest(_document._slice(raw, node))
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet="-*+#_ \t\n\r\x85\u2022\u00a0\u3000aAzZ\u00e9\u00c9\u2028:", max_size=40))
+def test_capital_lines_hold_every_line_opening_with_a_capital(text: str) -> None:
+    from bot.parse._request import _LEAD, _capital_lines
+
+    def capital(line: str) -> bool:
+        return line.lstrip(_LEAD)[:1].isupper()
+
+    assert [ln for ln in _capital_lines(text) if capital(ln)] == [
+        ln for ln in text.splitlines() if capital(ln)]
