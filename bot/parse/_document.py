@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -374,6 +375,22 @@ def _dated(text: str) -> bool:
     return _DIGIT_SEP.search(head) is not None and _DATED.match(clean_name(head)) is not None
 
 
+def _named_item(text: str) -> bool:
+    return ("**" in text or "__" in text) and _NAMED_ITEM.match(text) is not None
+
+
+def _three_quarters(texts: list[str], test: Callable[[str], bool]) -> bool:
+    """`test` holds for at least 3/4 of `texts`: asked until the misses make that
+    impossible (a long list of plain items is let go after a quarter of them)."""
+    misses, allowed = 0, len(texts) / 4
+    for text in texts:
+        if not test(text):
+            misses += 1
+            if misses > allowed:
+                return False
+    return True
+
+
 def _url_only(line: str) -> bool:
     """The line is one URL (a character of markup around it at most)."""
     return bool(u := find_urls(line)) and len(line) - len(u[0]) <= 1
@@ -602,12 +619,10 @@ class _Reader:
             elif name in _LIST:
                 items = list(node.children)
                 texts = [_slice(self.raw, it) for it in items]
-                linked = sum(1 for t in texts if _has_link(t))
-                # "- **VGPO** — what it does. [2604.09349]": a list of named works, linked
-                # or not.
-                named = sum(1 for t in texts if ("**" in t or "__" in t) and _NAMED_ITEM.match(t))
-                listing = linked * 4 >= len(items) * 3 and len(items) > 2
-                named_list = named * 4 >= len(items) * 3 and len(items) > 2
+                # A listing when 3/4 of its items link; "- **VGPO** — what it does.
+                # [2604.09349]": a list of named works, linked or not.
+                listing = len(items) > 2 and _three_quarters(texts, _has_link)
+                named_list = len(items) > 2 and _three_quarters(texts, _named_item)
                 plain = not (listing or named_list) and self._plain_section()
                 for item, text in zip(items, texts):
                     if plain and _plain_text(text) and not (_may_nest(text) and any(

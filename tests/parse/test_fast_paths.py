@@ -313,3 +313,12 @@ def test_capital_lines_hold_every_line_opening_with_a_capital(text: str) -> None
 
     assert [ln for ln in _capital_lines(text) if capital(ln)] == [
         ln for ln in text.splitlines() if capital(ln)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["- [a](https://x.org/a)", "- plain", "- **Name** - a tool"]),
+                max_size=14))
+def test_three_quarters_is_the_count_it_stands_for(texts: list[str]) -> None:
+    for test in (_document._has_link, _document._named_item):
+        assert _document._three_quarters(texts, test) == (
+            sum(1 for t in texts if test(t)) * 4 >= len(texts) * 3)
