@@ -9,6 +9,7 @@ trailing "Answer:" line.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from bot.models import SourceKind
 from bot.parse._common import (
@@ -64,19 +65,21 @@ _CAPITAL_FIRST = re.compile(_LEAD_CLASS + "[A-Z\x80-\U0010ffff]")
 _CAPITAL_AFTER_BREAK = re.compile("\n" + _LEAD_CLASS + "[A-Z\x80-\U0010ffff]")
 
 
-def _capital_lines(text: str) -> list[str]:
-    """The lines of `text` (`str.splitlines`) that may open with a capital after `_LEAD`: a
-    superset of those `looks_like_request` reads (it tests each with `str.isupper`), found
-    without a walk over every line of a long paste."""
+def _capital_lines(text: str) -> Iterator[str]:
+    """The lines of `text` (`str.splitlines`) that may open with a capital after `_LEAD`, in
+    order: a superset of those `looks_like_request` reads (it tests each with
+    `str.isupper`), found without a walk over every line of a long paste, and only as far
+    as the reader asks (a request is known by its first lines)."""
     if any(c in text for c in _BREAKS):
-        return text.splitlines()
-    starts = [0] if _CAPITAL_FIRST.match(text) else []
-    starts += [m.start() + 1 for m in _CAPITAL_AFTER_BREAK.finditer(text)]
-    out = []
-    for start in starts:
+        yield from text.splitlines()
+        return
+    if _CAPITAL_FIRST.match(text):
+        end = text.find("\n")
+        yield text[:end] if end >= 0 else text
+    for m in _CAPITAL_AFTER_BREAK.finditer(text):
+        start = m.start() + 1
         end = text.find("\n", start)
-        out.append(text[start:end] if end >= 0 else text[start:])
-    return out
+        yield text[start:end] if end >= 0 else text[start:]
 _ASKED = re.compile(r"asked the following question\s*:?", re.IGNORECASE)
 _QUESTION_LABEL = re.compile(r"^[^\S\n]*(?:\*\*)?question(?:\*\*)?[^\S\n]*:[^\S\n]*(.+)$", re.IGNORECASE | re.MULTILINE)
 _QUOTED = re.compile(r"\s*(?:\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|([^\n]+))")
