@@ -156,21 +156,27 @@ class _Hosts:
     scan took ~14 ns a character; a URL-heavy page of 100 000s was most of `find_urls`).
     The four literals cannot match at one position, so the first found is the match."""
 
-    __slots__ = ("at", "text")
+    __slots__ = ("at", "left", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.at = [text.find(host) for host in _HOSTS]
+        self.left = max(self.at) >= 0  # False once no host text is ahead (most texts)
 
     def search(self, pos: int) -> tuple[int, str] | None:
         """(start, host) of the first occurrence at or after `pos`."""
+        if not self.left:
+            return None
         best, host = -1, ""
         for i, at in enumerate(self.at):
             if 0 <= at < pos:
                 at = self.at[i] = self.text.find(_HOSTS[i], pos)
             if at >= 0 and (best < 0 or at < best):
                 best, host = at, _HOSTS[i]
-        return (best, host) if best >= 0 else None
+        if best < 0:
+            self.left = False  # the scan only moves forward
+            return None
+        return best, host
 
 
 _HOSTS = ("github.com/", "arxiv.org/", "huggingface.co/", ".github.io/")  # _BARE_HOST's
@@ -196,16 +202,21 @@ def _scan(text: str) -> list[str]:
     pos = 0
     schemed = _SCHEMED.search(text)
     hosts = _Hosts(text)
-    bare = _next_bare(hosts, 0)
-    while schemed is not None or bare is not None:
+    while True:
         if schemed is not None and schemed.start() < pos:
             schemed = _SCHEMED.search(text, pos)
-        if bare is not None and bare[0] < pos:
-            bare = _next_bare(hosts, pos)
-        if schemed is not None and (bare is None or schemed.start() <= bare[0]):
+        # A bare URL starts at or after its host text, and one whose host text is inside
+        # (or after the start of) the next schemed URL cannot start before that URL: it is
+        # only looked for when a host text comes first (most hosts are inside a schemed URL,
+        # and each one's look-behind cost a bare URL test).
+        host = hosts.search(pos)
+        if schemed is not None and (host is None or host[0] >= schemed.start()):
             start, fixed_end = schemed.start(), schemed.end()
-        elif bare is not None:
+        elif (bare := _next_bare(hosts, pos)) is not None and (
+                schemed is None or bare[0] < schemed.start()):
             start, fixed_end = bare
+        elif schemed is not None:
+            start, fixed_end = schemed.start(), schemed.end()
         else:
             break
         token = _TOKEN.match(text, start)
@@ -214,7 +225,7 @@ def _scan(text: str) -> list[str]:
             continue
         raw, end = token.group(0), token.end()
         cleaned = clean_url(raw)
-        if cleaned and cleaned == raw:
+        if cleaned and cleaned == raw and end < len(text) and text[end] in "\r\n":
             piece, piece_end = _continuation(text, end)
             joined = clean_url(raw + piece) if piece else ""
             if joined:
@@ -268,6 +279,8 @@ def find_urls(text: str) -> list[str]:
     seen: set[str] = set()
     urls: list[str] = []
     found = _scan(text)
+    if not found:
+        return []  # most lines and items of a long paste
     # "…/OmniOCR。" is kept as written (a block's URL is what the block writes), unless the
     # block also writes it without the full-width stop: then that spelling stands for both.
     wide = {i: bare for i, u in enumerate(found) if (bare := without_wide_end(u)) != u}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,6 +137,14 @@ _TR = re.compile(r"<tr\b[^>]*>(?P<body>.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
 _TD = re.compile(r"<t[dh]\b[^>]*>(?P<c>.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
 _URL_START = re.compile(r"<?(?:https?://|www\.|github\.com/|arxiv\.org/|huggingface\.co/|[\w-]+\.github\.io/)")
 _HAS_LINK = re.compile(r"://|\]\(|github\.com/|arxiv\.org/|huggingface\.co/|\.github\.io/|<a\s")
+
+
+def _has_link(text: str) -> bool:
+    """`_HAS_LINK.search(text)`, its literals asked with `in` (the pattern tries each of them
+    at every position: the cost of every item of a 1 MB list)."""
+    return ("://" in text or "](" in text or "github.com/" in text or "arxiv.org/" in text
+            or "huggingface.co/" in text or ".github.io/" in text
+            or ("<a" in text and _HAS_LINK.search(text) is not None))
 _SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.DOTALL)
 _BIBTEX = re.compile(r"@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,")
 _QUOTED = re.compile(r"[\"\u201c](?P<t>[^\"\u201c\u201d\n]{12,300}?)[\"\u201d]")
@@ -164,6 +173,19 @@ _LEAD_LINK = re.compile(r"\s*(?:\*\*)?\[(?P<t>[^\]]{2,300})\]\((?!\s*\))")
 _CARD_TAIL = re.compile(r"\s*[-:\u2013\u2014]?\s*\b(?:model|dataset|data)\s+card$", re.IGNORECASE)
 _TITLE_VENUE = re.compile(
     r"^(?P<t>[^\n]+?(?:[^\s.?!](?=\.)|[?!]))\.?\s+(?P<v>(?:[A-Z][\w'&/-]*\s+){1,5}(?:[\w'&/-]+\s+){0,3}?(?:19|20)\d{2}\b[^.]{0,30})\.?$")
+_SENTENCE_END = re.compile(r"[.?!]\s")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _title_venue(title: str) -> re.Match[str] | None:
+    """`_TITLE_VENUE.match(title)`. A match has a sentence end (".", "?" or "!", then a
+    space) and a year within the last 36 characters; a title without either (most item
+    leads, a YAML record's text) is let go without the pattern's lazy scan."""
+    if _YEAR.search(title, max(0, len(title) - 40)) is None or _SENTENCE_END.search(title) is None:
+        return None
+    return _TITLE_VENUE.match(title)
+
+
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,}")
 _BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)(?P<t>.+?)(?:\*\*|__)")
 # A heading line or a line that is only a bold label: the candidates of a page's template.
@@ -206,14 +228,46 @@ def _in_repo(url: str, repo: str) -> bool:
 
 
 def _label_key(title: str) -> str:
-    return _NUMBERING.sub("", clean_name(title)).lower()
+    return _label_of(clean_name(title))
+
+
+def _label_of(name: str) -> str:
+    """`_label_key` of a title already cleaned."""
+    return _NUMBERING.sub("", name).lower()
 
 
 def _number_key(title: str) -> str:
     """"#2" for "2. Highlights": a template numbers its parts the same way in every entry
     (a ranked list writes each number once)."""
-    m = _NUMBERING.match(clean_name(title))
+    return _number_of(clean_name(title))
+
+
+def _number_of(name: str) -> str:
+    """`_number_key` of a title already cleaned."""
+    m = _NUMBERING.match(name)
     return "#" + m.group(0).strip(" .)、．") if m and m.group(0).strip() else ""
+
+
+# Where `str.splitlines` breaks a line besides "\n" (each asked with `in`: a class
+# searched over a megabyte takes 5 ms, the nine `in`s a tenth of one).
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LEAD_AFTER_BREAK = re.compile(r"\n[^\S\n]*[#*_0-9]")
+_LEAD_AT_START = re.compile(r"[^\S\n]*[#*_0-9]")
+
+
+def _lead_lines(text: str) -> list[str]:
+    """The lines of `text` (`str.splitlines`) opening like a heading, a bold run or a number
+    (their first non-space character in `_LABEL_LEADS`): only those can be a label. Found
+    by their line break and lead, not by a walk over every line (a 1 MB list has 10 000s)."""
+    if any(c in text for c in _OTHER_BREAKS):
+        return [line for line in text.splitlines() if line.lstrip()[:1] in _LABEL_LEADS]
+    starts = [0] if _LEAD_AT_START.match(text) else []
+    starts += [m.start() + 1 for m in _LEAD_AFTER_BREAK.finditer(text)]
+    out = []
+    for start in starts:
+        end = text.find("\n", start)
+        out.append(text[start:end] if end >= 0 else text[start:])
+    return out
 
 
 def _template_labels(text: str) -> frozenset[str]:
@@ -223,15 +277,14 @@ def _template_labels(text: str) -> frozenset[str]:
     if text.count("#") + text.count("**") < 2 * _TEMPLATE:
         return frozenset()
     counts: Counter[str] = Counter()
-    for line in text.splitlines():
-        # Only a line opening like a heading, a bold run or a number can be a label: the
-        # pattern runs on those alone (a 1 MB list has 10 000s of other lines).
-        lead = line.lstrip()[:1]
-        if not lead or lead not in _LABEL_LEADS:
-            continue
+    keys: dict[str, tuple[str, str]] = {}  # a template writes its labels again and again
+    for line in _lead_lines(text):
         if (m := _LABEL_LINE.match(line)) is not None:
             label = m.group("h") or m.group(0)
-            counts.update(k for k in (_label_key(label), _number_key(label)) if k)
+            if (both := keys.get(label)) is None:
+                name = clean_name(label)  # once for both keys
+                both = keys[label] = (_label_of(name), _number_of(name))
+            counts.update(k for k in both if k)
     return frozenset(k for k, n in counts.items() if n >= _TEMPLATE)
 
 
@@ -331,6 +384,60 @@ def _dated(text: str) -> bool:
     has a digit, a separator and a digit as written: most lines are let go on that."""
     head = text[:120].split("\n", 1)[0]
     return _DIGIT_SEP.search(head) is not None and _DATED.match(clean_name(head)) is not None
+
+
+def _named_item(text: str) -> bool:
+    return ("**" in text or "__" in text) and _NAMED_ITEM.match(text) is not None
+
+
+def _three_quarters(texts: list[str], test: Callable[[str], bool]) -> bool:
+    """`test` holds for at least 3/4 of `texts`: asked until the misses make that
+    impossible (a long list of plain items is let go after a quarter of them)."""
+    misses, allowed = 0, len(texts) / 4
+    for text in texts:
+        if not test(text):
+            misses += 1
+            if misses > allowed:
+                return False
+    return True
+
+
+def _url_only(line: str) -> bool:
+    """The line is one URL (a character of markup around it at most)."""
+    return bool(u := find_urls(line)) and len(line) - len(u[0]) <= 1
+
+
+# A list marker opening a line of an item, or right after the item's own marker: where a
+# sub-list can start (CommonMark: a marker then a space, a tab or the line's end).
+_MARKED_LINE = re.compile(r"\n[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t\r\n]|$)")
+_MARKED_FIRST = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:[-*+]|\d{1,9}[.)])(?:[ \t\r\n]|$)")
+
+
+def _may_nest(text: str) -> bool:
+    """False when the item text (its source span) cannot hold a sub-list: no line of it
+    opens with a list marker. Asked before the tree's children are (two node look-ups an
+    item, the cost of most items of a 1 MB YAML-like list)."""
+    return bool(_MARKED_FIRST.match(text) or _MARKED_LINE.search(text))
+
+
+def _quoted_title(own: str) -> re.Match[str] | None:
+    """The quoted title of a citation line (authors (year) "Title". Venue.), when the item
+    text is one."""
+    quoted = _QUOTED.search(own) if len(own) <= 600 and ('"' in own or "\u201c" in own) else None
+    # A quoted title is words, not the seam between two quoted strings of a record.
+    if quoted and len(quoted.group("t").split()) >= 3 and not _SEAM.search(quoted.group("t")) \
+            and not _LABEL_BEFORE.search(own[: quoted.start()]):
+        return quoted
+    return None
+
+
+def _plain_text(text: str) -> bool:
+    """An item text `_item` keeps as text of its section, whatever the section: no mark
+    `links` looks for (so no link and no URL line), no date, no quoted title. A 1 MB
+    YAML-like paste is 10 000s of such items, each then kept without `_item`'s tests."""
+    return not ("[" in text or "<" in text or "://" in text or "github" in text
+                or ".org/" in text or ".co/" in text or _DIGIT_SEP.search(text)
+                or _quoted_title(text))
 
 
 def _split_id(name: str) -> tuple[str, str]:
@@ -539,13 +646,17 @@ class _Reader:
             elif name in _LIST:
                 items = list(node.children)
                 texts = [_slice(self.raw, it) for it in items]
-                linked = sum(1 for t in texts if _HAS_LINK.search(t))
-                # "- **VGPO** — what it does. [2604.09349]": a list of named works, linked
-                # or not.
-                named = sum(1 for t in texts if ("**" in t or "__" in t) and _NAMED_ITEM.match(t))
+                # A listing when 3/4 of its items link; "- **VGPO** — what it does.
+                # [2604.09349]": a list of named works, linked or not.
+                listing = len(items) > 2 and _three_quarters(texts, _has_link)
+                named_list = len(items) > 2 and _three_quarters(texts, _named_item)
+                plain = not (listing or named_list) and self._plain_section()
                 for item, text in zip(items, texts):
-                    self._item(item, listing=linked * 4 >= len(items) * 3 and len(items) > 2,
-                               named=named * 4 >= len(items) * 3 and len(items) > 2, whole=text)
+                    if plain and _plain_text(text) and not (_may_nest(text) and any(
+                            c.name in _LIST for c in item.children)):
+                        self._plain_item(text)
+                    else:
+                        self._item(item, listing=listing, named=named_list, whole=text)
             elif name == "table":
                 self._table(node)
                 self.caption = ""
@@ -697,7 +808,7 @@ class _Reader:
                 self._add("", [Link("", url, 0, 0)], "", {})
             return
         # Every line must carry a link for this reading; a cheap look first (big paragraphs).
-        linked = len(lines) >= 2 and all(_HAS_LINK.search(ln) for ln in lines)
+        linked = len(lines) >= 2 and all(_has_link(ln) for ln in lines)
         per_line = [links(ln) for ln in lines] if linked else [[]]
         if len(lines) >= 2 and all(per_line) and all(
             names_a_thing(p[0].label) or not _field_only(ln, p) for ln, p in zip(lines, per_line)
@@ -732,6 +843,19 @@ class _Reader:
             self._add(clean_name(" ".join(title_lines)), found, readable(text), _fields(text))
         return True
 
+    def _plain_section(self) -> bool:
+        """The section makes no item a fact (set-up, news) or a template part: an item of
+        it that `_plain_text` lets through is text of the section, as `_item` reads it."""
+        s = self.section
+        return not (self.in_howto() or self.in_news() or (
+            self.template and s.title and s.level < 99))
+
+    def _plain_item(self, own: str) -> None:
+        """`_item` of an item `_plain_list` let through whose text no quoted title is in."""
+        if self.section.title and (fields := _fields(own)):
+            self.section.meta.update(fields)
+        self.section.body.append(own)
+
     def _item(self, item: Any, *, listing: bool = False, named: bool = False,
               whole: str | None = None) -> None:
         """`whole`, when given, is the item's text (`_slice` of it): an item without sub-lists
@@ -744,7 +868,8 @@ class _Reader:
             "utf-8", "replace")
         found = links(own)
         sub_items = [c for s in subs for c in s.children]
-        body = _ITEM_MARK.sub("", own)
+        mark = _ITEM_MARK.match(own)  # the pattern's one match can only open the text
+        body = own[mark.end() :] if mark else own
         if self.in_howto() or self.in_news() or _dated(body) or (
                 self.template and not found and self._template_part(own.split("\n", 1)[0], 99)):
             whole = _slice(self.raw, item)
@@ -753,11 +878,12 @@ class _Reader:
         # Only text with something URL-like (what `find_urls` looks for first) can be lines of
         # bare URLs: an item without is let go without splitting it.
         hinted = "://" in own or "github" in own or ".org/" in own or ".co/" in own
+        # Its first line is asked first: an item whose first line is more than a URL (a
+        # YAML record, a title) is not split at all.
+        head, more, _ = body.strip().partition("\n") if hinted and not sub_items else ("", "", "")
         lines = [ln.strip().strip("<>") for ln in body.strip().split("\n")] \
-            if hinted and not sub_items else []
-        if len(lines) > 1 and all(
-            (u := find_urls(ln)) and len(ln) - len(u[0]) <= 1 for ln in lines
-        ):
+            if more and _url_only(head.strip().strip("<>")) else []
+        if len(lines) > 1 and all(_url_only(ln) for ln in lines):
             self._paragraph(body, "")  # lazy continuation lines: a bare list of URLs or titles
             return
         if found and self.section.title and _field_only(own, found):
@@ -778,11 +904,8 @@ class _Reader:
                 texts.append(sub_raw)
             else:
                 titled.append(sub)
-        quoted = _QUOTED.search(own) if not (found or attached or titled or len(own) > 600) and (
-            '"' in own or "\u201c" in own) else None
-        # A quoted title is words, not the seam between two quoted strings of a record.
-        if quoted and len(quoted.group("t").split()) >= 3 and not _SEAM.search(quoted.group("t")) \
-                and not _LABEL_BEFORE.search(own[: quoted.start()]):
+        quoted = _quoted_title(own) if not (found or attached or titled) else None
+        if quoted:
             # A citation line: authors (year) "Title". Venue.
             meta = {}
             year = re.search(r"\((?:19|20)\d{2}\)", own[: quoted.start()])
@@ -817,7 +940,7 @@ class _Reader:
                 self._item(sub)
             return
         title = _lead_title(own, found)
-        cited_at = _TITLE_VENUE.match(title)
+        cited_at = _title_venue(title)
         if cited_at and len(cited_at.group("t").split()) >= 3:
             # "Title. NeurIPS 2021.": a citation line; its venue is a field, not a sentence.
             title = cited_at.group("t")

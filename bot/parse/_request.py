@@ -9,6 +9,7 @@ trailing "Answer:" line.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from bot.models import SourceKind
 from bot.parse._common import (
@@ -55,6 +56,30 @@ _LEAD = "-*+\u2022#_" + "".join(
                      *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
 )
 _HEAD_CHARS = 4096
+# Where `str.splitlines` breaks a line besides "\n"; a text without them has the lines of
+# `split("\n")`, and the lines whose first character after `_LEAD` may be a capital (an
+# ASCII one or any other character: `str.isupper` then judges it) are found by a pattern.
+_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LEAD_CLASS = "[" + "".join(re.escape(c) for c in _LEAD if c != "\n" and c not in _BREAKS) + "]*"
+_CAPITAL_FIRST = re.compile(_LEAD_CLASS + "[A-Z\x80-\U0010ffff]")
+_CAPITAL_AFTER_BREAK = re.compile("\n" + _LEAD_CLASS + "[A-Z\x80-\U0010ffff]")
+
+
+def _capital_lines(text: str) -> Iterator[str]:
+    """The lines of `text` (`str.splitlines`) that may open with a capital after `_LEAD`, in
+    order: a superset of those `looks_like_request` reads (it tests each with
+    `str.isupper`), found without a walk over every line of a long paste, and only as far
+    as the reader asks (a request is known by its first lines)."""
+    if any(c in text for c in _BREAKS):
+        yield from text.splitlines()
+        return
+    if _CAPITAL_FIRST.match(text):
+        end = text.find("\n")
+        yield text[:end] if end >= 0 else text
+    for m in _CAPITAL_AFTER_BREAK.finditer(text):
+        start = m.start() + 1
+        end = text.find("\n", start)
+        yield text[start:end] if end >= 0 else text[start:]
 _ASKED = re.compile(r"asked the following question\s*:?", re.IGNORECASE)
 _QUESTION_LABEL = re.compile(r"^[^\S\n]*(?:\*\*)?question(?:\*\*)?[^\S\n]*:[^\S\n]*(.+)$", re.IGNORECASE | re.MULTILINE)
 _QUOTED = re.compile(r"\s*(?:\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|([^\n]+))")
@@ -86,7 +111,7 @@ def looks_like_request(doc: Doc) -> bool:
     # a megabyte that no line-based reader will look at costs more than this whole test.
     labels: set[str] = set()
     heading = False
-    for line in text.splitlines():
+    for line in _capital_lines(text):
         if not line.lstrip(_LEAD)[:1].isupper():
             continue
         if ":" in line[:60] and (m := _LABEL.match(line)) and m.group("label")[0].isupper():

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.parse._common import Line, lines_of
-from bot.parse._document import _VENUE_TAIL, _cells, _venue_tail
+from bot.parse import _document
+from bot.parse._common import Line, Parsed, lines_of
+from bot.parse._document import _VENUE_TAIL, _cells, _venue_tail, read_document
 from bot.parse._markup import (
+    _GROUP1,
     _LINK,
+    _LINK_FROM_BRACKET,
     _R_LINK,
     _R_LINK_FROM_BRACKET,
     _R_MARK,
@@ -140,3 +145,180 @@ def test_marks_and_links_go_as_their_patterns_take_them(text: str) -> None:
     assert _marks_out(text) == _R_MARK.sub(" ", text)
     if "![" not in text:
         assert _R_LINK_FROM_BRACKET.sub(r"\1", text) == _R_LINK.sub(r"\1", text)
+
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+_PASTES = sorted([*_DATA.glob("seeds/*.txt"), *_DATA.glob("*/*/source.txt")])
+# List items as YAML-like and Markdown pastes write them: plain, quoted, dated, linked,
+# nested, under set-up or news sections, under a template's repeated headings.
+_ITEM_PARTS = st.sampled_from([
+    "name: Plain Value", 'title: "A quoted title of several words"', '"short"', "2024-05-01: news",
+    "see [paper](https://arxiv.org/abs/2401.00001)", "https://github.com/a/b", "<b>x</b>",
+    "**Bold Name** - a tool", "  - nested item", "1. numbered", "\u201cCurly quoted title here\u201d",
+    "year: 2023", "year: 2021", "code: github.com/a/b", "x.org/p",
+])
+_HEADS = st.sampled_from(["", "# Installation\n\n", "## News\n\n", "### Highlights\n\n",
+                          "## Models\n\n", "**Title line**\n",
+                          "## A Work [pdf](https://arxiv.org/abs/2401.00002)\n\n"])
+
+
+@st.composite
+def _lists(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        head = draw(_HEADS)
+        items = draw(st.lists(st.lists(_ITEM_PARTS, min_size=1, max_size=3), min_size=1, max_size=6))
+        parts.append(head + "\n".join("- " + "\n  ".join(item) for item in items))
+    return "\n\n".join(parts)
+
+
+def _both_ways(text: str) -> tuple[Parsed, Parsed]:
+    fast = read_document(text)
+    original = _document._plain_text
+    _document._plain_text = lambda _text: False  # every item through `_item`
+    try:
+        slow = read_document(text)
+    finally:
+        _document._plain_text = original
+    return fast, slow
+
+
+@pytest.mark.parametrize("path", _PASTES, ids=lambda p: p.parent.name if p.name == "source.txt" else p.stem)
+def test_plain_items_are_read_as_item_reads_them_on_every_paste(path: Path) -> None:
+    fast, slow = _both_ways(path.read_text(encoding="utf-8"))
+    assert fast == slow
+
+
+@settings(max_examples=300, deadline=None)
+@given(_lists())
+def test_plain_items_are_read_as_item_reads_them(text: str) -> None:
+    fast, slow = _both_ways(text)
+    assert fast == slow
+
+
+_CITATION = st.lists(st.sampled_from(["Title", "of", "Work", ".", "?", "!", " ", "  ", "\n", "NeurIPS",
+                                      "2021", "1999", "20", "19", "7", "CVPR", "'", "&", "-", "x" * 30,
+                                      "(oral)", "pp", ":"]), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CITATION)
+def test_the_title_venue_guard_lets_no_match_go(text: str) -> None:
+    want = _document._TITLE_VENUE.match(text)
+    got = _document._title_venue(text)
+    assert (got and got.groupdict()) == (want and want.groupdict())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="<a \t\n:/](.githubcomarxivorghuggingfaceio", max_size=40))
+def test_the_link_hint_is_the_link_hint_pattern(text: str) -> None:
+    assert _document._has_link(text) == bool(_document._HAS_LINK.search(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="#*_09a \t\n\r\x0b\x85\u2028\u00a0\u3000", max_size=40))
+def test_lead_lines_are_the_lines_with_a_label_lead(text: str) -> None:
+    want = [line for line in text.splitlines() if line.lstrip()[:1] in _document._LABEL_LEADS]
+    assert _document._lead_lines(text) == want
+
+
+def _scan_eagerly(text: str) -> list[str]:
+    """`bot.urls._scan` as it was before bare URLs were looked for only where one can come
+    first: the next bare URL always known."""
+    from bot import urls
+
+    found: list[str] = []
+    if "://" not in text and "github" not in text and ".org/" not in text and ".co/" not in text:
+        return found
+    pos = 0
+    schemed = urls._SCHEMED.search(text)
+    hosts = urls._Hosts(text)
+    bare = urls._next_bare(hosts, 0)
+    while schemed is not None or bare is not None:
+        if schemed is not None and schemed.start() < pos:
+            schemed = urls._SCHEMED.search(text, pos)
+        if bare is not None and bare[0] < pos:
+            bare = urls._next_bare(hosts, pos)
+        if schemed is not None and (bare is None or schemed.start() <= bare[0]):
+            start, fixed_end = schemed.start(), schemed.end()
+        elif bare is not None:
+            start, fixed_end = bare
+        else:
+            break
+        token = urls._TOKEN.match(text, start)
+        if token is None or token.end() <= fixed_end:
+            pos = fixed_end
+            continue
+        raw, end = token.group(0), token.end()
+        cleaned = urls.clean_url(raw)
+        if cleaned and cleaned == raw:
+            piece, piece_end = urls._continuation(text, end)
+            joined = urls.clean_url(raw + piece) if piece else ""
+            if joined:
+                cleaned, end = joined, piece_end
+        if cleaned:
+            found.append(cleaned)
+        pos = end
+    return found
+
+
+_URLISH = st.lists(st.sampled_from([
+    "https://", "http://", "github.com/", "arxiv.org/", "huggingface.co/", ".github.io/",
+    "www.", "a", "b-c", "/", ".", "\n", "\r\n", " ", "(", ")", "x/y", "-", "_", "@", ":",
+    "https://github.com/a/b", "foo.github.io/", "pdf", "<", ">", "2401.00001",
+]), max_size=16).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_URLISH)
+def test_the_url_scan_finds_what_the_eager_scan_finds(text: str) -> None:
+    from bot.urls import _scan
+
+    assert _scan(text) == _scan_eagerly(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_MARKUP)
+def test_link_texts_replace_links_as_the_link_pattern_does(text: str) -> None:
+    from bot.parse._markup import _label
+
+    def original(m: re.Match[str]) -> str:
+        return "" if m.group("bang") or "![" in m.group("label") else m.group("label")
+
+    if "![" not in text:
+        assert _LINK_FROM_BRACKET.sub(_label, text) == _LINK.sub(original, text)
+    assert _R_LINK_FROM_BRACKET.sub(_GROUP1, text) == _R_LINK_FROM_BRACKET.sub(r"\1", text)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["-", "*", "+", "1.", "2)", "10.", " ", "  ", "\t", "\n", "a", ">",
+                                 "- ", "* x", "1. y", "\n  - ", "\n   1) ", "\r\n"]),
+                min_size=1, max_size=12).map(lambda parts: "- " + "".join(parts)))
+def test_an_item_with_a_sub_list_may_nest(text: str) -> None:
+    tree = _document._tree(text)
+    raw = text.encode()
+    for node in tree.walk():
+        if node.name == "list_item" and any(c.name in ("bullet_list", "ordered_list")
+                                            for c in node.children):
+            assert _document._may_nest(_document._slice(raw, node))
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet="-*+#_ \t\n\r\x85\u2022\u00a0\u3000aAzZ\u00e9\u00c9\u2028:", max_size=40))
+def test_capital_lines_hold_every_line_opening_with_a_capital(text: str) -> None:
+    from bot.parse._request import _LEAD, _capital_lines
+
+    def capital(line: str) -> bool:
+        return line.lstrip(_LEAD)[:1].isupper()
+
+    assert [ln for ln in _capital_lines(text) if capital(ln)] == [
+        ln for ln in text.splitlines() if capital(ln)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["- [a](https://x.org/a)", "- plain", "- **Name** - a tool"]),
+                max_size=14))
+def test_three_quarters_is_the_count_it_stands_for(texts: list[str]) -> None:
+    for test in (_document._has_link, _document._named_item):
+        assert _document._three_quarters(texts, test) == (
+            sum(1 for t in texts if test(t)) * 4 >= len(texts) * 3)
