@@ -310,8 +310,15 @@ def _checked_urls(entry: Entry, allowed: set[str]) -> tuple[list[str], int]:
     return kept, lost
 
 
+# What is left of "(Read more on [arXiv](…) or [HuggingFace](…))" once its links are out.
+_EMPTIED = re.compile(r"\s*\((?:\s*(?:read|more|see|on|or|and|at|via|in|the|also|here|available"
+                      r"|details)\b)*\s*\)", re.IGNORECASE)
+
+
 def _name(entry: Entry, urls: list[str]) -> str:
     name = collapse(entry.name)[:_NAME_MAX].strip()
+    if "(" in name:
+        name = _EMPTIED.sub("", name).strip()
     if name:
         return name
     if urls:

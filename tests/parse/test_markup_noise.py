@@ -95,3 +95,17 @@ def test_brackets_left_empty_by_icon_links_leave_the_name() -> None:
         "| heron-large <br> ( [⭐](https://example.org/heron-l) [🤗]() ) | asr |\n")
     assert [s.name for s in block.sources] == ["heron-small", "heron-large"]
     assert "https://huggingface.co/x/heron" in block.sources[0].urls
+
+
+def test_a_parenthetical_emptied_of_its_links_leaves_no_trace_in_a_name() -> None:
+    from bot.parse import parse_block
+
+    def row(n: int, title: str) -> str:
+        return (f"| {title} (Read more on [arXiv](https://arxiv.org/abs/2412.0000{n}) or "
+                f"[HuggingFace](https://huggingface.co/papers/2412.0000{n})) | A. Author | "
+                f"A study of {title.lower()}. |")
+
+    text = "## Papers\n\n| Title | Authors | Summary |\n|---|---|---|\n" + "\n".join(
+        row(n, t) for n, t in enumerate(["Tiny Views", "Wide Views", "Long Views"], 1)) + "\n"
+    names = [s.name for s in parse_block(text).sources]
+    assert names == ["Tiny Views", "Wide Views", "Long Views"], names
