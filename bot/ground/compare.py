@@ -39,7 +39,7 @@ METRIC_REACH = 6
 BOUND_REACH = 3  # words between a lower-bound word and its number
 _BOUND_BEFORE = re.compile(
     r"(?:\b(?:under|below|within|over|above|less than|more than|fewer than|at most|at least|max"
-    r"|min|up to|no more than|maximum of|minimum of)|[<>≤≥=]|\bsub-?)\s*[~≈]?\s*$", re.IGNORECASE)
+    r"|min|up to|no more than|maximum of|minimum of)|[<>]=?|[≤≥]|\bsub-?)\s*[~≈]?\s*$", re.IGNORECASE)
 MAX_RANKED = 5
 EVIDENCE_ROWS = 2  # leaders whose reported values are quoted
 # A number with a unit: "24 GB", "24GB", "~24 GB", "8.5 ms", "30 fps", "7B".

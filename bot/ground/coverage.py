@@ -93,6 +93,12 @@ _MODAL = frozenset({"can", "could", "would", "might", "may"})
 _WITHIN = frozenset({"in", "from", "of", "among", "across", "within", "inside", "on"})
 
 
+def _aside(before2: str, before: str) -> bool:
+    """The word after these two says nothing about the subject: it names the paste ("in this
+    bib", "across these tables") or what the asker would do ("a demo I can poke at")."""
+    return before in _DEMONSTRATIVE and before2 in _WITHIN or before in _MODAL and before2 in _PERSON
+
+
 def _words(clause: str) -> list[_Word]:
     # A quoted example ("a prompt like 'upbeat jazz'") is not what the question is about.
     examples = [m.span() for m in _QUOTED.finditer(clause)]
@@ -107,14 +113,10 @@ def _words(clause: str) -> list[_Word]:
     for i, m in enumerate(toks):
         w = m.group(0)
         hard = is_hard(w) or any(a <= m.start() < b for a, b in measures)
-        # "in this bib", "across these tables": the word names the paste, not the subject.
-        deictic = i >= 2 and low[i - 1] in _DEMONSTRATIVE and low[i - 2] in _WITHIN and not hard
-        # "a demo I can poke at": what the asker would do with it is no subject of the sources.
-        deictic = deictic or (i >= 2 and low[i - 1] in _MODAL and low[i - 2] in _PERSON
-                              and not hard)
+        aside = not hard and i >= 2 and _aside(low[i - 2], low[i - 1])
         out.append(_Word(
             text=w, start=m.start(), end=m.end(), key=key(w),
-            weight=0.0 if deictic else weight(w), hard=hard,
+            weight=0.0 if aside else weight(w), hard=hard,
             negated=any(i - NEGATION_REACH <= n < i for n in negations),
         ))
     return out

@@ -78,8 +78,7 @@ def column_tasks(docs: Sequence[Doc]) -> Counter[str]:
 def block_tasks(docs: Sequence[Doc], limit: int = 1) -> list[str]:
     """The application task that several of the block's sources are about, when the chosen
     ones name none (a results table whose best row is a bare model name)."""
-    vocab = vocabulary()
-    info = vocab.info
+    info = vocabulary().info
     count = Counter(lab for d in docs for lab in salient(d) if info[lab].domain)
     if not count:
         return [lab for lab, _ in column_tasks(docs).most_common(limit)]

@@ -161,7 +161,7 @@ def stage(doc: Doc) -> str:
 # about how it works, though "using" reads like a mechanism.
 # A sentence that tells the reader what to do ("Load via …", "Run …") is usage, not method.
 _INSTRUCTION = re.compile(
-    r"(?:load|run|install|download|clone|call|see|check|use|import|open|click|pass|set|try)\b",
+    r"(?:load|run|install|download|clone|call|see|check|use|import|open|click|try)\s",
     re.IGNORECASE)
 _USAGE = re.compile(
     r"\b(pip install|installed|you can use|use the model like|import \w+|run the following"
