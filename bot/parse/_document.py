@@ -1133,6 +1133,7 @@ class _Reader:
         return entry
 
 
+PARAGRAPH_REACH = 400  # characters before a link its paragraph's opening may be
 _OPENER = re.compile(r"[\s\-*+>#\[0-9.]+")  # list, quote and heading marks before a paragraph's text
 _LEGEND_HEAD = re.compile(r"^(?:keys?|icons?|symbols?|marks?|notation|legend)"
                           r"(?:\s*[/&,]\s*(?:keys?|icons?|symbols?|marks?))?$")
@@ -1491,7 +1492,7 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
             work_names[link.label] = work_name(link.label)
         name = work_names[link.label]
         if current is not None and not name and generic_label(link.label) \
-                and "\n\n" not in text[current_end : link.start]:
+                and text.find("\n\n", current_end, link.start) < 0:
             seen.add(key)
             current.urls.append(link.url)
             current_end = link.end
@@ -1506,8 +1507,11 @@ def _subject(reader: _Reader, parsed: Parsed) -> Parsed:
             # Only a paragraph that opens with the work is that work's entry; a sentence that
             # cites a paper ("introduced in [paper] and released in [this repository]") gives
             # the page's subject the code.
-            opens = text.rfind("\n\n", 0, link.start) + 2 if "\n\n" in text[: link.start] else 0
-            if not _OPENER.sub("", text[opens : link.start]):
+            # Looked for from the link back over a short reach only: a page has thousands.
+            reach = max(0, link.start - PARAGRAPH_REACH)
+            at = text.rfind("\n\n", reach, link.start)
+            opens = at + 2 if at >= 0 else 0 if reach == 0 else -1
+            if opens >= 0 and not _OPENER.sub("", text[opens : link.start]):
                 current, current_end = work, link.end
     # Each spelling once (a page repeats its links; its sections hold them again).
     for url in dict.fromkeys(k.url for k in all_links + text_links):
