@@ -143,9 +143,10 @@ def _superlative(words: list[str]) -> tuple[int, int, str] | None:
         for n in (3, 2, 1):
             phrase = " ".join(words[i : i + n])
             if len(words[i : i + n]) == n and phrase in kinds:
-                # "most" alone is an adverb of the next word ("most cited", "most robust").
+                # "most" alone is a quantity of the next word ("most stars", "most cited"):
+                # that word names what is counted.
                 if phrase == "most" and i + 1 < len(words):
-                    return i, i + 2, "higher"
+                    return i, i + 1, "higher"
                 return i, i + n, kinds[phrase]
     return None
 
@@ -314,6 +315,7 @@ def _described(source: Source) -> str:
 # With no metric named ("which is best here?"), only sources this relevant (of the best) are
 # ranked by the block's quality metric: "best" then means best among those on topic.
 ON_TOPIC = 0.5
+_OF_THOSE = re.compile(r"\b(?:of|among|from)\s+(?:those|them|these ones|the above)\b", re.IGNORECASE)
 
 
 def rank(
@@ -371,7 +373,8 @@ def rank(
     else:
         higher = kind == "higher"
     cands = [i for i, t in enumerate(table) if chosen in t and _number(t[chosen]) is not None]
-    if not named and rel:
+    if (not named or _OF_THOSE.search(clause)) and rel:
+        # Also a superlative over "those" the question picked first ("… of those, most stars?").
         top = max(rel)
         cands = [i for i in cands if top > 0 and rel[i] >= ON_TOPIC * top]
     cands = _narrow(clause, sources, cands)

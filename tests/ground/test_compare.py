@@ -417,3 +417,23 @@ def test_a_methods_results_page_keeps_its_subject_and_compares_its_rows() -> Non
 
 def test_better_without_a_named_column_ranks_nothing() -> None:
     assert rank("is it better to fine-tune or prompt?", parse_block(TABLE).sources) is None
+
+
+REPOS = """\
+## Repository List
+
+| Stars | Repository | Description |
+|---|---|---|
+| 90100 | [acme/flowbuilder](https://github.com/acme/flowbuilder) | A low-code platform for chat apps |
+| 40200 | [acme/crewkit](https://github.com/acme/crewkit) | A Python multi-agent framework where agents talk to each other |
+| 30500 | [acme/teamgpt](https://github.com/acme/teamgpt) | Python multi-agent framework: role-playing agents collaborate |
+| 20900 | [acme/chatui](https://github.com/acme/chatui) | A chat UI for local models |
+"""
+
+
+def test_most_names_what_is_counted_and_of_those_ranks_among_the_picked() -> None:
+    answer = ground(parse_block(REPOS), "which of these are python multi-agent frameworks? "
+                                        "and which of those has the most stars")
+    assert "By stars" in answer.task.summary
+    assert _top(answer.sources)[:1] == ["acme/crewkit"], answer.task.summary
+    assert "LLM agents" in answer.task.labels
