@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from bot.ground import caveats as caveats_mod
+from bot.ground import change as change_mod
 from bot.ground import compare as compare_mod
 from bot.ground import evidence as evidence_mod
 from bot.ground import fields as fields_mod
@@ -71,6 +72,7 @@ def ground(block: SourceBlock, question: str, *, wording: Wording | None = None)
 
 
 SHOWN_RANKED = 3  # the leaders the ranking sentence names
+MAX_CHANGES = 2  # changes between two named rows stated per answer
 OWN_SUBJECT = 1.0  # informative weight of an ask that names a subject of its own
 
 
@@ -209,6 +211,12 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
             question, docs[ranking.order[0][0]].source, ranking.field, ranking.asked,
             [ranking.bound.field] if ranking.bound else [])) is not None:
         declared = [f for f in declared if f.field != lead_fact.field] + [lead_fact]
+    sources = [d.source for d in docs]
+    for moved in [c for a in query.asks if (c := change_mod.change(a, sources))][:MAX_CHANGES]:
+        # "How much do we give up going from A to B?": the block's two numbers and their gap.
+        summary += " " + say.say("change", before=step_label(moved.before),
+                                 after=step_label(moved.after), field=moved.field,
+                                 was=moved.was, now=moved.now, delta=moved.delta)
     if declared:
         summary += " " + say.say("declared", items=[
             say.say("declared_item", name=step_label(f.source), field=f.field, value=f.value)

@@ -1551,7 +1551,10 @@ def _merge_fields(into: dict[str, str], other: dict[str, str]) -> None:
             into[f"{key} ({_heading(theirs)})"] = value  # a head already told apart
         elif key not in into:
             into[key] = value
-        elif into[key] != value and key != "section" and mine and theirs and mine != theirs:
+        elif key != "section" and mine and theirs and mine != theirs and (
+                into[key] != value or _NUMBER_CELL.match(value)):
+            # The same number in two tables ("Avg 0.980" image- and pixel-level) is still two
+            # measures: each keeps its table's name.
             if head := _heading(mine):
                 into[f"{key} ({head})"] = into.pop(key)
             into.setdefault(f"{key} ({_heading(theirs)})", value)

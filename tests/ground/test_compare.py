@@ -437,3 +437,18 @@ def test_most_names_what_is_counted_and_of_those_ranks_among_the_picked() -> Non
     assert "By stars" in answer.task.summary
     assert _top(answer.sources)[:1] == ["acme/crewkit"], answer.task.summary
     assert "LLM agents" in answer.task.labels
+
+
+def test_how_much_going_from_one_row_to_another_is_worked_out_from_their_numbers() -> None:
+    from bot.ground.change import change
+
+    block = parse_block(RESULTS_PAGE)
+    moved = change("on average how much image-level AUC do we lose going from Big-Net to "
+                   "Small-Net (edge box)", block.sources)
+    assert moved is not None
+    assert (moved.field, moved.was, moved.now, moved.delta) == (
+        "avg (image-level auc)", "0.980", "0.973", "-0.007")
+    answer = ground(block, "how much image-level AUC on average do we lose going from Big-Net "
+                           "to Small-Net?")
+    assert "goes from 0.980 to 0.973 (-0.007)" in answer.task.summary
+    assert change("going from here to there", block.sources) is None
