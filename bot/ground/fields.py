@@ -44,6 +44,11 @@ def _readable(key: str) -> str:
     return re.sub(r"[_\s]+", " ", key).strip()
 
 
+def _head(key: str) -> str:
+    """A field's measure without the setting its table adds: "fps (batch size=8)" -> "fps"."""
+    return key.lower().split(" (")[0]
+
+
 def _key_stems(key: str) -> set[str]:
     """The stems of a field name's informative words ("base_model" -> base, model)."""
     ws = [w for w in words(_readable(key)) if w.isalpha()]
@@ -57,14 +62,14 @@ def facts(
     """Field values of `sources` that the question asks for, in source then field order;
     `skip`: fields the answer already states (a ranking's metric)."""
     skipped = {k.lower() for k in skip}
-    heads = {k.split(" (")[0] for k in skipped}  # the same measure in another setting
+    heads = {_head(k) for k in skipped}  # the same measure in another setting
     asked = {stem(w) for w in words(question) if w.isalpha()}
     asked |= {stem(p) for w in words(question) for p in w.split("-") if p}
     out: list[Fact] = []
     for s in sources:
         for key, value in s.meta.items():
             k = key.lower()
-            if not _reportable(k, value, skipped) or k.split(" (")[0] in heads:
+            if not _reportable(k, value, skipped) or _head(k) in heads:
                 continue
             need = _key_stems(k)
             if need and need <= asked:
@@ -85,18 +90,18 @@ def leader_fact(question: str, source: Source, ranked: str, ranking_words: Seque
     asked = {stem(w) for w in words(question) if w.isalpha() and (weight(w) > 0 or is_hard(w))
              } - used
     skipped = {k.lower() for k in (ranked, *skip)}
-    head = ranked.split(" (")[0].lower()
+    head = _head(ranked)
     # The bound's field in another setting ("fps (batch size=8)" beside a bound on "fps (batch
     # size=1)") shares the words that asked for the bound, not a question of its own.
-    bound_heads = {k.lower().split(" (")[0] for k in skip}
+    bound_heads = {_head(k) for k in skip}
     best: tuple[int, int, str, str] | None = None
     for key, value in source.meta.items():
         k = key.lower()
-        if not _reportable(k, value, skipped) or k.split(" (")[0] in bound_heads:
+        if not _reportable(k, value, skipped) or _head(k) in bound_heads:
             continue
         shared = len({stem(w) for w in words(_readable(k)) if w.isalpha()} & asked)
         if shared:
-            rank = (shared, int(k.split(" (")[0] == head))
+            rank = (shared, int(_head(k) == head))
             if best is None or rank > best[:2]:
                 best = (*rank, k, value.strip())
     return Fact(source=source, field=_readable(best[2]), value=best[3]) if best else None

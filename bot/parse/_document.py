@@ -120,7 +120,6 @@ _RELEASE_HEADING = re.compile(
     r"(?:[^\W\d][\w.-]*[^\w\n]*){1,4}$", re.MULTILINE)
 _RELEASE_TITLE = re.compile(
     r"^\W*\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?\b\W*(?:[^\W\d][\w.-]*\W*){1,4}$")
-_TAGS = re.compile(r"<[^>]*>")
 CAPTION_MAX = 100  # characters of a label line that captions the table below it
 CHANGELOG = 3  # dated release headings that make a page a changelog
 _DATE_TITLE = re.compile(r"^\W*(?:\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\W*$")
@@ -612,7 +611,7 @@ class _Reader:
                 # the rows' numbers measure, when a page holds several tables of one column.
                 raw = _slice(self.raw, node)
                 label = clean_name(raw)
-                if _TAGS.sub("", raw).strip().rstrip("*_").endswith(":") and \
+                if readable(raw).endswith(":") and \
                         0 < len(label) <= CAPTION_MAX:
                     self.caption = label.rstrip(":").strip()
             if name == "heading" or name == "lheading":
