@@ -12,6 +12,7 @@ from bot.ground import compare as compare_mod
 from bot.ground import evidence as evidence_mod
 from bot.ground import fields as fields_mod
 from bot.ground import links as links_mod
+from bot.ground import pending as pending_mod
 from bot.ground import summary as summary_mod
 from bot.ground import workflow as workflow_mod
 from bot.ground.analysis import Analysis, analyse_block
@@ -233,6 +234,9 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
     )
     if query.artefact and chosen and not any(has_artefact(s) for s in chosen):
         cav.insert(0, say.say("no_code", n=len(chosen)))
+    reported = [r.field for r in ([ranking, *more] if ranking is not None else [])]
+    cav[:0] = [say.say("unfilled", measure=u.measure, mark=u.mark, source_id=u.source_id)
+               for u in pending_mod.find(question, chosen, skip=reported)]
     cav += links_mod.more_links_notes(chosen, left, say)
     log.debug("grounded: %d sources, %d selected, covered=%s", len(docs), len(selected),
               coverage.covered)

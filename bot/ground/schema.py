@@ -135,6 +135,7 @@ class MeasuresFile(_Strict):
     units: dict[str, list[str]]
     aliases: dict[str, list[str]] = field(default_factory=dict)
     abbreviations: dict[str, str] = field(default_factory=dict)
+    unfilled: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -980,7 +980,8 @@ class _Reader:
                     rows.append(_slice(self.raw, row))
         if self.in_howto() or _legend(headers, self.section.title):
             # A legend ("Key / Icon | Description") explains the marks of the tables after it.
-            self._fact("\n".join(rows), [k for r in rows for k in links(r)])
+            # Each row stays a paragraph of its own: one row is one fact to quote.
+            self._fact("\n\n".join(rows), [k for r in rows for k in links(r)])
             return
         name_col = _name_column(headers)
         grid = [_cells(r) for r in rows]  # each row's cells, split once for every test below
