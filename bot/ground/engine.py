@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from bot.ground import caveats as caveats_mod
 from bot.ground import change as change_mod
 from bot.ground import compare as compare_mod
+from bot.ground import dates as dates_mod
 from bot.ground import evidence as evidence_mod
 from bot.ground import fields as fields_mod
 from bot.ground import links as links_mod
@@ -218,6 +219,10 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         summary += " " + say.say("change", before=step_label(moved.before),
                                  after=step_label(moved.after), field=moved.field,
                                  was=moved.was, now=moved.now, delta=moved.delta)
+    dated = dates_mod.dates(question, block.text, [(c.text, c.source_id) for c in picked])
+    if dated:
+        summary += " " + say.say("dated", items=[
+            say.say("dated_item", text=d.text, date=d.date, source_id=d.source_id) for d in dated])
     if declared:
         summary += " " + say.say("declared", items=[
             say.say("declared_item", name=step_label(f.source), field=f.field, value=f.value)
