@@ -195,6 +195,7 @@ _BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)[^*_\n]{1,60}(?:[:\uff1a](?:\*\*|__)|(
 _LABEL_LEADS = frozenset("#*_0123456789")
 _NUMBERING = re.compile(r"^\W*(?:\d{1,2}|[一二三四五六七八九十]{1,2})[.)、．]?\s*")
 _HEADING_NUMBER = re.compile(r"^\d{1,3}[.)][^\S\n]+(?=\S)")
+_BRACKET_NUMBER = re.compile(r"^[^\S\n]*\[\d{1,4}\][^\S\n]+(?=\S)")
 _TEMPLATE = 3  # a label written this often is a part of each entry, not a work
 
 
@@ -298,6 +299,7 @@ class _Section:
     last: Entry | None = None  # the latest of them
     cited: list[Entry] = field(default_factory=list)  # works of its BibTeX block
     parts: int = 0  # template sub-headings read into it ("Highlights", "Keywords" …)
+    head: int = 0  # how many of `links` the heading itself holds
 
 
 def _slice(raw: bytes, node: Any) -> str:
@@ -616,7 +618,9 @@ class _Reader:
                     self.caption = label.rstrip(":").strip()
             if name == "heading" or name == "lheading":
                 raw = _slice(self.raw, node)
-                title = clean_name(raw.split("\n")[0].lstrip("#")) if name == "heading" else clean_name(
+                # "### [21] [Title](…)": a digest's running number is no part of the title.
+                title = clean_name(_BRACKET_NUMBER.sub("", raw.split("\n")[0].lstrip("#"))) \
+                    if name == "heading" else clean_name(
                     raw.split("\n")[0]
                 )
                 level = int(node.meta.get("level", 1))
@@ -637,6 +641,7 @@ class _Reader:
                 self.levels.append((level, title))
                 self.section = _Section(title=title, level=level)
                 self.section.links = links(raw)
+                self.section.head = len(self.section.links)
                 if not self.title:
                     self.title = title
             elif name == "paragraph":
@@ -735,6 +740,9 @@ class _Reader:
             # bare URL, a `Link:` field); links named in its prose (a tool it mentions) are not.
             own = [link for link in s.links if not names_a_thing(link.label)
                    and not (self.home and _in_repo(link.url, self.home))]
+            # "### [21] [Title](arxiv…)": a heading that is its paper's link is that entry's.
+            own += [link for link in s.links[: s.head] if names_a_thing(link.label)
+                    and is_paper_url(link.url) and _key(clean_name(link.label)) in _key(s.title)]
             meta = dict(s.meta)
             for piece in s.body:
                 for key, value in _fields(piece).items():
@@ -978,19 +986,32 @@ class _Reader:
                     headers = [clean_name(_slice(self.raw, c)).lower() for c in row.children]
                 else:
                     rows.append(_slice(self.raw, row))
-        if self.in_howto() or _legend(headers, self.section.title):
+        grid = [_cells(r) for r in rows]  # each row's cells, split once for every test below
+        while grid and _sub_head(grid[0]):
+            # A second head row ("|  | n=30 | n=200 |", units or sizes under the heads) says
+            # what the columns hold: a fact of the section, not a row.
+            self.section.body.append(rows.pop(0))
+            grid.pop(0)
+        # A blank corner over text-keyed rows of numbers is a results table, also under an
+        # "Evaluation" heading (which otherwise reads as how to run one).
+        results = bool(headers) and not headers[0].strip() and _row_keyed(grid)
+        if self.in_howto() and not results or _legend(headers, self.section.title):
             # A legend ("Key / Icon | Description") explains the marks of the tables after it.
             # Each row stays a paragraph of its own: one row is one fact to quote.
             self._fact("\n\n".join(rows), [k for r in rows for k in links(r)])
             return
         name_col = _name_column(headers)
-        grid = [_cells(r) for r in rows]  # each row's cells, split once for every test below
         if name_col is not None and _venue_cells(grid, name_col):
             # "Publication | Model": a column of venues ("WWW'2019") names no row; the next
             # name-like column does.
             rest = _name_column([h if i != name_col else "" for i, h in enumerate(headers)])
             name_col = rest if rest is not None else name_col
-        if name_col is None and headers and not headers[0].strip() and _row_keyed(grid):
+        if name_col and headers and not headers[0].strip() and not _distinct(grid, name_col) \
+                and _distinct(grid, 0):
+            # "Arch." over CNN / TF / CNN … beside a blank-headed first column of distinct
+            # texts: the kinds name no row, the first column does.
+            name_col = None
+        if name_col is None and results:
             # "|  | Avg | Carpet | …" with a backbone per row: the blank head keys the rows.
             name_col = 0
             self.blank_keyed += len(grid)
@@ -1211,6 +1232,21 @@ def _venue_cells(grid: list[list[str]], col: int) -> bool:
 
 
 _NUMBER_CELL = re.compile(r"^\s*[-+~]?\d[\d.,]*\s*%?\s*$")
+
+
+DISTINCT_ROWS = 4  # rows before a column of repeated values can be told from a name column
+
+
+def _distinct(grid: list[list[str]], col: int) -> bool:
+    """Most of the column's filled cells differ from each other, as names do."""
+    values = [cells[col].strip().lower() for cells in grid if col < len(cells) and cells[col].strip()]
+    return len(values) < DISTINCT_ROWS or 2 * len(set(values)) >= len(values)
+
+
+def _sub_head(cells: list[str]) -> bool:
+    """A row under the heads with a blank first cell and no number cell."""
+    return len(cells) >= 3 and not cells[0].strip() and any(c.strip() for c in cells) and not any(
+        _NUMBER_CELL.match(c) for c in cells)
 
 
 def _row_keyed(grid: list[list[str]]) -> bool:

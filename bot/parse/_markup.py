@@ -297,6 +297,9 @@ _TAB_TITLE = re.compile(
 )
 
 
+_REF_MARK = re.compile(r"(?<=\S)\s*\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\]$")
+
+
 def clean_name(text: str, *, markdown: bool = True) -> str:
     """`text` as a name: link text kept, images/badges/tags/emphasis/emoji removed, HTML
     entities decoded, whitespace collapsed, stray separators trimmed. With `markdown` off
@@ -336,7 +339,12 @@ def clean_name(text: str, *, markdown: bool = True) -> str:
         text = _ESCAPE.sub(_GROUP1, text)
     if "(" in text or "[" in text:
         text = _EMPTY_BRACKETS.sub(" ", text)  # what is left of "( [⭐](…) [🤗](…) )"
-    text = " ".join(text.split()).strip(_EDGES)
+    text = " ".join(text.split())
+    if text.endswith("]"):
+        # A reference mark after a name ("MedNeXt L k3 [2]", "SegResNet [9,11]") cites, it
+        # does not name.
+        text = _REF_MARK.sub("", text) or text
+    text = text.strip(_EDGES)
     # Parentheses are trimmed only when unbalanced: "Graphs (GraphRAG)" keeps its own.
     while text.endswith(")") and text.count(")") > text.count("("):
         text = text[:-1].strip(_EDGES)

@@ -4,13 +4,15 @@ Markdown-like text the document model reads.
 Only what carries entries is translated: section titles underlined with punctuation become `#`
 headings (levels in the order the page first uses each underline), `list-table` directives
 become GFM tables (their `:header-rows:` rows the header), `` `text <url>`_ `` links become
-`[text](url)`, line-block bars (`|`) go, and directive options and other directives' markers
+`[text](url)`, grid tables (`+---+` borders, `+===+` under the head) become GFM tables too
+(a `.. table::` title captions them), line-block bars (`|`) go, and directive options and other directives' markers
 are dropped. Cell and paragraph text stays as written.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 _DIRECTIVE = re.compile(r"(?m)^\.\. [\w-]+::")
 _RST_LINK = re.compile(r"`([^`<>\n]+?)\s*<((?:https?://|www\.)[^>\s]+)>`__?")
@@ -18,6 +20,7 @@ _UNDERLINE = re.compile(r"^([=\-~^\"'`#*+:.])\1{2,}\s*$")
 _OPTION = re.compile(r"^\s*:[\w-]+:")
 _ROW = re.compile(r"^(\s*)\* - ?(.*)$")
 _CELL = re.compile(r"^(\s*)- ?(.*)$")
+_GRID_BORDER = re.compile(r"^\+(?:[-=]+\+)+$")
 MIN_MARKS = 2  # directives or RST links that make a text reStructuredText
 
 
@@ -39,6 +42,16 @@ def rst_markdown(text: str) -> str:
         stripped = line.strip()
         if stripped.startswith(".. list-table::"):
             i = _list_table(lines, i, out)
+            continue
+        if _GRID_BORDER.match(stripped) and i + 1 < len(lines) and lines[i + 1].lstrip().startswith("|"):
+            i = _grid_table(lines, i, out)
+            continue
+        if stripped.startswith(".. table::"):
+            # The table's title captions the grid that follows it.
+            title = stripped[len(".. table::"):].strip()
+            if title:
+                out += ["", f"**{_inline(title)}**"]
+            i += 1
             continue
         if stripped.startswith(".. ") and "::" in stripped:
             i += 1  # another directive's marker: its indented content is read as text
@@ -64,6 +77,41 @@ def rst_markdown(text: str) -> str:
 
 def _inline(text: str) -> str:
     return _RST_LINK.sub(lambda m: f"[{m.group(1).strip()}]({m.group(2)})", text)
+
+
+def _grid_table(lines: list[str], i: int, out: list[str]) -> int:
+    """Read the grid table (`+----+----+` borders, `|` rows, `+====+` under the head) at
+    `lines[i]`; append its GFM table to `out`; the next line's index."""
+    indent = len(lines[i]) - len(lines[i].lstrip())
+    border = lines[i].strip()
+    cuts = [k for k, ch in enumerate(border) if ch == "+"]
+    head: list[list[str]] = []
+    rows: list[list[str]] = []
+    current: list[str] = []
+    while i < len(lines):
+        line = lines[i][indent:].rstrip()
+        if _GRID_BORDER.match(line):
+            if current:
+                rows.append(current)
+                current = []
+            if "=" in line:
+                head, rows = rows, []
+        elif line.startswith("|"):
+            cells = [line[a + 1 : b].strip() for a, b in pairwise(cuts)]
+            # A cell's next line continues it.
+            current = cells if not current else [
+                f"{c} {n}".strip() for c, n in zip(current, cells + [""] * (len(current) - len(cells)))]
+        else:
+            break
+        i += 1
+    width = len(cuts) - 1
+    if width < 1 or not (head or rows):
+        return i
+    names = [" ".join(r[c] for r in head if c < len(r)).strip() for c in range(width)]
+    out += ["", "| " + " | ".join(_inline(n).replace("|", "/") for n in names) + " |", "|" + "---|" * width]
+    out += ["| " + " | ".join(_inline(c).replace("|", "/") for c in r) + " |" for r in rows]
+    out.append("")
+    return i
 
 
 def _list_table(lines: list[str], i: int, out: list[str]) -> int:

@@ -80,3 +80,35 @@ def test_a_nested_list_inside_a_cell_stays_in_that_cell() -> None:
 def test_markdown_with_a_code_sample_is_no_rst() -> None:
     text = "# Usage\n\nSee [docs](https://example.org/docs).\n\n```\n.. note::\n```\n"
     assert not looks_like_rst(text)
+
+
+_GRID = """\
+Benchmarks
+==========
+
+Depth heads
+-----------
+
+See `the docs <https://example.org/docs>`_ and `the paper <https://arxiv.org/abs/2401.00001>`_.
+
+.. table:: Depth error on the indoor split
+
+    +------------------+-------+----------+
+    |                  | AbsRel| Mem (GB) |
+    +==================+=======+==========+
+    | tiny head        | 0.121 | 1.5      |
+    +------------------+-------+----------+
+    | large head       | 0.094 | 6.2      |
+    | (two stages)     |       |          |
+    +------------------+-------+----------+
+"""
+
+
+def test_a_grid_table_is_read_as_rows_with_their_fields() -> None:
+    md = rst_markdown(_GRID)
+    assert "**Depth error on the indoor split**" in md
+    assert "| large head (two stages) | 0.094 | 6.2 |" in md
+    block = parse_block(_GRID)
+    rows = {s.name: s for s in block.sources}
+    assert rows["tiny head"].meta["absrel"] == "0.121"
+    assert rows["large head (two stages)"].meta["mem (gb)"] == "6.2"

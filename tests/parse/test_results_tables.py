@@ -1,0 +1,53 @@
+"""Results tables as papers print them: a second head row of sizes, reference marks after
+names, a column of kinds beside the names, tables under an "Evaluation" heading."""
+
+from __future__ import annotations
+
+from bot.parse import parse_block
+from bot.parse._markup import clean_name
+
+_TABLE = """# Lung lesion segmentation presets
+
+We compare the presets on three cohorts.
+
+|                    | CohortA | CohortB | CohortC | Mem | Type |
+|--------------------|---------|---------|---------|-----|------|
+|                    | n=40    | n=120   | n=75    |     |      |
+| Baseline UNet [1]  | 71.2    | 80.3    | 77.9    | 8.1 | CNN  |
+| WideUNet [2, 3]    | 73.0    | 81.5    | 78.4    | 14.0| CNN  |
+| SliceFormer [4]    | 69.8    | 79.9    | 76.1    | 11.5| TF   |
+| DeepWide           | 73.4    | 81.1    | 79.0    | 22.4| CNN  |
+"""
+
+
+def test_rows_under_a_second_head_row_are_named_by_their_blank_headed_column() -> None:
+    block = parse_block(_TABLE)
+    names = [s.name for s in block.sources]
+    assert {"Baseline UNet", "WideUNet", "SliceFormer", "DeepWide"} <= set(names)
+    assert not any(n.startswith("n=") or n in ("CNN", "TF") for n in names)
+    wide = next(s for s in block.sources if s.name == "WideUNet")
+    assert wide.meta["cohortb"] == "81.5" and wide.meta["mem"] == "14.0"
+
+
+def test_a_reference_mark_after_a_name_goes() -> None:
+    assert clean_name("SegNet [9,11]") == "SegNet"
+    assert clean_name("SegNet [10, 11]") == "SegNet"
+    assert clean_name("[2203.17003] Some Title") == "Some Title"
+    assert clean_name("[7]") == "7"  # nothing else to name it: the mark stays (its brackets go)
+
+
+def test_a_results_table_under_an_evaluation_heading_lists_its_rows() -> None:
+    text = _TABLE.replace("# Lung lesion segmentation presets", "# Evaluation")
+    assert "DeepWide" in {s.name for s in parse_block(text).sources}
+
+
+def test_a_digest_heading_that_is_its_papers_link_is_an_entry() -> None:
+    text = "## cs.LG\n\n" + "\n\n".join(
+        f"### [{i}] [Paper number {w} on sparse graphs](https://arxiv.org/abs/2509.1{i:04d})\n\n"
+        f"*A. Author, B. Author*\n\n**Relevance Score:** {i}\n\n**TL;DR:** It studies {w} graphs."
+        for i, w in enumerate(["one", "two", "three"], start=1))
+    block = parse_block(text)
+    named = {s.name: s for s in block.sources}
+    assert "Paper number two on sparse graphs" in named
+    assert named["Paper number two on sparse graphs"].urls == ["https://arxiv.org/abs/2509.10002"]
+    assert named["Paper number two on sparse graphs"].meta["relevance score"] == "2"
