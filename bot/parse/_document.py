@@ -55,8 +55,11 @@ _FIELD_WORDS = re.compile(
 _NAME_HEADERS = (
     ("title", "标题", "標題"), ("paper", "publication", "论文", "論文"), ("name", "名称", "名稱", "模型", "model", "method", "detector", "network",
     "architecture", "approach", "algorithm", "backbone", "arch", "project", "tool", "framework",
-    "library", "repo", "dataset", "algo", "agent", "policy", "implementation", "software",
-    "package", "codebase", "toolkit", "system"),
+    "library", "repo", "algo", "agent", "policy", "implementation", "software",
+    "package", "codebase", "toolkit", "system", "shorthand"),
+    # A dataset column names the rows only when nothing else does ("Model | Dataset | …"
+    # lists models trained on datasets).
+    ("dataset",),
 )
 _NO_NAME_HEADERS = ("date", "year", "time", "venue", "conf", "code", "link", "url", "pdf", "#")
 _VENUE_TAIL = re.compile(r"\s*[(\[](?P<venue>[^()\[\]]*\b(?:19|20)\d{2}\b[^()\[\]]*)[)\]]\s*\W*$")

@@ -51,3 +51,17 @@ def test_a_digest_heading_that_is_its_papers_link_is_an_entry() -> None:
     assert "Paper number two on sparse graphs" in named
     assert named["Paper number two on sparse graphs"].urls == ["https://arxiv.org/abs/2509.10002"]
     assert named["Paper number two on sparse graphs"].meta["relevance score"] == "2"
+
+
+def test_a_shorthand_column_names_rows_before_a_dataset_column() -> None:
+    text = """## Models
+
+| Shorthand | Loader | Dataset | Description |
+|---|---|---|---|
+| PLM-S | `plm_s()` | UniRef50 | A small [protein language model](https://doi.org/10.1101/2020.01.01.000001). |
+| PLM-IF | `plm_if()` | CATH + UniRef50 | An [inverse folding model](https://doi.org/10.1101/2020.01.01.000002). |
+| PLM-V | `plm_v()` | UniRef90 | Scores [variant effects](https://doi.org/10.1101/2020.01.01.000003). |
+"""
+    names = {s.name for s in parse_block(text).sources}
+    assert {"PLM-S", "PLM-IF", "PLM-V"} <= names
+    assert "CATH + UniRef50" not in names
