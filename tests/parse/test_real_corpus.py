@@ -37,6 +37,7 @@ KNOWN_GAPS: frozenset[str] = frozenset(
         "233-results_table-prottrans-protein-lm",
         "234-results_table-tinyllm-jetson-orin-eval",
         "235-yaml-list-async-federated-learning-papers",
+        "236-listing-hf-papers-zh-tw-daily-html",
         "237-bibtex-amphion-wenet-citations",
         "238-listing-hf-daily-papers-zh-2026-06-05",
     }
