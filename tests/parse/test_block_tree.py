@@ -34,7 +34,10 @@ def test_every_sample_is_read() -> None:
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.parent.name if p.name == "source.txt" else p.stem)
 def test_block_rules_give_the_blocks_of_full_gfm(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    full = markdown_it_pyrs.MarkdownIt("gfm").tree(text)
+    # GFM's rules without linkify: markdown-it.rs 0.6.0's linkify panics on a URL followed by
+    # "。" (a char-boundary slice in skip_text.rs), and linkify only makes inline links.
+    full = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(
+        ["table", "strikethrough", "tasklist"]).tree(text)
     assert _shape(_tree(text), []) == _shape(full, [])
 
 
