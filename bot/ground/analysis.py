@@ -20,7 +20,7 @@ from bot.ground.coverage import CJK, Known, key
 from bot.ground.invariants import BlockText
 from bot.ground.labels import salient
 from bot.ground.relevance import Doc, analyse_source
-from bot.ground.schema import words_file
+from bot.ground.schema import measures_file, words_file
 from bot.ground.tasks import vocabulary
 from bot.models import SourceBlock
 from bot.urls import link_kind
@@ -78,10 +78,20 @@ def _known(block: SourceBlock, docs: list[Doc]) -> Known:
         for english, forms in words_file().glossary.items():
             if any(f in text for f in forms):
                 found.update(key(w) for w in _WORD.findall(english.lower()))
+    heads: set[str] = set()
     for d in docs:
         found.update(d.termset)
         for v in d.source.meta.values():
             found.update(key(w) for w in set(_WORD.findall(v.lower())))
+        heads.update(d.source.meta)
+    # A column head names what its cells report ("Params (M)" answers "how many parameters"),
+    # in full as well as shortened.
+    short = measures_file().abbreviations
+    for h in heads:
+        for w in _WORD.findall(h.lower()):
+            found.add(key(w))
+            if w in short:
+                found.update(key(x) for x in _WORD.findall(short[w]))
     return Known(found, shown)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.ground.coverage import is_ask, split_sentences
+from bot.ground.coverage import is_ask, split_asks, split_sentences
 from bot.ground.lexicon import weight
 from bot.ground.relevance import negated_stems
 from bot.ground.schema import MeasuresFile, measures_file
@@ -145,9 +145,23 @@ def _superlative(words: list[str]) -> tuple[int, int, str] | None:
             if len(words[i : i + n]) == n and phrase in kinds:
                 # "most" alone is a quantity of the next word ("most stars", "most cited"):
                 # that word names what is counted.
+                if phrase in ("most", "least") and i > 0 and words[i - 1] == "at":
+                    continue  # "at most 15M parameters" bounds, it ranks nothing
                 if phrase == "most" and i + 1 < len(words):
                     return i, i + 1, "higher"
                 return i, i + n, kinds[phrase]
+    return None
+
+
+_ORDER_WORDS = frozenset({"rank", "ranked", "ranking", "sort", "sorted", "order", "ordered", "going"})
+ORDER_REACH = 3  # words between "rank" and its "by" ("rank these three by")
+
+
+def _ordered_by(words: list[str]) -> int | None:
+    """Where the "by" of "rank … by X" stands."""
+    for i, w in enumerate(words):
+        if w == "by" and any(x in _ORDER_WORDS for x in words[max(0, i - ORDER_REACH - 1) : i]):
+            return i
     return None
 
 
@@ -331,6 +345,13 @@ def rank(
     if comparative:
         at = words.index("better")
         sup = (at, at + 1, "better")
+    if (at := _ordered_by(words)) is not None:
+        # "rank them by hardware AP", "sorted by stars": best first, by the column named,
+        # among the rows the question is about.
+        comparative, sup = True, (at, at + 1, "better")
+    # A "rank by" beside another ask that picks a topic ranks the rows picked; alone, all.
+    ordering = sup is not None and comparative and words[sup[0]] == "by" and len(
+        split_asks(question)[0]) >= 2
     if sup is None:
         return None
     table = [measures(s) for s in sources]
@@ -373,7 +394,7 @@ def rank(
     else:
         higher = kind == "higher"
     cands = [i for i, t in enumerate(table) if chosen in t and _number(t[chosen]) is not None]
-    if (not named or _OF_THOSE.search(clause)) and rel:
+    if (not named or _OF_THOSE.search(clause) or ordering) and rel:
         # Also a superlative over "those" the question picked first ("… of those, most stars?").
         top = max(rel)
         cands = [i for i in cands if top > 0 and rel[i] >= ON_TOPIC * top]

@@ -452,3 +452,18 @@ def test_how_much_going_from_one_row_to_another_is_worked_out_from_their_numbers
                            "to Small-Net?")
     assert "goes from 0.980 to 0.973 (-0.007)" in answer.task.summary
     assert change("going from here to there", block.sources) is None
+
+
+def test_rank_by_a_column_orders_by_it_and_at_most_is_a_bound_not_a_superlative() -> None:
+    block = parse_block(TABLE)
+    r = rank("Of the methods with at most 50M params, rank them by WER and link the best one.",
+             block.sources)
+    assert r is not None and r.field == "wer"
+    assert [block.sources[i].name for i, _ in r.order] == ["GammaNet", "AlphaNet"]
+
+
+def test_a_column_head_answers_the_word_it_shortens() -> None:
+    text = TABLE.replace("| Method | Venue | Params | F1 | WER |", "| Method | Venue | Params (M) | F1 | WER |")
+    ans = ground(parse_block(text), "Which of these with at most 100M parameters has the lowest WER?")
+    assert ans.covered
+    assert "GammaNet" in ans.task.summary
