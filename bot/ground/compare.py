@@ -345,10 +345,11 @@ def rank(
     if comparative:
         at = words.index("better")
         sup = (at, at + 1, "better")
-    if (at := _ordered_by(words)) is not None:
+    by = _ordered_by(words)
+    if by is not None:
         # "rank them by hardware AP", "sorted by stars": best first, by the column named,
         # among the rows the question is about.
-        comparative, sup = True, (at, at + 1, "better")
+        comparative, sup = True, (by, by + 1, "better")
     # A "rank by" beside another ask that picks a topic ranks the rows picked; alone, all.
     ordering = sup is not None and comparative and words[sup[0]] == "by" and len(
         split_asks(question)[0]) >= 2
