@@ -146,7 +146,7 @@ def _superlative(words: list[str]) -> tuple[int, int, str] | None:
                 # "most" alone is a quantity of the next word ("most stars", "most cited"):
                 # that word names what is counted.
                 if phrase in ("most", "least") and i > 0 and words[i - 1] == "at":
-                    continue  # "at most 15M parameters" bounds, it ranks nothing
+                    continue  # "at most 2 GB" bounds, it ranks nothing
                 if phrase == "most" and i + 1 < len(words):
                     return i, i + 1, "higher"
                 return i, i + n, kinds[phrase]
@@ -227,7 +227,8 @@ def _bound(question: str, fields: dict[str, int]) -> Bound | None:
     # "our box has a 12GB card — which stays under ~10GB?": the amount a bound word or sign
     # stands against is the bound; an amount the story tells in passing is not.
     amounts.sort(key=lambda f: not _BOUND_BEFORE.search(question[max(0, f.start() - 16): f.start()]))
-    picked = next(((f, t) for f in amounts if (t := _unit_field(f, fields, m.units))), None) \
+    asked = set(_question_words(question))
+    picked = next(((f, t) for f in amounts if (t := _unit_field(f, fields, m.units, asked))), None) \
         or next(((f, t) for f in amounts if (t := _counted_field(question, f, fields))), None)
     if picked is None:
         return None
@@ -246,12 +247,22 @@ def _bound(question: str, fields: dict[str, int]) -> Bound | None:
 
 
 def _unit_field(found: re.Match[str], fields: dict[str, int],
-                units: dict[str, list[str]]) -> str | None:
-    """The field the amount's unit names ("24 GB" -> a memory field)."""
+                units: dict[str, list[str]], asked: set[str]) -> str | None:
+    """The field the amount's unit names ("24 GB" -> a memory field); of several, the one
+    whose head shares most words with the question ("average peak memory" -> "avg (…)")."""
     unit = found.group(2).lower().lstrip("#")
     names = units.get(unit) or units.get(unit.rstrip("s")) or []
-    return next((f for f in fields if unit in _KEY_WORD.findall(f.lower())
-                 or any(n in _KEY_WORD.findall(f.lower()) for n in names)), None)
+    matching = [f for f in fields if unit in _KEY_WORD.findall(f.lower())
+                or any(n in _KEY_WORD.findall(f.lower()) for n in names)]
+    if len(matching) < 2:
+        return matching[0] if matching else None
+    short = _vocab()[0].abbreviations
+
+    def shared(f: str) -> int:
+        words = _KEY_WORD.findall(f.lower())
+        return sum(1 for w in set(words) | {short[w] for w in words if w in short} if w in asked)
+
+    return max(matching, key=lambda f: (shared(f), -matching.index(f)))
 
 
 def _counted_field(question: str, found: re.Match[str], fields: dict[str, int]) -> str | None:
@@ -347,7 +358,7 @@ def rank(
         sup = (at, at + 1, "better")
     by = _ordered_by(words)
     if by is not None:
-        # "rank them by hardware AP", "sorted by stars": best first, by the column named,
+        # "order these by F1", "sorted by stars": best first, by the column named,
         # among the rows the question is about.
         comparative, sup = True, (by, by + 1, "better")
     # A "rank by" beside another ask that picks a topic ranks the rows picked; alone, all.

@@ -207,6 +207,11 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
     declaring = [s for s in chosen if s.role in ("subject", "recommended")]
     if not declaring and len(docs) <= SMALL_BLOCK:
         declaring = chosen[:1]
+    if any(s.role == "subject" for s in declaring) and len(docs) <= SMALL_BLOCK:
+        # A method's page: its results rows (settings without links of their own) declare
+        # its numbers too.
+        declaring += [d.source for d in docs if d.source.role == "listed" and not d.source.urls
+                      and d.source not in declaring]
     declared = fields_mod.facts(question, declaring, skip=[
         ranking.field, *([ranking.bound.field] if ranking.bound else [])] if ranking else [])
     if ranking is not None and (lead_fact := fields_mod.leader_fact(

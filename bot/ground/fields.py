@@ -65,19 +65,40 @@ def facts(
     heads = {_head(k) for k in skipped}  # the same measure in another setting
     asked = {stem(w) for w in words(question) if w.isalpha()}
     asked |= {stem(p) for w in words(question) for p in w.split("-") if p}
-    out: list[Fact] = []
+    order = [stem(w) for w in words(question)]
+    at: dict[int, int] = {}
+    per: list[list[Fact]] = []
     for s in sources:
+        out: list[Fact] = []
+        per.append(out)
         for key, value in s.meta.items():
             k = key.lower()
             if not _reportable(k, value, skipped) or _head(k) in heads:
                 continue
-            need = _key_stems(k)
+            # A table's column names its measure before the table's setting ("transistor
+            # (Image-Level AUC)"): the measure named is enough.
+            need = _key_stems(k) if not k.endswith(")") or _head(k) == k else _key_stems(_head(k))
             if need and need <= asked:
                 text = value.strip()
                 if len(text) == 1 and not text.isdigit() and text not in _MARKS:
                     continue  # a lone "x" marks yes in one table and no in the next
                 out.append(Fact(source=s, field=_readable(k), value=_MARKS.get(text, text)))
-    return out[:MAX_FACTS]
+                at[id(out[-1])] = min((order.index(x) for x in need if x in order), default=0)
+        # In the order the question names them, each measure once before any twice
+        # ("transistor" and "cable" before either in a second table).
+        out.sort(key=lambda f: at[id(f)])
+        seen: dict[str, int] = {}
+        nth: dict[int, int] = {}
+        for f in out:
+            head = _head(f.field)
+            nth[id(f)] = seen.get(head, 0)
+            seen[head] = nth[id(f)] + 1
+        out.sort(key=lambda f: (nth[id(f)], at[id(f)]))
+    # Each source's first facts before any source's later ones: two backbones' rows are
+    # both heard from.
+    spread = [f for rank in range(max((len(o) for o in per), default=0))
+              for o in per if rank < len(o) for f in o[rank : rank + 1]]
+    return spread[:MAX_FACTS]
 
 
 def leader_fact(question: str, source: Source, ranked: str, ranking_words: Sequence[str] = (),

@@ -1099,7 +1099,12 @@ class _Reader:
             self.section.body.append(line)
             return
         if pair is not None and pair < len(cells) and (other := clean_name(cells[pair])):
-            name = f"{name} · {other}"  # a row of a model × task table: both say which
+            # A row of a model × size table: the row's own model link names it as its hub
+            # does ("bloom-560m" for "Bloom" at 560M); else both cells say which.
+            repo = next((tail for k in found if link_kind(k.url) in ("huggingface", "github")
+                         and (tail := k.url.rstrip("/").rsplit("/", 1)[-1]).lower().startswith(
+                             name.lower().replace(" ", "-")) and _squash(other) in _squash(tail)), "")
+            name = repo or f"{name} · {other}"
         if _RANK.match(name) and headers:
             self._ranked_cells(name, cells, headers, line)
             return

@@ -456,7 +456,7 @@ def test_how_much_going_from_one_row_to_another_is_worked_out_from_their_numbers
 
 def test_rank_by_a_column_orders_by_it_and_at_most_is_a_bound_not_a_superlative() -> None:
     block = parse_block(TABLE)
-    r = rank("Of the methods with at most 50M params, rank them by WER and link the best one.",
+    r = rank("Methods with at most 50M params, sorted by WER please.",
              block.sources)
     assert r is not None and r.field == "wer"
     assert [block.sources[i].name for i, _ in r.order] == ["GammaNet", "AlphaNet"]

@@ -33,9 +33,7 @@ def _collapse(text: str) -> str:
 KNOWN_GAPS: frozenset[str] = frozenset(
     {
         "231-results_table-rst-hailo15h-pose",
-        "232-results_table-anomalib-patchcore-mvtec",
         "233-results_table-prottrans-protein-lm",
-        "234-results_table-tinyllm-jetson-orin-eval",
         "235-yaml-list-async-federated-learning-papers",
         "236-listing-hf-papers-zh-tw-daily-html",
         "237-bibtex-amphion-wenet-citations",
