@@ -92,7 +92,7 @@ def _known(block: SourceBlock, docs: list[Doc]) -> Known:
             found.add(key(w))
             if w in short:
                 found.update(key(x) for x in _WORD.findall(short[w]))
-    return Known(found, shown)
+    return Known(found, shown, low)
 
 
 def _works_start(block: SourceBlock) -> int:

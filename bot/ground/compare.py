@@ -380,6 +380,10 @@ def rank(
     # question (whether a checkpoint exists for another dataset) is answered apart.
     clause = _clause_of(question, words[sup[0]])
     bound = _bound(clause, fields)
+    if bound is None and by is not None:
+        # "Which stay under 1 GB? Rank those by accuracy.": the rows "those" are, bounded
+        # in the ask before.
+        bound = _bound(question, fields)
     if bound is not None and (lead := _question_words(bound.text)[:1]) and lead[0] in window[1:]:
         # "best AP with >=150 fps at batch 1": the words from the bound on say what it bounds.
         window = window[: window.index(lead[0], 1)]
@@ -406,7 +410,8 @@ def rank(
     else:
         higher = kind == "higher"
     cands = [i for i, t in enumerate(table) if chosen in t and _number(t[chosen]) is not None]
-    if (not named or _OF_THOSE.search(clause) or ordering) and rel:
+    # A bound picks the rows it lets through itself ("under 1 GB? rank those by …").
+    if (not named or _OF_THOSE.search(clause) or ordering and bound is None) and rel:
         # Also a superlative over "those" the question picked first ("… of those, most stars?").
         top = max(rel)
         cands = [i for i in cands if top > 0 and rel[i] >= ON_TOPIC * top]

@@ -25,7 +25,10 @@ from bot.ground.text import stem
 _ASK_START = re.compile(
     # "and on average how much …": a joiner and a short qualifier may open the ask
     r"^\s*(?:(?:also|and|so|plus|but|then)\s+(?:[\w-]+\s+){0,3}?)?(how|what|which|can|could|does|do|did|is|are|was"
-    r"|were|will|would|where|when|why|should|has|have|who)\b",
+    r"|were|will|would|where|when|why|should|has|have|who"
+    # A request is an ask too ("gimme links", "rank them by F1", "pls summarise").
+    r"|(?:pls |please )?(?:gimme|give me|show me|send me|tell me|list|rank|sort|compare"
+    r"|summari[sz]e|recommend|suggest|explain|pick|find))\b",
     re.IGNORECASE,
 )
 _WH = r"(how|what|which|is|are|does|do|can|will|where|whether|were|was|when|why)\b"
@@ -38,7 +41,7 @@ _LEAD_IN = re.compile(r"\s*(?:for|on|in|with|given|using|at|under|from|among|acr
                       re.IGNORECASE)
 _SURFACE = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+(?:[.,][0-9]+)*")
 # A requirement stated as an absence ("without a GPU") is met by sources that never mention it.
-NEGATION = frozenset({"without", "no", "not", "never", "nor", "non"})
+NEGATION = frozenset({"without", "no", "not", "never", "nor", "non", "rather", "instead"})
 NEGATION_REACH = 3
 SUPPORTED = 0.5
 QUALIFIER_REACH = 4  # words between a measurement and the phrase that qualifies it
@@ -116,7 +119,7 @@ def _words(clause: str) -> list[_Word]:
         aside = not hard and i >= 2 and _aside(low[i - 2], low[i - 1])
         out.append(_Word(
             text=w, start=m.start(), end=m.end(), key=key(w),
-            weight=0.0 if aside else weight(w), hard=hard,
+            weight=0.0 if aside or low[i] in NEGATION else weight(w), hard=hard,
             negated=any(i - NEGATION_REACH <= n < i for n in negations),
         ))
     return out
@@ -236,7 +239,7 @@ def _is_cut_word(piece: str) -> bool:
 
 
 def _supported(words: list[_Word], known: Known | Collection[str], bar: float) -> bool:
-    weights = [(1.0 if w.hard else w.weight, w.key in known) for w in words
+    weights = [(1.0 if w.hard else w.weight, _has(w, known)) for w in words
                if (w.weight > 0 or w.hard) and not w.negated]
     total = sum(wt for wt, _ in weights)
     return total == 0 or sum(wt for wt, hit in weights if hit) / total >= bar
@@ -256,17 +259,27 @@ class Known:
     ("handwrit" meets "handwritten": the stemmer leaves some word families apart)."""
 
     def __init__(
-        self, keys: Collection[str], shown: Mapping[str, Callable[[], bool]] | None = None
+        self, keys: Collection[str], shown: Mapping[str, Callable[[], bool]] | None = None,
+        text: str = "",
     ) -> None:
         self._keys = frozenset(keys)
         self._sorted = sorted(k for k in self._keys if len(k) >= PREFIX)
         # Keys a block shows without writing them ("Apache-2.0" shows "license"), each
         # checked (over the whole block text) only when a question asks for it.
         self._shown = dict(shown or {})
+        self._text = text  # the block's lowercased text, for acronyms asked about
 
     def with_words(self, words: Collection[str]) -> Known:
         """These keys plus those of `words` (what an answer found another way)."""
-        return Known(self._keys | {key(w) for w in words}, self._shown)
+        return Known(self._keys | {key(w) for w in words}, self._shown, self._text)
+
+    def spells(self, acronym: str) -> bool:
+        """The block writes out the acronym ("RL": "reinforcement learning"): words whose
+        initials spell it, one after another."""
+        letters = acronym.lower()
+        if not (ACRONYM_MIN <= len(letters) <= ACRONYM_MAX and letters.isalpha()) or not self._text:
+            return False
+        return _spelled(letters, self._text)
 
     def __contains__(self, k: object) -> bool:
         if not isinstance(k, str):
@@ -280,6 +293,24 @@ class Known:
             return False
         at = bisect_left(self._sorted, k)
         return at < len(self._sorted) and self._sorted[at].startswith(k)
+
+
+ACRONYM_MIN, ACRONYM_MAX = 2, 5
+
+
+@lru_cache(maxsize=256)
+def _spelled_pattern(letters: str) -> re.Pattern[str]:
+    return re.compile(r"\b" + r"[\w]*[\s-]+".join(re.escape(c) for c in letters) + r"\w*")
+
+
+def _spelled(letters: str, text: str) -> bool:
+    return _spelled_pattern(letters).search(text) is not None
+
+
+def _has(word: _Word, known: Known | Collection[str]) -> bool:
+    """The block has the word, or spells out the acronym it is."""
+    return word.key in known or (isinstance(known, Known) and word.text.isupper()
+                                 and known.spells(word.text))
 
 
 def assess(question: str, known: Known | Collection[str]) -> Coverage:
@@ -304,7 +335,7 @@ def assess(question: str, known: Known | Collection[str]) -> Coverage:
         # A choosing ask ("anything here worth reading?") is about the story's subject.
         choosing = next(iter(intents(clause))) == "which_to_pick"
         if story and (
-            choosing
+            choosing and not _supported(words, known, SUPPORTED)
             or sum(w.weight for w in words if not w.negated) < SUBJECT_WEIGHT
             or _BACK.search(clause) and not _supported(words, known, SUPPORTED)
         ):
@@ -320,15 +351,15 @@ def assess(question: str, known: Known | Collection[str]) -> Coverage:
         # themselves; the answer says which sources link code (or that none does).
         artefact = {i for i in weights if is_artefact(words[i].text)}
         if sum(weights[i] for i in artefact) >= total / 2 and all(
-                words[i].key in known for i in weights if i not in artefact):
+                _has(words[i], known) for i in weights if i not in artefact):
             continue
         if artefact and len(artefact) < len(weights):
             # The links answer the code part either way; the rest of the ask decides.
             weights = {i: wt for i, wt in weights.items() if i not in artefact}
             content = [i for i in content if i not in artefact]
             total = sum(weights.values())
-        found = sum(wt for i, wt in weights.items() if words[i].key in known)
-        absent = {i for i in content if words[i].key not in known}
+        found = sum(wt for i, wt in weights.items() if _has(words[i], known))
+        absent = {i for i in content if not _has(words[i], known)}
         hard_terms = [i for i in content if words[i].hard]
         hard_missing = bool(hard_terms) and all(i in absent for i in hard_terms)
         # A story stands in for an ask that names nothing: it tells more than is asked, so
@@ -355,10 +386,10 @@ def assess(question: str, known: Known | Collection[str]) -> Coverage:
     for sentence in context if story else ():
         words = _words(sentence)
         hard = [w for w in words if w.hard and not w.negated]
-        if not hard or any(w.key in known for w in hard):
+        if not hard or any(_has(w, known) for w in hard):
             continue  # the story's resources are reported, or it names none
         absent = {i for i, w in enumerate(words) if (w.weight > 0 or w.hard) and not w.negated
-                  and w.key not in known}
+                  and not _has(w, known)}
         for gap in _runs(sentence, words, absent):
             if _measures(gap) and gap not in result.measures:
                 result.measures.append(gap)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.ground.coverage import Known, assess, key, split_asks
 from tests.conftest import seed_text
 from tests.ground.helpers import answer, caveat_text, load_case
 
@@ -221,3 +222,28 @@ def test_a_sensor_the_ask_requires_and_no_source_names_is_not_covered() -> None:
             "datasets are in the figures.\n")
     assert not ground(parse_block(page), "which harbour datasets in this survey have radar scans?").covered
     assert ground(parse_block(page), "how is annotation quality of harbour datasets reviewed?").covered
+
+
+def test_an_acronym_the_block_spells_out_is_covered() -> None:
+    from bot.ground.analysis import analyse_block
+    from bot.parse import parse_block
+
+    block = parse_block("- [Deep Sets for Offline Policy Search](https://arxiv.org/abs/2001.00001): "
+                        "offline reinforcement learning with set encoders.\n"
+                        "- [Slot Critics](https://arxiv.org/abs/2001.00002): object-centric "
+                        "reinforcement learning.\n")
+    known = analyse_block(block).known
+    assert assess("anything on RL here?", known).covered
+    assert not assess("anything on NLG here?", known).covered
+
+
+def test_words_after_rather_than_are_no_requirement() -> None:
+    known = Known({key(w) for w in ["replay", "forgetting", "continual"]})
+    assert assess("which fight forgetting with replay (rather than pruning or distillation)?",
+                  known).covered
+
+
+def test_a_request_is_an_ask() -> None:
+    clauses, context = split_asks("We run continual tasks. gimme the links for replay methods")
+    assert clauses == ["gimme the links for replay methods"]
+    assert context == ["We run continual tasks."]
