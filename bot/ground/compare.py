@@ -381,7 +381,7 @@ def rank(
     clause = _clause_of(question, words[sup[0]])
     bound = _bound(clause, fields)
     if bound is None and by is not None:
-        # "Which stay under 1 GB? Rank those by accuracy.": the rows "those" are, bounded
+        # "Which fit in 4 GB? Order those by F1.": the rows "those" are, bounded
         # in the ask before.
         bound = _bound(question, fields)
     if bound is not None and (lead := _question_words(bound.text)[:1]) and lead[0] in window[1:]:
@@ -410,7 +410,7 @@ def rank(
     else:
         higher = kind == "higher"
     cands = [i for i, t in enumerate(table) if chosen in t and _number(t[chosen]) is not None]
-    # A bound picks the rows it lets through itself ("under 1 GB? rank those by …").
+    # A bound picks the rows it lets through itself ("fits in 4 GB? order those by …").
     if (not named or _OF_THOSE.search(clause) or ordering and bound is None) and rel:
         # Also a superlative over "those" the question picked first ("… of those, most stars?").
         top = max(rel)
