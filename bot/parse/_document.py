@@ -97,6 +97,9 @@ _HOWTO = re.compile(
 )
 # A part of a paper or page ("Abstract", "Method", "摘要"), not a work: its text and links
 # belong to the entry it follows.
+# What a collapsible block's toggle says when it titles nothing of its own.
+_FOLD_LABEL = re.compile(r"^\W*(?:details?|more|show(?: more)?|click(?: here)? to (?:expand|see|show)|expand"
+                         r"|read more|详情|詳情|展开|展開|更多)\W*$", re.IGNORECASE)
 _PART_TITLE = re.compile(
     r"^\W*(?:abstract|summary|tl;?\s?dr|introduction|overview|background|motivation|description"
     r"|method(?:s|ology)?|approach|contributions?|(?:key\s+)?highlights|experiments?"
@@ -144,7 +147,9 @@ _HAS_LINK = re.compile(r"://|\]\(|github\.com/|arxiv\.org/|huggingface\.co/|\.gi
 def _has_link(text: str) -> bool:
     """`_HAS_LINK.search(text)`, its literals asked with `in` (the pattern tries each of them
     at every position: the cost of every item of a 1 MB list)."""
-    return ("://" in text or "](" in text or "github.com/" in text or "arxiv.org/" in text
+    # "[cs.CL](#cs.CL)": a link into the page itself (a table of contents) links no work.
+    return ("://" in text or "](" in text and text.count("](") != text.count("](#")
+            or "github.com/" in text or "arxiv.org/" in text
             or "huggingface.co/" in text or ".github.io/" in text
             or ("<a" in text and _HAS_LINK.search(text) is not None))
 _SUMMARY = re.compile(r"<summary[^>]*>(?P<t>.*?)</summary>", re.IGNORECASE | re.DOTALL)
@@ -693,9 +698,11 @@ class _Reader:
                 continue
             elif name == "html_block" and (m := _SUMMARY.search(_slice(self.raw, node))):
                 # <details><summary>Title</summary>: a collapsible entry, titled like a heading.
-                self._close_section()
                 title = re.sub(r"[\u2b50\U0001f31f]\ufe0f?\s*\d+", " ", m.group("t"))
                 title = re.sub(r"^\s*\d{1,3}[.)]\s+", "", clean_name(title))
+                if (_PART_TITLE.match(title) or _FOLD_LABEL.match(title)) and self.section.title:
+                    continue  # "<summary>Details</summary>": more of the entry above
+                self._close_section()
                 self.section = _Section(title=title, level=99)
             elif name == "html_block" and "<tr" in (raw := _slice(self.raw, node)).lower():
                 self._html_table(raw)

@@ -65,3 +65,32 @@ def test_a_shorthand_column_names_rows_before_a_dataset_column() -> None:
     names = {s.name for s in parse_block(text).sources}
     assert {"PLM-S", "PLM-IF", "PLM-V"} <= names
     assert "CATH + UniRef50" not in names
+
+
+def test_a_table_of_contents_and_a_details_toggle_are_no_entries() -> None:
+    text = """# Contents
+
+- [cs.LG](#cs.LG) [Total: 2]
+- [cs.CV](#cs.CV) [Total: 1]
+- [stat.ML](#stat.ML) [Total: 1]
+
+# cs.LG
+
+### [1] [Sparse mixtures for tabular priors](https://arxiv.org/abs/2507.00011)
+*A. Author*
+
+<details>
+  <summary>Details</summary>
+Motivation: tabular priors are dense.
+
+Method: a sparse mixture, code at [repo](https://github.com/example/sparse-mix).
+</details>
+
+### [2] [Graph priors for small tables](https://arxiv.org/abs/2507.00012)
+*B. Author*
+"""
+    block = parse_block(text)
+    names = [s.name for s in block.sources]
+    assert not any(n.startswith(("cs.", "stat.", "Details")) for n in names), names
+    sparse = next(s for s in block.sources if s.name == "Sparse mixtures for tabular priors")
+    assert "https://github.com/example/sparse-mix" in sparse.urls
