@@ -382,3 +382,11 @@ def test_a_long_paste_is_parsed_only_as_far_as_it_is_read(monkeypatch: pytest.Mo
     monkeypatch.setattr(_document, "_tree", lambda piece: parsed.append(len(piece)) or tree(piece))
     assert len(read_document(text).entries) == MAX_ENTRIES
     assert len(parsed) == 2 and sum(parsed) < len(text) / 2
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["#", "## ", "#### ", "2023-05-20", "2024.1", " ", "\t", "v0.1.5",
+                                 "update", ":", "\n", "\r\n", "\r", "x", "-", "\u00e9", "12"]),
+                max_size=24).map("".join))
+def test_release_headings_are_counted_as_the_line_pattern_counts_them(text: str) -> None:
+    assert _document._release_headings(text) == len(_document._RELEASE_HEADING.findall(text))
