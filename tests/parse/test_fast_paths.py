@@ -390,3 +390,14 @@ def test_a_long_paste_is_parsed_only_as_far_as_it_is_read(monkeypatch: pytest.Mo
                 max_size=24).map("".join))
 def test_release_headings_are_counted_as_the_line_pattern_counts_them(text: str) -> None:
     assert _document._release_headings(text) == len(_document._RELEASE_HEADING.findall(text))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["asked", "ASKED", "As\u212aed", "a", "sked", " ", "the following",
+                                 "THE FOLLOWING", "question", "QUESTION", "\u0130", "\u00e9",
+                                 "\u017f", "\u212a", "\ud800", "\n", "x"]), max_size=12).map("".join))
+def test_the_lower_case_phrase_test_is_str_lower(text: str) -> None:
+    from bot.parse._request import _lower_holds
+
+    for phrase in ("asked the following question", "ask", "ki", "i"):
+        assert _lower_holds(text, phrase) == (phrase in text.lower())
