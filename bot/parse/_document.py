@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,6 +124,18 @@ _NEWS_TITLE = re.compile(
 _RELEASE_HEADING = re.compile(
     r"^#{1,6}[^\S\n]*[^\w\n]*\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?\b[^\w\n]*"
     r"(?:[^\W\d][\w.-]*[^\w\n]*){1,4}$", re.MULTILINE)
+# `_RELEASE_HEADING` after a line break: a pattern opening with "^" is tried at every position
+# of the text (5-9 ms a megabyte), one opening with "\n" only at its line breaks. A match is
+# one line (no part of the pattern takes a "\n"), so the line breaks' matches and one at the
+# start are the matches, one for one.
+_RELEASE_AFTER_BREAK = re.compile("\n" + _RELEASE_HEADING.pattern.removeprefix("^"), re.MULTILINE)
+
+
+def _release_headings(text: str) -> int:
+    """`len(_RELEASE_HEADING.findall(text))`."""
+    return bool(_RELEASE_HEADING.match(text)) + len(_RELEASE_AFTER_BREAK.findall(text))
+
+
 _RELEASE_TITLE = re.compile(
     r"^\W*\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?\b\W*(?:[^\W\d][\w.-]*\W*){1,4}$")
 CAPTION_MAX = 100  # characters of a label line that captions the table below it
@@ -259,7 +271,9 @@ def _number_of(name: str) -> str:
 # Where `str.splitlines` breaks a line besides "\n" (each asked with `in`: a class
 # searched over a megabyte takes 5 ms, the nine `in`s a tenth of one).
 _OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_LEAD_AFTER_BREAK = re.compile(r"\n[^\S\n]*[#*_0-9]")
+# Possessive: no lead character is a space, so giving back the indentation never finds one (a
+# YAML-like paste indents 10 000s of lines; the backtracking was 40% of the scan).
+_LEAD_AFTER_BREAK = re.compile(r"\n[^\S\n]*+[#*_0-9]")
 _LEAD_AT_START = re.compile(r"[^\S\n]*[#*_0-9]")
 
 
@@ -343,6 +357,87 @@ def _tree(text: str) -> Any:
         if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         raise RuntimeError(f"markdown parser panicked: {exc}") from None
+
+
+# A long paste's blocks are parsed a piece at a time, as the reader reaches them: the reader
+# stops at the entry cap (a 1 MB model card is read to its first third), and markdown-it's time
+# grows faster than the text (0.015 s for the first 450 KB of that card, 0.056 s for all).
+PIECE = 131_072  # characters of the first piece; each next one is twice the one before
+_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")  # a lone surrogate, as `surrogatepass` writes it
+
+
+class _Blocks(Sequence[Any]):
+    """The top-level blocks of `text` (`_tree(text).children`), parsed a piece at a time
+    when the reader asks for one not yet parsed. The last block of a piece may run on past
+    it (a list, a paragraph, a fence): it is parsed again at the head of the next piece, from
+    its line's start, after one line of spaces as long as the text before it (a blank line:
+    the tree's byte offsets stay those of the whole text). Every other block of a piece is
+    the whole text's: markdown-it ends a block by its own lines and the line after it
+    (tests/parse/test_fast_paths.py checks the blocks on every paste and on random ones).
+    A line ends at "\n" or "\r", as markdown-it reads it; a piece ends after a "\n"."""
+
+    def __init__(self, text: str, raw: bytes) -> None:
+        self.text, self.raw = text, raw
+        self.nodes: list[Any] = []
+        self.char = self.byte = 0  # where the text not yet parsed for good starts
+        self.size = PIECE
+        self.done = False
+        if len(text) <= 2 * PIECE or _SURROGATE.search(raw):
+            # One parse: a short paste, or text markdown-it refuses (its error, as before).
+            self.nodes, self.done = list(_tree(text).children), True
+
+    def _more(self) -> None:
+        text, start = self.text, self.char
+        end = len(text)
+        if end - start > 2 * self.size:
+            newline = text.find("\n", start + self.size)
+            end = end if newline < 0 else newline + 1
+        head = " " * (self.byte - 1) + "\n" if self.byte else ""
+        nodes = list(_tree(head + text[start:end]).children)
+        if end == len(text):
+            self.nodes += nodes
+            self.done = True
+            return
+        if len(nodes) < 2:
+            self.size = len(text)  # one block runs on: the rest at once
+            return
+        self.nodes += nodes[:-1]
+        at = nodes[-1].srcmap[0]
+        byte = max(self.raw.rfind(b"\n", 0, at), self.raw.rfind(b"\r", 0, at)) + 1
+        self.char += len(self.raw[self.byte : byte].decode("utf-8"))
+        self.byte = byte
+        self.size *= 2
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice) or i < 0:
+            while not self.done:
+                self._more()
+        while i >= len(self.nodes) and not self.done:
+            self._more()
+        return self.nodes[i]
+
+    def __len__(self) -> int:
+        while not self.done:
+            self._more()
+        return len(self.nodes)
+
+    def __iter__(self) -> Iterator[Any]:
+        i = 0
+        while i < len(self.nodes) or not self.done:
+            if i >= len(self.nodes):
+                self._more()
+                continue
+            yield self.nodes[i]
+            i += 1
+
+
+def _name_at(nodes: Sequence[Any], i: int) -> str:
+    """The name of block `i`, "" past the last: the reader looks one block ahead, so a
+    `_Blocks` is parsed one block ahead of it, not to its end."""
+    try:
+        return str(nodes[i].name)
+    except IndexError:
+        return ""
 
 
 def _lead_title(own: str, found: list[Link]) -> str:
@@ -569,7 +664,7 @@ class _Reader:
         self.home = _home_repo(text)
         self.caption = ""  # a label line right above the next table
         self.blank_keyed = 0  # rows of results tables keyed by a blank first head
-        self.changelog = "#" in text and len(_RELEASE_HEADING.findall(text)) >= CHANGELOG
+        self.changelog = "#" in text and _release_headings(text) >= CHANGELOG
 
     def news_title(self, title: str) -> bool:
         return bool(_NEWS_TITLE.match(title)) or self.changelog and bool(
@@ -605,17 +700,16 @@ class _Reader:
 
     # -- walking ---------------------------------------------------------------------------
     def read(self) -> Parsed:
-        root = _tree(self.text)
-        self._blocks(list(root.children))
+        self._blocks(_Blocks(self.text, self.raw))
         self._close_section()
         return self.parsed
 
-    def _blocks(self, nodes: list[Any]) -> None:
+    def _blocks(self, nodes: Sequence[Any]) -> None:
         for i, node in enumerate(nodes):
             if self.parsed.full():
                 return
             name = node.name
-            if i + 1 < len(nodes) and nodes[i + 1].name == "table" and (
+            if _name_at(nodes, i + 1) == "table" and (
                     name == "paragraph" or name in _LIST and len(node.children) == 1):
                 # "* <b>Subcellular Localization (Q10):</b>" over a table is its caption: what
                 # the rows' numbers measure, when a page holds several tables of one column.
@@ -653,7 +747,7 @@ class _Reader:
                 if not self.title:
                     self.title = title
             elif name == "paragraph":
-                nxt = nodes[i + 1].name if i + 1 < len(nodes) else ""
+                nxt = _name_at(nodes, i + 1)
                 self._paragraph(_slice(self.raw, node), nxt)
             elif name in _LIST:
                 items = list(node.children)
@@ -720,7 +814,7 @@ class _Reader:
         s.parts += 1
         return True
 
-    def _cited_after(self, nodes: list[Any], i: int, code: str) -> list[Entry]:
+    def _cited_after(self, nodes: Sequence[Any], i: int, code: str) -> list[Entry]:
         """The works a BibTeX block cites; right under a one-item list ("- [NeuS](github…)"),
         the item's links are the first work's."""
         works = cited_works(code)

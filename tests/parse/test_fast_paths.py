@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.parse import _document
-from bot.parse._common import Line, Parsed, lines_of
+from bot.parse._common import MAX_ENTRIES, Line, Parsed, lines_of
 from bot.parse._document import _VENUE_TAIL, _cells, _venue_tail, read_document
 from bot.parse._markup import (
     _GROUP1,
@@ -322,3 +323,81 @@ def test_three_quarters_is_the_count_it_stands_for(texts: list[str]) -> None:
     for test in (_document._has_link, _document._named_item):
         assert _document._three_quarters(texts, test) == (
             sum(1 for t in texts if test(t)) * 4 >= len(texts) * 3)
+
+
+def _dump(node: Any) -> tuple[Any, ...]:
+    """What the reader reads of a block: its kind, byte span, heading level, cells' alignment
+    and children."""
+    return (node.name, node.srcmap, sorted(node.meta.items()), sorted(node.attrs.items()),
+            [_dump(c) for c in node.children])
+
+
+def _blocks_by_pieces(text: str, piece: int, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    monkeypatch.setattr(_document, "PIECE", piece)
+    return [_dump(n) for n in _document._Blocks(text, text.encode("utf-8", "surrogatepass"))]
+
+
+@pytest.mark.parametrize("path", _PASTES, ids=lambda p: p.parent.name if p.name == "source.txt" else p.stem)
+def test_blocks_parsed_by_pieces_are_the_whole_texts_on_every_paste(
+        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = path.read_text(encoding="utf-8")
+    whole = [_dump(n) for n in _document._tree(text).children]
+    for piece in (40, 333, 4096):
+        assert _blocks_by_pieces(text, piece, monkeypatch) == whole
+
+
+# Lines of every block kind the reader enables, and the lines that end, continue or interrupt
+# them: indented code, lazy continuations, setext underlines, fences left open, HTML blocks.
+_BLOCK_LINES = st.sampled_from([
+    "", "", "para text", "# Heading", "Title", "===", "---", "***", "- item", "  - nested",
+    "    code or continuation", "1. first", "2) second", "> quoted", "> - quoted item", "```",
+    "~~~py", "| a | b |", "|---|:-:|", "| 1 | 2 |", "<div>", "</div>", "<!-- note", "-->",
+    "[ref]: https://x.org/r", "  lazy line", "\tTabbed", "- [x](https://github.com/a/b)",
+    "\u00e9t\u00e9 \u2014 \u6587", "<details><summary>S</summary>", "</details>",
+])
+
+
+# Lines end as pastes end them: "\n", "\r\n", or an old Mac's "\r" (markdown-it's line ends).
+_BLOCK_TEXT = st.lists(st.tuples(_BLOCK_LINES, st.sampled_from(["\n", "\n", "\r\n", "\r"])),
+                       max_size=40).map(lambda lines: "".join(a + b for a, b in lines))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_BLOCK_TEXT, st.integers(1, 60))
+def test_blocks_parsed_by_pieces_are_the_whole_texts(text: str, piece: int) -> None:
+    whole = [_dump(n) for n in _document._tree(text).children]
+    with pytest.MonkeyPatch.context() as patch:
+        assert _blocks_by_pieces(text, piece, patch) == whole
+
+
+def test_a_long_paste_is_parsed_only_as_far_as_it_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 60 tables of 50 linked rows: the entry cap is met in the 20th, in the second piece.
+    def table(k: int) -> str:
+        rows = "".join(f"| [Work {k}.{i}](https://x.org/{k}/{i}) | {i} |\n" for i in range(50))
+        return f"## Part {k}\n\n| Name | Score |\n|---|---|\n{rows}"
+    text = "\n".join(table(k) for k in range(60))
+    monkeypatch.setattr(_document, "PIECE", len(text) // 8)
+    parsed: list[int] = []
+    tree = _document._tree
+    monkeypatch.setattr(_document, "_tree", lambda piece: parsed.append(len(piece)) or tree(piece))
+    assert len(read_document(text).entries) == MAX_ENTRIES
+    assert len(parsed) == 2 and sum(parsed) < len(text) / 2
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["#", "## ", "#### ", "2023-05-20", "2024.1", " ", "\t", "v0.1.5",
+                                 "update", ":", "\n", "\r\n", "\r", "x", "-", "\u00e9", "12"]),
+                max_size=24).map("".join))
+def test_release_headings_are_counted_as_the_line_pattern_counts_them(text: str) -> None:
+    assert _document._release_headings(text) == len(_document._RELEASE_HEADING.findall(text))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["asked", "ASKED", "As\u212aed", "a", "sked", " ", "the following",
+                                 "THE FOLLOWING", "question", "QUESTION", "\u0130", "\u00e9",
+                                 "\u017f", "\u212a", "\ud800", "\n", "x"]), max_size=12).map("".join))
+def test_the_lower_case_phrase_test_is_str_lower(text: str) -> None:
+    from bot.parse._request import _lower_holds
+
+    for phrase in ("asked the following question", "ask", "ki", "i"):
+        assert _lower_holds(text, phrase) == (phrase in text.lower())
