@@ -8,6 +8,9 @@ connection instead; `transaction` wraps such a function in `BEGIN IMMEDIATE` …
 (rolled back if it raises), still on that thread, so no other job of the connection can land
 inside it.
 
+`HistoryStore._run` runs the same plain functions on its event-loop connection first and
+here only when another connection holds the write lock (`busy`).
+
 aiosqlite has no public call for "run this on the connection's thread": `_execute` and `_conn`
 are its own internals (stable since 0.17; pinned below 0.23 in pyproject.toml, and the
 history tests run every path through here).
@@ -51,6 +54,14 @@ def transaction(fn: Sync[T]) -> Sync[T]:
         return result
 
     return body
+
+
+def busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether `exc` is SQLITE_BUSY/LOCKED: another connection holds a lock we need."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:  # not said (Python < 3.11): by its wording
+        return "locked" in str(exc) or "busy" in str(exc)
+    return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 class Rollback(Exception):  # control flow, not an error

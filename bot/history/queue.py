@@ -62,24 +62,23 @@ def enqueue(
     return cursor.lastrowid
 
 
-async def claim_job(
-    db: aiosqlite.Connection, *, owner: str, platforms: Sequence[str], lease: float, now: float,
+def claim_job(
+    db: sqlite3.Connection, *, owner: str, platforms: Sequence[str], lease: float, now: float,
     job_id: int | None = None,
 ) -> Job | None:
     """The oldest due job of `platforms` (or job `job_id`) that nobody holds, now ours.
 
     One statement (find, claim and read back with RETURNING), so it is atomic on its own and
-    runs without BEGIN/COMMIT: one trip to the database thread instead of five, on a path
-    every lane takes for every event."""
+    runs without BEGIN/COMMIT, on a path every lane takes for every event."""
     where = "id = ?" if job_id is not None else f"platform IN ({_marks(platforms)})"
     args: tuple[Any, ...] = (job_id,) if job_id is not None else tuple(platforms)
-    rows = list(await db.execute_fetchall(
+    rows = db.execute(
         f"""UPDATE jobs SET owner = ?, lease_until = ?, claims = claims + 1
             WHERE id = (SELECT id FROM jobs WHERE {where} AND next_at <= ?
                         AND (owner IS NULL OR lease_until < ?) ORDER BY id LIMIT 1)
             RETURNING id, incoming, claims, failures""",
         (owner, now + lease, *args, now, now),
-    ))
+    ).fetchall()
     if not rows:
         return None
     (row,) = rows
@@ -87,21 +86,21 @@ async def claim_job(
                claims=int(row[2]), failures=int(row[3]))
 
 
-async def renew(
-    db: aiosqlite.Connection, table: str, row_id: int, *, owner: str, until: float
+def renew(
+    db: sqlite3.Connection, table: str, row_id: int, *, owner: str, until: float
 ) -> bool:
     """Extend our lease; False when the row is gone or someone else holds it now."""
     assert table in ("jobs", "deliveries")
-    cursor = await db.execute(
+    cursor = db.execute(
         f"UPDATE {table} SET lease_until = ? WHERE id = ? AND owner = ?", (until, row_id, owner)
     )
     return cursor.rowcount > 0
 
 
-async def release_job(
-    db: aiosqlite.Connection, job_id: int, *, owner: str, next_at: float, failed: bool
+def release_job(
+    db: sqlite3.Connection, job_id: int, *, owner: str, next_at: float, failed: bool
 ) -> None:
-    await db.execute(
+    db.execute(
         """UPDATE jobs SET owner = NULL, lease_until = 0, next_at = ?,
                failures = failures + ? WHERE id = ? AND owner = ?""",
         (next_at, 1 if failed else 0, job_id, owner),
@@ -150,31 +149,31 @@ _DELIVERY_COLUMNS = """d.id, d.reply, d.place, d.parts_done, a.answer, d.event_i
                        d.failures"""
 
 
-async def claim_delivery(
-    db: aiosqlite.Connection, *, owner: str, platforms: Sequence[str], lease: float, now: float,
+def claim_delivery(
+    db: sqlite3.Connection, *, owner: str, platforms: Sequence[str], lease: float, now: float,
     oldest: str,
 ) -> Reply | None:
     """The next due delivery nobody holds, now ours. The claim is one statement (atomic on
     its own, no BEGIN/COMMIT); lanes ask before every job, and usually nothing is due."""
-    rows = list(await db.execute_fetchall(
+    rows = db.execute(
         f"""UPDATE deliveries SET owner = ?, lease_until = ?, claims = claims + 1
             WHERE id = (SELECT id FROM deliveries WHERE platform IN ({_marks(platforms)})
                         AND status = 'pending' AND next_at <= ? AND created_at >= ?
                         AND (owner IS NULL OR lease_until < ?) ORDER BY next_at, id LIMIT 1)
             RETURNING id""",
         (owner, now + lease, *platforms, now, oldest, now),
-    ))
+    ).fetchall()
     if not rows:
         return None
-    return await delivery(db, int(rows[0][0]))
+    return delivery(db, int(rows[0][0]))
 
 
-async def delivery(db: aiosqlite.Connection, delivery_id: int) -> Reply | None:
-    rows = list(await db.execute_fetchall(
+def delivery(db: sqlite3.Connection, delivery_id: int) -> Reply | None:
+    rows = db.execute(
         f"""SELECT {_DELIVERY_COLUMNS} FROM deliveries d
             LEFT JOIN answers a ON a.question_id = d.question_id WHERE d.id = ?""",
         (delivery_id,),
-    ))
+    ).fetchall()
     return reply_from_row(rows[0]) if rows else None
 
 
@@ -209,10 +208,10 @@ async def delivery_refused(
     return failures
 
 
-async def finish_delivery(
-    db: aiosqlite.Connection, delivery_id: int, *, outcome: str, now_iso: str
+def finish_delivery(
+    db: sqlite3.Connection, delivery_id: int, *, outcome: str, now_iso: str
 ) -> None:
-    await db.execute(
+    db.execute(
         """UPDATE deliveries SET status = 'done', outcome = ?, owner = NULL, lease_until = 0,
                updated_at = ? WHERE id = ? AND outcome IS NOT 'superseded'""",
         (outcome, now_iso, delivery_id),

@@ -134,15 +134,20 @@ def record(db: sqlite3.Connection, new: NewQuestion, claim: Claim | None, *,
 def _source_id(db: sqlite3.Connection, source: StoredSource | None, now: str) -> int | None:
     if source is None:
         return None
-    # The no-op DO UPDATE makes RETURNING give the existing row's id too: one statement
-    # instead of an insert and a select.
-    rows = db.execute(
+    digest = source.digest
+    # Asked first: a block answered before (every repeat and follow-up) is found by its
+    # hash. An upsert's no-op `DO UPDATE` rewrote the whole row (text and parse, ~10 KB of
+    # WAL) on every answer. Inside the caller's write transaction, so nobody inserts between.
+    found = db.execute("SELECT id FROM source_blocks WHERE hash = ?", (digest,)).fetchone()
+    if found is not None:
+        return int(found[0])
+    cursor = db.execute(
         """INSERT INTO source_blocks (hash, text, format, title, parsed, created_at)
-           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET hash = hash
-           RETURNING id""",
-        (source.digest, source.text, source.format, source.title, source.parsed, now),
-    ).fetchall()
-    return int(rows[0][0])
+           VALUES (?, ?, ?, ?, ?, ?)""",
+        (digest, source.text, source.format, source.title, source.parsed, now),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 def _thread_id(db: sqlite3.Connection, place: Place, source_id: int | None, now: str) -> int:

@@ -1,11 +1,14 @@
 """`HistoryStore`: the aiosqlite database behind the inbox (jobs), history, follow-ups, dedupe
 and the delivery queue (the claim/lease SQL is in `bot.history.queue`).
 
-One connection per store, WAL mode. SQLite allows one writer at a time; inside this process an
-`asyncio.Lock` serialises transactions (one aiosqlite connection runs statements in order, but
-transactions from different coroutines would interleave on it), and every write transaction
-is `BEGIN IMMEDIATE`, so a second process or store takes the write lock up front and waits
-out `busy_timeout` instead of failing with SQLITE_BUSY half-way through a read-then-write.
+Two connections per store, WAL mode: aiosqlite's (on its thread) and, for the short
+statements of every event (enqueue, claims, recording an answer, delivery progress), a plain
+one on the event loop's thread that never waits for a lock nor checkpoints (`_run`). SQLite
+allows one writer at a time; inside this process an `asyncio.Lock` serialises all use of
+both (transactions from different coroutines would otherwise interleave), and every write
+transaction is `BEGIN IMMEDIATE`, so a second process or store takes the write lock up front
+and waits out `busy_timeout` (on aiosqlite's thread) instead of failing with SQLITE_BUSY
+half-way through a read-then-write.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
@@ -37,6 +41,37 @@ RETENTION = timedelta(days=90)  # SOURCEBOUND_RETENTION_DAYS
 # In `mark_delivered`: this update posts the delivery's last part (SET sees the old row).
 _COMPLETE = """COALESCE(:total, parts_total) IS NOT NULL
                AND MAX(parts_done, :done) >= COALESCE(:total, parts_total)"""
+# One statement, so autocommit (no BEGIN/COMMIT); the post is copied into delivery_posts by
+# the v5 trigger within it, atomically with the progress. The last part also settles the
+# outcome and frees the claim (what `finish_delivery` would do one statement later).
+_MARK_DELIVERED = f"""UPDATE deliveries SET
+       parts_done = MAX(parts_done, :done),
+       parts_total = COALESCE(:total, parts_total),
+       status = CASE WHEN {_COMPLETE} THEN 'done' ELSE status END,
+       outcome = CASE WHEN {_COMPLETE} THEN COALESCE(outcome, 'delivered') ELSE outcome END,
+       owner = CASE WHEN {_COMPLETE} THEN NULL ELSE owner END,
+       lease_until = CASE WHEN {_COMPLETE} THEN 0 ELSE lease_until END,
+       updated_at = :now, post_step = :done, post_message = :posted
+   WHERE id = :id AND outcome IS NOT 'superseded'"""
+CHECKPOINT_WRITES = 200  # writes on the loop's connection between WAL checkpoints
+T = TypeVar("T")
+
+
+def _open_inline(path: Path | str) -> sqlite3.Connection | None:
+    """The event loop's own connection to the file (see `HistoryStore._run`); None for an
+    in-memory database, which a second connection would not share."""
+    name = str(path)
+    if name == ":memory:" or name.startswith("file:") or not name:
+        return None
+    inline = sqlite3.connect(name, isolation_level=None, timeout=0)
+    try:
+        inline.execute("PRAGMA synchronous = NORMAL")
+        inline.execute("PRAGMA foreign_keys = ON")
+        inline.execute("PRAGMA wal_autocheckpoint = 0")
+    except BaseException:
+        inline.close()
+        raise
+    return inline
 
 
 _Arrival = tuple[Incoming, Sequence[str], "asyncio.Future[int | None]"]
@@ -65,8 +100,13 @@ async def _enable_wal(db: aiosqlite.Connection) -> None:
 
 
 class HistoryStore:
-    def __init__(self, *, db: aiosqlite.Connection) -> None:
+    def __init__(self, *, db: aiosqlite.Connection,
+                 inline: sqlite3.Connection | None = None) -> None:
         self._db = db
+        # The per-event statements run here, on the event loop's thread (`_run`).
+        self._inline = inline
+        self._inline_writes = 0
+        self._checkpointing: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         # Events waiting for the next group commit (see `enqueue`).
         self._arrivals: list[_Arrival] = []
@@ -84,21 +124,30 @@ class HistoryStore:
             db = await aiosqlite.connect(str(path), isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the history database {path}: {exc}") from exc
+        inline: sqlite3.Connection | None = None
         try:
             await cls._configure(db)
-            store = cls(db=db)
+            inline = _open_inline(path)
+            store = cls(db=db, inline=inline)
             await store._prune(keep_seen)
             if retention is not None:
                 await store.prune(retention)
         except sqlite3.Error as exc:
+            if inline is not None:
+                inline.close()
             await db.close()
             raise StoreError(f"cannot prepare the history database {path}: {exc}") from exc
         except BaseException:
+            if inline is not None:
+                inline.close()
             await db.close()
             raise
         try:
             yield store
         finally:
+            await store._stop_checkpoint()
+            if inline is not None:
+                inline.close()
             await db.close()
 
     async def set_busy_timeout(self, ms: int) -> None:
@@ -158,6 +207,54 @@ class HistoryStore:
             except sqlite3.Error as exc:
                 raise StoreError(f"history read failed: {exc}") from exc
 
+    async def _run(self, fn: hop.Sync[T]) -> T:
+        """`fn(connection)`, a single statement or a whole `hop.transaction`, with the lock
+        held by the caller: on the event loop's own connection, or on the database thread
+        when another connection (another process) holds the write lock.
+
+        A trip to aiosqlite's thread (queue, wake-up, the loop's wake-up) cost more CPU than
+        the short statements of an event, eight times per answered event. The loop's
+        connection never waits for a lock (busy timeout 0): `SQLITE_BUSY` comes before
+        anything is written (BEGIN IMMEDIATE, or the one statement), and then `fn` runs
+        again on the thread, which waits out the busy timeout without blocking acks. It
+        never checkpoints either (a checkpoint writes and syncs the database file):
+        `_checkpoint` does that on the thread every `CHECKPOINT_WRITES` writes."""
+        inline = self._inline
+        if inline is None:
+            return await hop.run(self._db, fn)
+        changes = inline.total_changes
+        try:
+            result = fn(inline)
+        except sqlite3.OperationalError as exc:
+            if not hop.busy(exc):
+                raise
+            log.debug("database locked by another connection; waiting on its thread")
+            return await hop.run(self._db, fn)
+        if inline.total_changes != changes:
+            self._inline_writes += 1
+            if self._inline_writes >= CHECKPOINT_WRITES:
+                self._inline_writes = 0
+                self._checkpoint()
+        return result
+
+    def _checkpoint(self) -> None:
+        if self._checkpointing is None or self._checkpointing.done():
+            self._checkpointing = asyncio.create_task(self._checkpoint_now())
+
+    async def _checkpoint_now(self) -> None:
+        # PASSIVE: copies what no reader still needs and never waits for anyone; needs no
+        # lock of ours (other statements go on meanwhile, on the loop's connection).
+        try:
+            await hop.run(self._db, lambda c: c.execute("PRAGMA wal_checkpoint(PASSIVE)"))
+        except sqlite3.Error as exc:
+            log.warning("WAL checkpoint failed (retried after more writes): %s", exc)
+
+    async def _stop_checkpoint(self) -> None:
+        if self._checkpointing is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checkpointing
+            self._checkpointing = None
+
     async def _prune(self, keep_seen: timedelta) -> None:
         cutoff = (datetime.now(UTC) - keep_seen).isoformat(timespec="microseconds")
         async with self._write() as db:
@@ -179,16 +276,14 @@ class HistoryStore:
 
     async def thread_source(self, place: Place) -> StoredSource | None:
         """The source block last answered from in `place`'s thread, if any."""
-        async with self._read() as db:
-            rows = list(
-                await db.execute_fetchall(
-                    """SELECT s.text, s.format, s.title, s.parsed
-                       FROM threads t JOIN source_blocks s ON s.id = t.source_id
-                       WHERE t.platform = ? AND t.workspace = ? AND t.channel = ?
-                         AND t.thread_key = ?""",
-                    (place.platform, place.workspace, place.channel, place.thread),
-                )
-            )
+        async with self._read():
+            rows = await self._run(lambda db: db.execute(
+                """SELECT s.text, s.format, s.title, s.parsed
+                   FROM threads t JOIN source_blocks s ON s.id = t.source_id
+                   WHERE t.platform = ? AND t.workspace = ? AND t.channel = ?
+                     AND t.thread_key = ?""",
+                (place.platform, place.workspace, place.channel, place.thread),
+            ).fetchall())
         if not rows:
             return None
         text, fmt, title, parsed = rows[0]
@@ -196,14 +291,14 @@ class HistoryStore:
 
     async def record(self, new: NewQuestion, *, claim: Claim | None = None) -> Reply | None:
         """Claim the dedupe keys and store the question, its answer and a pending delivery,
-        all in one transaction (one trip to the database thread, see `bot.history.record`).
+        all in one transaction (see `bot.history.record` and `_run`).
         None when a key was already claimed (nothing is written). With `claim`, the job is
         deleted in the same transaction (None if it is not ours)."""
         now = _now()
         answer_json = model_json(new.answer) if new.answer is not None else None
         async with self._lock:
             try:
-                done = await hop.run(self._db, hop.transaction(
+                done = await self._run(hop.transaction(
                     lambda db: record(db, new, claim, now=now, answer_json=answer_json)))
             except sqlite3.Error as exc:
                 raise StoreError(f"history write failed: {exc}") from exc
@@ -233,48 +328,40 @@ class HistoryStore:
         is `done`, its outcome `delivered` and its claim free.
         `posted` is the message id step `parts_done` posted (kept for in-place edits).
         False when an edit's answer superseded this delivery: post nothing more of it."""
-        # One statement, so autocommit (no BEGIN/COMMIT round trips); the post is copied
-        # into delivery_posts by the v5 trigger within it, atomically with the progress. The
-        # last part also settles the outcome and frees the claim (what `finish_delivery`
-        # would do one round trip later).
-        async with self._statement() as db:
-            cursor = await db.execute(
-                f"""UPDATE deliveries SET
-                       parts_done = MAX(parts_done, :done),
-                       parts_total = COALESCE(:total, parts_total),
-                       status = CASE WHEN {_COMPLETE} THEN 'done' ELSE status END,
-                       outcome = CASE WHEN {_COMPLETE} THEN COALESCE(outcome, 'delivered')
-                                 ELSE outcome END,
-                       owner = CASE WHEN {_COMPLETE} THEN NULL ELSE owner END,
-                       lease_until = CASE WHEN {_COMPLETE} THEN 0 ELSE lease_until END,
-                       updated_at = :now, post_step = :done, post_message = :posted
-                   WHERE id = :id AND outcome IS NOT 'superseded'""",
-                {"done": parts_done, "total": parts_total, "now": _now(), "id": delivery_id,
-                 "posted": posted or None},
-            )
+        args = {"done": parts_done, "total": parts_total, "now": _now(), "id": delivery_id,
+                "posted": posted or None}
+
+        def mark(db: sqlite3.Connection) -> int | None:
+            """Rows updated; None when an edit's answer superseded the delivery."""
+            cursor = db.execute(_MARK_DELIVERED, args)
             # Only a row not updated can have been superseded: the common path skips this.
-            if cursor.rowcount == 0 and await hop.run(
-                    db, lambda c: posts.superseded(c, delivery_id)):
-                return False
-        if cursor.rowcount == 0:
+            if cursor.rowcount == 0 and posts.superseded(db, delivery_id):
+                return None
+            return cursor.rowcount
+
+        async with self._statement():
+            updated = await self._run(mark)
+        if updated is None:
+            return False
+        if updated == 0:
             # Forgotten (or never stored) while it was being posted: nothing to track.
             log.debug("delivery %d not found; progress not recorded", delivery_id)
         return True
 
     async def posted(self, delivery_id: int) -> list[str]:
         """The messages delivery `delivery_id` recorded as posted, in step order."""
-        async with self._read() as db:
-            return await hop.run(db, lambda c: posts.posted_messages(c, delivery_id))
+        async with self._read():
+            return await self._run(lambda c: posts.posted_messages(c, delivery_id))
 
     async def answered(self, platform: str, message_key: str) -> bool:
         """Whether the message `message_key` was answered (an edit of it re-answers)."""
-        async with self._read() as db:
-            return await hop.run(
-                db, lambda c: posts.latest_delivery(c, platform, message_key) is not None)
+        async with self._read():
+            return await self._run(
+                lambda c: posts.latest_delivery(c, platform, message_key) is not None)
 
     async def thread_known(self, place: Place) -> bool:
-        async with self._read() as db:
-            return await hop.run(db, lambda c: posts.thread_known(c, place))
+        async with self._read():
+            return await self._run(lambda c: posts.thread_known(c, place))
 
     async def pending(self, platform: str, *, max_age: timedelta = KEEP_SEEN) -> list[Reply]:
         """Accepted replies not yet fully posted on `platform`, oldest first. Older ones are
@@ -309,7 +396,7 @@ class HistoryStore:
             try:
                 async with self._lock:
                     try:
-                        results = await hop.run(self._db, hop.transaction(enqueue_all))
+                        results = await self._run(hop.transaction(enqueue_all))
                     except sqlite3.Error as exc:
                         raise StoreError(f"history database busy or failing: {exc}") from exc
             except BaseException as exc:
@@ -328,20 +415,21 @@ class HistoryStore:
         self, *, owner: str, platforms: Sequence[str], lease: float, now: float,
         job_id: int | None = None,
     ) -> Job | None:
-        async with self._statement() as db:  # one statement: see queue.claim_job
-            return await queue.claim_job(
-                db, owner=owner, platforms=platforms, lease=lease, now=now, job_id=job_id
-            )
+        async with self._statement():  # one statement: see queue.claim_job
+            return await self._run(lambda db: queue.claim_job(
+                db, owner=owner, platforms=platforms, lease=lease, now=now, job_id=job_id))
 
     async def renew(self, table: str, row_id: int, *, owner: str, until: float) -> bool:
-        async with self._statement() as db:
-            return await queue.renew(db, table, row_id, owner=owner, until=until)
+        async with self._statement():
+            return await self._run(
+                lambda db: queue.renew(db, table, row_id, owner=owner, until=until))
 
     async def release_job(
         self, job_id: int, *, owner: str, next_at: float, failed: bool = False
     ) -> None:
-        async with self._statement() as db:
-            await queue.release_job(db, job_id, owner=owner, next_at=next_at, failed=failed)
+        async with self._statement():
+            await self._run(lambda db: queue.release_job(
+                db, job_id, owner=owner, next_at=next_at, failed=failed))
 
     async def revise_job(self, edit: Incoming, *, message_key: str, now: float) -> bool:
         async with self._write() as db:
@@ -356,14 +444,14 @@ class HistoryStore:
         max_age: timedelta = KEEP_SEEN,
     ) -> Reply | None:
         # The claim is one statement (see queue.claim_delivery); the read after it is ours.
-        async with self._statement() as db:
-            return await queue.claim_delivery(
-                db, owner=owner, platforms=platforms, lease=lease, now=now, oldest=_ago(max_age)
-            )
+        oldest = _ago(max_age)
+        async with self._statement():
+            return await self._run(lambda db: queue.claim_delivery(
+                db, owner=owner, platforms=platforms, lease=lease, now=now, oldest=oldest))
 
     async def delivery(self, delivery_id: int) -> Reply | None:
-        async with self._read() as db:
-            return await queue.delivery(db, delivery_id)
+        async with self._read():
+            return await self._run(lambda db: queue.delivery(db, delivery_id))
 
     async def delivery_refused(
         self, delivery_id: int, *, owner: str, delay: Callable[[int], float], now: float
@@ -374,8 +462,10 @@ class HistoryStore:
             )
 
     async def finish_delivery(self, delivery_id: int, *, outcome: str) -> None:
-        async with self._statement() as db:
-            await queue.finish_delivery(db, delivery_id, outcome=outcome, now_iso=_now())
+        now = _now()
+        async with self._statement():
+            await self._run(lambda db: queue.finish_delivery(
+                db, delivery_id, outcome=outcome, now_iso=now))
 
     async def free_claims(self, *, is_stale: Callable[[str], bool], now: float) -> int:
         async with self._write() as db:
