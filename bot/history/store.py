@@ -2,7 +2,7 @@
 and the delivery queue (the claim/lease SQL is in `bot.history.queue`).
 
 Two connections per store, WAL mode: aiosqlite's (on its thread) and, for the short
-statements of every event (enqueue, claims, recording an answer, delivery progress), a plain
+statements of every answer (claims, recording the answer, delivery progress), a plain
 one on the event loop's thread that never waits for a lock nor checkpoints (`_run`). SQLite
 allows one writer at a time; inside this process an `asyncio.Lock` serialises all use of
 both (transactions from different coroutines would otherwise interleave), and every write
@@ -210,7 +210,8 @@ class HistoryStore:
     async def _run(self, fn: hop.Sync[T]) -> T:
         """`fn(connection)`, a single statement or a whole `hop.transaction`, with the lock
         held by the caller: on the event loop's own connection, or on the database thread
-        when another connection (another process) holds the write lock.
+        when another connection (another process) holds the write lock. (The inbox's group
+        commit stays on the thread, see `_commit_arrivals`.)
 
         A trip to aiosqlite's thread (queue, wake-up, the loop's wake-up) cost more CPU than
         the short statements of an event, eight times per answered event. The loop's
@@ -245,7 +246,10 @@ class HistoryStore:
         # PASSIVE: copies what no reader still needs and never waits for anyone; needs no
         # lock of ours (other statements go on meanwhile, on the loop's connection).
         try:
-            await hop.run(self._db, lambda c: c.execute("PRAGMA wal_checkpoint(PASSIVE)"))
+            # Read to the end: a statement left unfinished on the connection would make its
+            # next COMMIT fail ("SQL statements in progress").
+            await hop.run(self._db,
+                          lambda c: c.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall())
         except sqlite3.Error as exc:
             log.warning("WAL checkpoint failed (retried after more writes): %s", exc)
 
@@ -396,7 +400,10 @@ class HistoryStore:
             try:
                 async with self._lock:
                     try:
-                        results = await self._run(hop.transaction(enqueue_all))
+                        # On the thread, unlike the other per-event statements: the
+                        # ack waits for this commit, and there it runs beside the loop,
+                        # which parses the rest of a burst meanwhile (bigger batches).
+                        results = await hop.run(self._db, hop.transaction(enqueue_all))
                     except sqlite3.Error as exc:
                         raise StoreError(f"history database busy or failing: {exc}") from exc
             except BaseException as exc:

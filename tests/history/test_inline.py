@@ -88,3 +88,5 @@ async def test_the_wal_is_checkpointed_on_the_thread(tmp_path: Path, monkeypatch
         assert path.stat().st_size > before
         with sqlite3.connect(str(path)) as reader:
             assert reader.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 30
+        # The thread's connection, which checkpointed, still commits transactions.
+        assert await store.forget("slack", "U1") == 30
