@@ -59,8 +59,9 @@ def _key_stems(key: str) -> set[str]:
 def facts(
     question: str, sources: Sequence[Source], skip: Sequence[str] = ()
 ) -> list[Fact]:
-    """Field values of `sources` that the question asks for, in source then field order;
-    `skip`: fields the answer already states (a ranking's metric)."""
+    """Field values of `sources` that the question asks for, each source's in the order the
+    question names them, the sources taking turns; `skip`: fields the answer already states
+    (a ranking's metric)."""
     skipped = {k.lower() for k in skip}
     heads = {_head(k) for k in skipped}  # the same measure in another setting
     asked = {stem(w) for w in words(question) if w.isalpha()}
@@ -75,30 +76,34 @@ def facts(
             k = key.lower()
             if not _reportable(k, value, skipped) or _head(k) in heads:
                 continue
-            # A table's column names its measure before the table's setting ("transistor
-            # (Image-Level AUC)"): the measure named is enough.
-            need = _key_stems(k) if not k.endswith(")") or _head(k) == k else _key_stems(_head(k))
+            # A table's column names its measure before the table's setting ("window
+            # (Image AUC)"): the measure named is enough.
+            need = _key_stems(_head(k) or k)
             if need and need <= asked:
                 text = value.strip()
                 if len(text) == 1 and not text.isdigit() and text not in _MARKS:
                     continue  # a lone "x" marks yes in one table and no in the next
                 out.append(Fact(source=s, field=_readable(k), value=_MARKS.get(text, text)))
                 at[id(out[-1])] = min((order.index(x) for x in need if x in order), default=0)
-        # In the order the question names them, each measure once before any twice
-        # ("transistor" and "cable" before either in a second table).
-        out.sort(key=lambda f: at[id(f)])
-        seen: dict[str, int] = {}
-        nth: dict[int, int] = {}
-        for f in out:
-            head = _head(f.field)
-            nth[id(f)] = seen.get(head, 0)
-            seen[head] = nth[id(f)] + 1
-        out.sort(key=lambda f: (nth[id(f)], at[id(f)]))
+        per[-1] = _question_order(out, at)
     # Each source's first facts before any source's later ones: two backbones' rows are
     # both heard from.
-    spread = [f for rank in range(max((len(o) for o in per), default=0))
-              for o in per if rank < len(o) for f in o[rank : rank + 1]]
+    spread = [o[rank] for rank in range(max((len(o) for o in per), default=0))
+              for o in per if rank < len(o)]
     return spread[:MAX_FACTS]
+
+
+def _question_order(found: list[Fact], at: dict[int, int]) -> list[Fact]:
+    """In the order the question names them, each measure once before any twice ("window"
+    and "screen" of the first table before either of the second)."""
+    found = sorted(found, key=lambda f: at[id(f)])
+    seen: dict[str, int] = {}
+    nth: dict[int, int] = {}
+    for f in found:
+        head = _head(f.field)
+        nth[id(f)] = seen.get(head, 0)
+        seen[head] = nth[id(f)] + 1
+    return sorted(found, key=lambda f: (nth[id(f)], at[id(f)]))
 
 
 def leader_fact(question: str, source: Source, ranked: str, ranking_words: Sequence[str] = (),
