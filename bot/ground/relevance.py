@@ -584,4 +584,22 @@ def select(
         on_topic = not targets or bool(groups & targets) or shared or rel[i] >= 0.75
         if rel[i] >= floor and on_topic:
             keep.append(i)
-    return keep[:MAX_SELECTED] or order[:1]
+    # A source the question calls by its full name ("how does Llama Guard 2 compare to …")
+    # is one it asks about, however its words score.
+    low = query.text.lower()
+    called = [i for i in order if i not in keep and rel[i] > 0 and _called(docs[i].source.name, low)]
+    names = [docs[i].source.name.lower() for i in keep[:MAX_SELECTED] + called]
+    # "Llama Guard" inside "Llama Guard 2": the question called the longer one.
+    called = [i for i in called if not any(
+        n != docs[i].source.name.lower() and docs[i].source.name.lower() in n for n in names)]
+    return (keep[:MAX_SELECTED] + called[:MAX_CALLED]) or order[:1]
+
+
+MAX_CALLED = 2
+MIN_CALLED = 6  # characters of a name that can be told apart in a question
+
+
+def _called(name: str, question: str) -> bool:
+    n = " ".join(name.lower().split())
+    return len(n) >= MIN_CALLED and re.search(
+        r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", question) is not None

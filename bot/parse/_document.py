@@ -1145,15 +1145,25 @@ class _Reader:
     def _html_table(self, raw: str) -> None:
         """An HTML <table>: header cells from <th>, one entry per <tr> of <td> cells."""
         headers: list[str] = []
+        rows: list[tuple[str, list[str], list[str]]] = []
         for row in _TR.finditer(raw):
             body = row.group("body")
             if "<th" in body.lower() and "<td" not in body.lower():
                 headers = [clean_name(c.group("c")).lower() for c in _TD.finditer(body)]
                 continue
             cells = [c.group("c") for c in _TD.finditer(body)]
-            if cells and not self.parsed.full():
-                col = _name_column(headers)
-                self._row(row.group(0), headers, [col] if col is not None else [], cells=cells)
+            if cells:
+                rows.append((row.group(0), cells, headers))
+        if not any(_has_link(r) for r, _, _ in rows) and not _row_keyed([c for _, c, _ in rows]):
+            # As a Markdown table: without links, rows not keyed by a name and numbers (a
+            # grid of categories) are facts of the section, not works.
+            self.section.body += [" ".join(clean_name(c) for c in cells) for _, cells, _ in rows]
+        else:
+            for line, cells, head in rows:
+                if self.parsed.full():
+                    break
+                col = _name_column(head)
+                self._row(line, head, [col] if col is not None else [], cells=cells)
         self.section.links += [k for k in links(raw) if not k.label]
 
     def _row(self, line: str, headers: list[str], name_col: list[int],

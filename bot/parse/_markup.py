@@ -340,6 +340,8 @@ def clean_name(text: str, *, markdown: bool = True) -> str:
     if "(" in text or "[" in text:
         text = _EMPTY_BRACKETS.sub(" ", text)  # what is left of "( [⭐](…) [🤗](…) )"
     text = " ".join(text.split())
+    if text.endswith("\\"):
+        text = text.rstrip("\\").rstrip()  # "Llama Guard\*": the escape of a footnote star
     if text.endswith("]"):
         # A reference mark after a name ("MedNeXt L k3 [2]", "SegResNet [9,11]") cites, it
         # does not name.

@@ -467,3 +467,34 @@ def test_a_column_head_answers_the_word_it_shortens() -> None:
     ans = ground(parse_block(text), "Which of these with at most 100M parameters has the lowest WER?")
     assert ans.covered
     assert "GammaNet" in ans.task.summary
+
+
+def test_a_source_the_question_calls_by_its_full_name_is_selected() -> None:
+    text = """# Moderation benchmark
+
+| Model | F1 | False positive rate |
+|---|---|---|
+| Sentinel 2 | 0.91 | 0.04 |
+| Sentinel | 0.66 | 0.03 |
+| Acme Moderation API | 0.35 | 0.03 |
+| Acme Moderation API v2 | 0.40 | 0.05 |
+| Other Content Safety Service | 0.52 | 0.24 |
+| Perspective Scoring Service | 0.27 | 0.05 |
+| Filter Alpha | 0.30 | 0.00 |
+| Filter Bravo | 0.31 | 0.01 |
+| Filter Charlie | 0.32 | 0.02 |
+| Filter Delta | 0.33 | 0.03 |
+| Filter Echo | 0.34 | 0.04 |
+| Filter Foxtrot | 0.35 | 0.05 |
+| Filter Golf | 0.36 | 0.06 |
+| Filter Hotel | 0.37 | 0.07 |
+| Filter India | 0.38 | 0.08 |
+| Filter Juliet | 0.39 | 0.09 |
+"""
+    ans = ground(parse_block(text),
+                 "for our support chatbot: how does sentinel 2 compare to the acme moderation api "
+                 "on false positives?")
+    used = {i for st in ans.workflow.steps for i in st.source_ids}
+    chosen = {s.name for s in ans.sources if s.id in used}
+    assert "Sentinel 2" in chosen
+    assert not any(n.startswith("Filter") for n in chosen)

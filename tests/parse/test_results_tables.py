@@ -94,3 +94,30 @@ Method: a sparse mixture, code at [repo](https://github.com/example/sparse-mix).
     assert not any(n.startswith(("cs.", "stat.", "Details")) for n in names), names
     sparse = next(s for s in block.sources if s.name == "Sparse mixtures for tabular priors")
     assert "https://github.com/example/sparse-mix" in sparse.urls
+
+
+def test_an_html_grid_of_categories_without_links_lists_no_works() -> None:
+    text = """# Hazard taxonomy
+
+The classifier labels the categories below.
+<table>
+<thead><tr><th colspan="2">Categories</th></tr></thead>
+<tbody>
+<tr><td>H1: Fraud</td><td>H2: Spam</td></tr>
+<tr><td>H3: Malware</td><td>H4: Phishing</td></tr>
+</tbody>
+</table>
+
+# Results
+
+<table>
+<thead><tr><th>Classifier</th><th>F1</th><th>FPR</th></tr></thead>
+<tbody>
+<tr><td>GuardA\\*</td><td>0.71</td><td>0.05</td></tr>
+<tr><td>GuardB</td><td>0.80</td><td>0.03</td></tr>
+</tbody>
+</table>
+"""
+    names = [s.name for s in parse_block(text).sources]
+    assert not any(n.startswith("H") and ":" in n for n in names), names
+    assert {"GuardA", "GuardB"} <= set(names)
