@@ -1215,7 +1215,7 @@ class _Reader:
             repo = next((tail for k in found if link_kind(k.url) in ("huggingface", "github")
                          and (tail := k.url.rstrip("/").rsplit("/", 1)[-1]).lower().startswith(
                              name.lower().replace(" ", "-")) and _squash(other) in _squash(tail)), "")
-            name = repo or f"{name} · {other}"
+            name = repo or (f"{name} · {other}" if name else other)
         if _RANK.match(name) and headers:
             self._ranked_cells(name, cells, headers, line)
             return

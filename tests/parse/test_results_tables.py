@@ -121,3 +121,14 @@ The classifier labels the categories below.
     names = [s.name for s in parse_block(text).sources]
     assert not any(n.startswith("H") and ":" in n for n in names), names
     assert {"GuardA", "GuardB"} <= set(names)
+
+
+def test_a_row_with_an_empty_name_cell_is_named_by_its_pair_cell() -> None:
+    text = """| Name | Model | Paper | Code |
+|---|---|---|---|
+| Tonic | Tonic | [arXiv](https://arxiv.org/abs/2401.00101) | [GitHub](https://github.com/example/tonic) |
+|  | Tonic-L | [arXiv](https://arxiv.org/abs/2401.00102) | [GitHub](https://github.com/example/tonic-l) |
+| Chord | Chord | [arXiv](https://arxiv.org/abs/2401.00103) | [GitHub](https://github.com/example/chord) |
+"""
+    names = [s.name for s in parse_block(text).sources]
+    assert not any(n.startswith("·") for n in names), names
