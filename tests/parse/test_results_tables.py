@@ -124,11 +124,11 @@ The classifier labels the categories below.
 
 
 def test_a_row_with_an_empty_name_cell_is_named_by_its_pair_cell() -> None:
-    text = """| Name | Model | Paper | Code |
-|---|---|---|---|
-| Tonic | Tonic | [arXiv](https://arxiv.org/abs/2401.00101) | [GitHub](https://github.com/example/tonic) |
-|  | Tonic-L | [arXiv](https://arxiv.org/abs/2401.00102) | [GitHub](https://github.com/example/tonic-l) |
-| Chord | Chord | [arXiv](https://arxiv.org/abs/2401.00103) | [GitHub](https://github.com/example/chord) |
-"""
-    names = [s.name for s in parse_block(text).sources]
-    assert not any(n.startswith("·") for n in names), names
+    rows = "".join(
+        f"| {d}.03 | [{n}: Sound from {w}](https://example.org/{n.lower()}/) | "
+        f"[arXiv](https://arxiv.org/abs/2403.0{d}01) | [GitHub](https://github.com/example/{n.lower()}) | - |\n"
+        for d, n, w in [(11, "Tonic", "text"), (12, "Chord", "chords"), (13, "Rondo", "loops")])
+    text = ("| Date | Release [Samples] | Paper | Code | Trained Model |\n"
+            "|---|---|---|---|---|\n" + rows)
+    names = [src.name for src in parse_block(text).sources]
+    assert "Tonic: Sound from text" in names, names
