@@ -440,6 +440,14 @@ def _name_at(nodes: Sequence[Any], i: int) -> str:
         return ""
 
 
+# Words that announce the work a line links ("We are releasing", "Introducing", "Check out").
+_ANNOUNCING = re.compile(
+    r"(?:(?:we|i)(?:'re| are| have| ha[sv]e)?\s+(?:now\s+)?(?:releas\w*|introduc\w*|present\w*|"
+    r"open[- ]?sourc\w*|launch\w*|announc\w*|add\w*|publish\w*)|introducing|announcing|releasing"
+    r"|presenting|check out|try|new|released|added)(?:\s+(?:the|our|a|an))?\s*[:\-\u2014]?",
+    re.IGNORECASE)
+
+
 def _lead_title(own: str, found: list[Link]) -> str:
     """The title of an item's own text: a leading named link, a leading bold run, or the text
     before the first link, without a leading venue tag, a trailing venue and an author list."""
@@ -453,7 +461,8 @@ def _lead_title(own: str, found: list[Link]) -> str:
     offset = own.find(body) if body else 0
     if first is not None and names_a_thing(first.label):
         before = clean_name(own[: first.start])
-        if len(before) < 3 or not _LETTERS3.search(before):
+        if len(before) < 3 or not _LETTERS3.search(before) or _ANNOUNCING.fullmatch(before):
+            # "We are releasing [Name](…), a …": the words before the link announce it.
             return first.label
     bold = _BOLD_LEAD.match(body)
     if bold and len(clean_name(bold.group("t"))) > 1:

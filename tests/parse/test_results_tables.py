@@ -132,3 +132,15 @@ def test_a_row_with_an_empty_name_cell_is_named_by_its_pair_cell() -> None:
             "|---|---|---|---|---|\n" + rows)
     names = [src.name for src in parse_block(text).sources]
     assert "Tonic: Sound from text" in names, names
+
+
+def test_a_line_that_announces_a_linked_work_is_named_by_the_link() -> None:
+    text = """# Model releases
+
+- We are releasing **[Orbit3D](https://huggingface.co/example/orbit3d)**, a model that turns one photo into an orbit video.
+- Introducing [MeshMaker v2](https://huggingface.co/example/meshmaker-v2), faster mesh export.
+- [Depthy](https://huggingface.co/example/depthy): depth from a single image.
+- [Flowy](https://huggingface.co/example/flowy): optical flow for long clips.
+"""
+    names = {s.name for s in parse_block(text).sources}
+    assert {"Orbit3D", "MeshMaker v2", "Depthy"} <= names, names
