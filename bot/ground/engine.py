@@ -145,6 +145,7 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
             # Rows of a method's own results table: the method itself is what they measure.
             selected.append(page[0])
     more = _more_rankings(query, [d.source for d in docs], rel, ranking)
+    rankings = [ranking, *more] if ranking is not None else []
     for r in more:
         # A second superlative ask ("… and which the best NDCG?") has its own leader.
         selected += [i for i, _ in r.order[:1] if i not in selected]
@@ -173,7 +174,7 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         c for c in evidence_mod.choose(per_source, [s.id for s in chosen])
         if an.text.evidence(c.text)
     ]
-    for r in [ranking, *more] if ranking is not None else []:
+    for r in rankings:
         rows = compare_mod.evidence_lines(r, [d.source for d in docs], an.text.evidence)
         have = {c.text for c in picked}
         picked = [evidence_mod.Candidate(t, sid, 0, 0) for t, sid in rows
@@ -202,7 +203,7 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
         covered=coverage.covered, listing=len(docs) > SMALL_BLOCK, covers=an.covers, say=say,
         finding=" ".join(compare_mod.sentence(
             r, [step_label(docs[i].source) for i, _ in r.order], say,
-        ) for r in ([ranking, *more] if ranking is not None else [])),
+        ) for r in rankings),
     )
     declaring = [s for s in chosen if s.role in ("subject", "recommended")]
     if not declaring and len(docs) <= SMALL_BLOCK:
@@ -244,9 +245,8 @@ def _answer(block: SourceBlock, an: Analysis, question: str, say: Wording) -> An
     )
     if query.artefact and chosen and not any(has_artefact(s) for s in chosen):
         cav.insert(0, say.say("no_code", n=len(chosen)))
-    reported = [r.field for r in ([ranking, *more] if ranking is not None else [])]
     cav[:0] = [say.say("unfilled", measure=u.measure, mark=u.mark, source_id=u.source_id)
-               for u in pending_mod.find(question, chosen, skip=reported)]
+               for u in pending_mod.find(question, chosen, skip=[r.field for r in rankings])]
     cav += links_mod.more_links_notes(chosen, left, say)
     log.debug("grounded: %d sources, %d selected, covered=%s", len(docs), len(selected),
               coverage.covered)

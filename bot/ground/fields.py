@@ -67,11 +67,10 @@ def facts(
     asked = {stem(w) for w in words(question) if w.isalpha()}
     asked |= {stem(p) for w in words(question) for p in w.split("-") if p}
     order = [stem(w) for w in words(question)]
-    at: dict[int, int] = {}
     per: list[list[Fact]] = []
     for s in sources:
-        out: list[Fact] = []
-        per.append(out)
+        # Each fact with where the question first names its field.
+        found: list[tuple[int, Fact]] = []
         for key, value in s.meta.items():
             k = key.lower()
             if not _reportable(k, value, skipped) or _head(k) in heads:
@@ -83,9 +82,9 @@ def facts(
                 text = value.strip()
                 if len(text) == 1 and not text.isdigit() and text not in _MARKS:
                     continue  # a lone "x" marks yes in one table and no in the next
-                out.append(Fact(source=s, field=_readable(k), value=_MARKS.get(text, text)))
-                at[id(out[-1])] = min((order.index(x) for x in need if x in order), default=0)
-        per[-1] = _question_order(out, at)
+                at = min((order.index(x) for x in need if x in order), default=0)
+                found.append((at, Fact(source=s, field=_readable(k), value=_MARKS.get(text, text))))
+        per.append(_question_order(found))
     # Each source's first facts before any source's later ones: two backbones' rows are
     # both heard from.
     spread = [o[rank] for rank in range(max((len(o) for o in per), default=0))
@@ -93,17 +92,17 @@ def facts(
     return spread[:MAX_FACTS]
 
 
-def _question_order(found: list[Fact], at: dict[int, int]) -> list[Fact]:
+def _question_order(found: list[tuple[int, Fact]]) -> list[Fact]:
     """In the order the question names them, each measure once before any twice ("window"
     and "screen" of the first table before either of the second)."""
-    found = sorted(found, key=lambda f: at[id(f)])
     seen: dict[str, int] = {}
-    nth: dict[int, int] = {}
-    for f in found:
+    ranked: list[tuple[int, int, Fact]] = []
+    for at, f in sorted(found, key=lambda x: x[0]):
         head = _head(f.field)
-        nth[id(f)] = seen.get(head, 0)
-        seen[head] = nth[id(f)] + 1
-    return sorted(found, key=lambda f: (nth[id(f)], at[id(f)]))
+        nth = seen.get(head, 0)
+        seen[head] = nth + 1
+        ranked.append((nth, at, f))
+    return [f for _, _, f in sorted(ranked, key=lambda x: (x[0], x[1]))]
 
 
 def leader_fact(question: str, source: Source, ranked: str, ranking_words: Sequence[str] = (),

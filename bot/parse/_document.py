@@ -1166,7 +1166,9 @@ class _Reader:
         if not any(_has_link(r) for r, _, _ in rows) and not _row_keyed([c for _, c, _ in rows]):
             # As a Markdown table: without links, rows not keyed by a name and numbers (a
             # grid of categories) are facts of the section, not works.
-            self.section.body += [" ".join(clean_name(c) for c in cells) for _, cells, _ in rows]
+            # Each row's readable text (entities as written): evidence stays a span of the
+            # block once its markup is gone.
+            self.section.body += [readable(line) for line, _, _ in rows]
         else:
             for line, cells, head in rows:
                 if self.parsed.full():
